@@ -1,0 +1,59 @@
+"""Problems found in the edition's inputs, reported as ``path:line: message (hint)``.
+
+Every check in the edition collects problems instead of raising at the first one, so a
+contributor sees all of them at once, from ``make check`` or from a strict build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        hint = f" ({self.hint})" if self.hint else ""
+        label = "" if self.severity == "error" else "warning: "
+        return f"{where}: {label}{self.message}{hint}"
+
+
+@dataclass
+class Diagnostics:
+    """An append-only list of problems, shared by every loader during one build."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(path, line, message, hint, "error"))
+
+    def warning(self, path: str, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(path, line, message, hint, "warning"))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+
+class EditionError(Exception):
+    """Raised when inputs are so broken that nothing after them can be checked."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))

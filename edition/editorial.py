@@ -1,0 +1,50 @@
+"""Editorial interventions (CriticMarkup) found in the transcriptions, listed for readers.
+
+Wording is never corrected silently: every insertion, deletion, substitution or editor's
+comment is written as CriticMarkup in the memo, and the editorial-method page lists them all
+from the rendered pages, so the list cannot fall out of step with the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from .htmltext import has_class, text_content
+
+_SPACES = re.compile(r"\s+")
+_PARA_ID = re.compile(r"^p\d+$")
+
+
+@dataclass(frozen=True)
+class Intervention:
+    doc_path: str
+    paragraph_id: str | None
+    kind: str  # insertion | deletion | comment | highlight
+    text: str
+
+
+def _kind(el: HtmlElement) -> str | None:
+    if el.tag == "ins" and has_class(el, "critic"):
+        return "insertion"
+    if el.tag == "del" and has_class(el, "critic"):
+        return "deletion"
+    if el.tag == "span" and has_class(el, "critic") and has_class(el, "comment"):
+        return "comment"
+    if el.tag == "mark" and has_class(el, "critic"):
+        return "highlight"
+    return None
+
+
+def find_interventions(root: HtmlElement, doc_path: str) -> list[Intervention]:
+    found = []
+    for el in root.iter("ins", "del", "span", "mark"):
+        kind = _kind(el)
+        if not kind:
+            continue
+        holder = next((a for a in el.iterancestors() if _PARA_ID.match(a.get("id") or "")), None)
+        text = _SPACES.sub(" ", text_content(el)).strip()
+        found.append(Intervention(doc_path, holder.get("id") if holder is not None else None, kind, text))
+    return found

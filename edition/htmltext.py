@@ -1,0 +1,149 @@
+"""Reading and rewriting the text of rendered HTML with a real parser (lxml).
+
+Markers, tooltips and mention links are inserted into text nodes only, never by editing HTML
+strings, so links, code and headings are never broken and every inserted value is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+from lxml import html
+from lxml.html import HtmlElement
+
+Slot = tuple[HtmlElement, Literal["text", "tail"]]
+Piece = str | HtmlElement
+Span = tuple[int, int, object]
+
+SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "script", "style", "abbr", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "del", "ins"})
+
+
+def parse_fragment(content: str) -> HtmlElement:
+    """Wrap rendered page content in one ``div`` so it can be walked and re-serialised."""
+    return html.fragment_fromstring(content or "", create_parent="div")
+
+
+def serialise_children(root: HtmlElement) -> str:
+    out = [root.text or ""]
+    out.extend(html.tostring(child, encoding="unicode") for child in root)
+    return "".join(out)
+
+
+def has_class(el: HtmlElement, name: str) -> bool:
+    return name in (el.get("class") or "").split()
+
+
+def add_class(el: HtmlElement, name: str) -> None:
+    classes = (el.get("class") or "").split()
+    if name not in classes:
+        el.set("class", " ".join([*classes, name]))
+
+
+def skipped(el: HtmlElement, skip_tags: frozenset[str], skip_classes: frozenset[str]) -> bool:
+    if not isinstance(el.tag, str):
+        return True  # comments, processing instructions
+    if el.tag in skip_tags:
+        return True
+    return bool(skip_classes.intersection((el.get("class") or "").split()))
+
+
+def iter_slots(
+    root: HtmlElement,
+    skip_tags: frozenset[str] = SKIP_TAGS,
+    skip_classes: frozenset[str] = frozenset(),
+) -> Iterator[Slot]:
+    """Text slots in document order, outside any skipped element (a skipped element's tail counts)."""
+    stack: list[tuple[HtmlElement, bool]] = [(root, False)]
+    # Iterative walk: (element, tail_pending)
+    while stack:
+        el, tail_only = stack.pop()
+        if tail_only:
+            if el.tail:
+                yield (el, "tail")
+            continue
+        if el is not root:
+            stack.append((el, True))
+        if el is not root and skipped(el, skip_tags, skip_classes):
+            continue
+        if el.text:
+            yield (el, "text")
+        for child in reversed(list(el)):
+            stack.append((child, False))
+
+
+def slot_text(slot: Slot) -> str:
+    node, attr = slot
+    return getattr(node, attr) or ""
+
+
+def replace_slot(slot: Slot, pieces: list[Piece]) -> None:
+    """Replace a text slot by strings and new elements, keeping document order."""
+    node, attr = slot
+    first = ""
+    rest = pieces
+    if pieces and isinstance(pieces[0], str):
+        first, rest = pieces[0], pieces[1:]
+    setattr(node, attr, first or None)
+    if attr == "text":
+        parent, index = node, 0
+    else:
+        parent = node.getparent()
+        index = parent.index(node) + 1
+    last: HtmlElement | None = None
+    for piece in rest:
+        if isinstance(piece, str):
+            assert last is not None
+            last.tail = (last.tail or "") + piece
+        else:
+            piece.tail = None
+            parent.insert(index, piece)
+            index += 1
+            last = piece
+
+
+def rewrite_spans(slot: Slot, spans: list[Span], make: Callable[[str, object], HtmlElement]) -> list[HtmlElement]:
+    """Turn non-overlapping ``(start, end, payload)`` spans of a slot into elements."""
+    text = slot_text(slot)
+    pieces: list[Piece] = []
+    made: list[HtmlElement] = []
+    pos = 0
+    for start, end, payload in spans:
+        if start > pos:
+            pieces.append(text[pos:start])
+        el = make(text[start:end], payload)
+        pieces.append(el)
+        made.append(el)
+        pos = end
+    if pos < len(text):
+        pieces.append(text[pos:])
+    replace_slot(slot, pieces)
+    return made
+
+
+def element(tag: str, text: str | None = None, **attrs: str) -> HtmlElement:
+    """Build an element; text and attribute values are data and are escaped on output."""
+    el = html.Element(tag)
+    for key, value in attrs.items():
+        el.set(key.rstrip("_").replace("_", "-"), value)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def text_content(el: HtmlElement, skip_classes: frozenset[str] = frozenset()) -> str:
+    """Visible text of an element, leaving out editorial furniture marked by class."""
+    parts: list[str] = []
+
+    def walk_all(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str) or skip_classes.intersection((node.get("class") or "").split()):
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk_all(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk_all(el)
+    return "".join(parts)

@@ -1,0 +1,113 @@
+"""YAML registries read with their line numbers, so every error can name its line.
+
+PyYAML's ``safe_load`` throws the positions away; composing the node tree keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+
+@dataclass(frozen=True)
+class Located:
+    """A mapping from a registry together with the line of each of its keys."""
+
+    value: dict[str, Any]
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+def _construct(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _mapping(node: yaml.MappingNode, path: str, diags: Diagnostics, offset: int, line: int) -> Located:
+    """Construct a mapping key by key, so a bad value (``1987-02-30``) is blamed on its own line."""
+    value: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        key_line = key_node.start_mark.line + offset
+        key_lines[key] = key_line
+        if key in value:
+            diags.error(path, key_line, f"field '{key}' is given twice", "keep one of them")
+        try:
+            value[key] = _construct(value_node)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            diags.error(path, key_line, f"field '{key}' has an invalid value: {exc}", "for dates write YYYY-MM-DD with a real day")
+            value[key] = _INVALID
+    return Located(value, line, key_lines)
+
+
+class _Invalid:
+    """Marks a value that failed to construct, so validators skip it instead of blaming it twice."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_INVALID = _Invalid()
+
+
+def is_invalid(value: object) -> bool:
+    return value is _INVALID
+
+
+def load_list_of_mappings(
+    text: str, path: str, diags: Diagnostics, what: str
+) -> list[Located]:
+    """Parse a registry that must be a YAML list of mappings."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        diags.error(path, line, f"invalid YAML: {problem}", "check indentation, colons and quotes")
+        return []
+    if root is None:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        diags.error(path, root.start_mark.line + 1, f"{what} registry must be a list", "start each entry with '- '")
+        return []
+    items: list[Located] = []
+    for node in root.value:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.MappingNode):
+            diags.error(path, line, f"{what} entry must be a mapping of fields", "write 'key: value' lines under '- '")
+            continue
+        items.append(_mapping(node, path, diags, 1, line))
+    return items
+
+
+def load_mapping(text: str, path: str, diags: Diagnostics, first_line: int = 1) -> Located | None:
+    """Parse a YAML mapping (front matter); ``first_line`` is the file line of its first line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + first_line if mark else first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        diags.error(path, line, f"invalid YAML in front matter: {problem}", "check indentation, colons and quotes")
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        diags.error(path, first_line, "front matter must be a mapping of fields", "write 'field: value' lines")
+        return None
+    return _mapping(root, path, diags, first_line, first_line)
+
+
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,92 @@
+"""MkDocs hooks of the edition: thin adapters from MkDocs events to the ``edition`` core.
+
+Order of work in one build: ``on_config`` loads registries and front matter once;
+``on_page_content`` processes each memo; ``on_env`` (after every page is rendered) fills the
+cross-page placeholders and stops the build if any input had a problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from edition.documents import is_memo  # noqa: E402
+from edition.edition import Edition  # noqa: E402
+
+log = logging.getLogger("mkdocs.plugins.edition")
+_state: dict[str, object] = {}
+
+
+def _edition() -> Edition:
+    return _state["edition"]  # type: ignore[return-value]
+
+
+def _url_for(files: Files, page: Page):
+    """Links from ``page`` to a docs path, relative, with any ``#fragment`` kept."""
+
+    def url_for(target: str) -> str:
+        path, _, fragment = target.partition("#")
+        file = files.get_file_from_path(path)
+        url = file.url if file else path
+        rel = get_relative_url(url, page.url) if url != page.url else "./"
+        if rel in ("", "."):
+            rel = "./"
+        return rel + (f"#{fragment}" if fragment else "")
+
+    return url_for
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _state.clear()
+    docs_dir = Path(config.docs_dir)
+    _state["edition"] = Edition.load(Path(config.config_file_path).parent, docs_dir)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    _state["files"] = files
+    return files
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    ed = _edition()
+    if is_memo(page.file.src_uri):
+        return ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+    return html
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    ed = _edition()
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content and "<!-- edition:" in page.content:
+            page.content = ed.fill_placeholders(page.content, _url_for(files, page))
+    _report(ed)
+    return env
+
+
+def _report(ed: Edition) -> None:
+    for d in ed.diags.warnings:
+        log.info(str(d))
+    errors = ed.diags.errors
+    for d in errors:
+        log.error(str(d))
+    if errors:
+        raise PluginError(f"The edition has {len(errors)} problem(s), listed above; fix them and build again.")
+
+
+@event_priority(100)
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
+    return context
