@@ -53,6 +53,7 @@ class Document:
     bibkey: str
     source: str | None = None
     editor_note: str | None = None
+    body_line: int = 1  # file line where the Markdown body starts, for notes' line numbers
 
     @property
     def slug(self) -> str:
@@ -84,7 +85,7 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
     m = FILE_NAME.match(name)
     if not m:
         diags.error(shown, 1, f"memo file name '{name}' must be 'YYYY-MM-DD-slug.md'", "rename the file: date first, lowercase words joined by '-'")
-    yaml_text, _, _ = split_front_matter(text)
+    yaml_text, _, body_line = split_front_matter(text)
     if yaml_text is None:
         diags.error(shown, 1, "memo has no front matter", "start the file with '---', the metadata fields, and '---'")
         return None
@@ -111,6 +112,7 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
         bibkey=v["bibkey"].strip(),
         source=v.get("source"),
         editor_note=v.get("editor_note"),
+        body_line=body_line,
     )
 
 

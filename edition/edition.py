@@ -6,22 +6,32 @@ This is the only object the MkDocs hooks talk to. It knows paths and HTML, not M
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import apparatus
+from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
 from .diagnostics import Diagnostics
 from .documents import Document, load_documents
 from .editorial import Intervention, find_interventions
-from .glossary import Term, load_glossary
+from .annotate import Annotator, Found
+from .entities import TYPE_TITLES, TYPES, Entity, load_entities
+from .glossary import Term, load_glossary, load_ignore_list
 from .htmltext import parse_fragment, serialise_children
-from .model import Marker, PageIndex
+from .model import Marker, Mention, PageIndex
+from . import pages as gen
+from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import number_paragraphs
 from .redactions import ExemptionCode, MarkerPattern, mark_redactions
 from .render import documents_table, interventions_table, metadata_card, normalisations_list
 
-PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)\s*-->")
+PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
+
+BIBLIOGRAPHY_PAGE = "bibliography.md"
+DOWNLOADS = {"BibTeX": ".bib", "RIS": ".ris", "CSL-JSON": ".json"}
 
 
 @dataclass
@@ -31,15 +41,29 @@ class Edition:
     diags: Diagnostics = field(default_factory=Diagnostics)
     documents: dict[str, Document] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    library: Library = field(default_factory=Library)
     pages: dict[str, PageIndex] = field(default_factory=dict)
+    notes: dict[str, list[ResolvedNote]] = field(default_factory=dict)
     interventions: list[Intervention] = field(default_factory=list)
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path) -> Edition:
-        """Read every registry and every memo's front matter once, before any page renders."""
+        """Read every registry, the library and every memo's front matter once, before any page renders."""
         ed = cls(root=root, docs_dir=docs_dir)
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
+        ed.entities = load_entities(root / "data" / "entities.yml", ed.diags, "data/entities.yml")
+        for t in ed.terms:
+            if t.entity and t.entity not in ed.entities:
+                ed.diags.error(t.path, t.line, f"glossary entry '{t.term}' links to unknown entity '{t.entity}'", "use an id from data/entities.yml")
+        ignore = load_ignore_list(root / "data" / "acronym-ignore.yml", ed.diags, "data/acronym-ignore.yml")
+        ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
+        ed.library = load_library(root / "bib", root, ed.diags)
+        ed.formatter = Formatter(ed.library)
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
+        for doc in ed.documents.values():
+            if doc.bibkey not in ed.library:
+                ed.diags.error(ed.shown_path(doc.path), 2, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
         return ed
@@ -47,10 +71,40 @@ class Edition:
     def shown_path(self, doc_path: str) -> str:
         return (self.docs_dir / doc_path).relative_to(self.root).as_posix()
 
+    # -- files the edition adds to the site ----------------------------------------------------
+
+    def downloads(self) -> dict[str, str]:
+        """Generated files (docs path -> content): each memo's reference as BibTeX, RIS, CSL-JSON."""
+        out: dict[str, str] = {}
+        for doc in self.documents.values():
+            ref = self.library.get(doc.bibkey)
+            if ref is None:
+                continue
+            out[f"cite/{doc.slug}.bib"] = to_bibtex(ref)
+            out[f"cite/{doc.slug}.ris"] = to_ris(ref)
+            out[f"cite/{doc.slug}.json"] = to_csl_json(ref)
+        return out
+
+    def head_for(self, doc_path: str, page_url: str | None = None) -> str:
+        """``citation_*`` meta tags for a memo page, for Zotero and other reference managers."""
+        doc = self.documents.get(doc_path)
+        ref = self.library.get(doc.bibkey) if doc else None
+        return apparatus.meta_tags(citation_meta(ref, page_url)) if ref else ""
+
     # -- memo pages -------------------------------------------------------------------------
 
+    def prepare_markdown(self, doc_path: str, markdown: str) -> str:
+        """Take citation markers out of the notes and resolve every note before rendering."""
+        doc = self.documents.get(doc_path)
+        shown = self.shown_path(doc_path)
+        first_line = doc.body_line if doc else 1
+        cleaned, notes, markers = extract_notes(markdown, doc_path, shown, first_line, self.diags)
+        check_markers(notes, markers, shown, self.diags)
+        self.notes[doc_path] = resolve_notes(notes, self.library, shown, self.diags)
+        return cleaned
+
     def process_memo(self, doc_path: str, content: str, url_for: UrlFor) -> str:
-        """Turn a memo's rendered HTML into the edition's page: markers, paragraphs, card."""
+        """Turn a memo's rendered HTML into the edition's page: markers, paragraphs, notes, card."""
         doc = self.documents.get(doc_path)
         root = parse_fragment(content)
         index = PageIndex(doc_path)
@@ -63,28 +117,144 @@ class Edition:
             holder = next((a.get("id") for a in el.iterancestors() if re.fullmatch(r"p\d+", a.get("id") or "")), None)
             kind = "gap" if "redaction--gap" in el.get("class", "") else "exemption"
             index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", holder))
+        found = self._annotate(root, doc_path, numbered, url_for)
+        index.terms, index.entities = found.terms, found.entities
+        notes = self.notes.get(doc_path, [])
+        apparatus.annotate_footnotes(root, notes, self.formatter)
         self.interventions.extend(find_interventions(root, doc_path))
         self.pages[doc_path] = index
-        card = metadata_card(doc) if doc else ""
-        return f'{card}<div class="memo-text">{serialise_children(root)}</div>'
+        parts = [metadata_card(doc) if doc else "", f'<div class="memo-text">{serialise_children(root)}</div>']
+        parts.append(apparatus.works_cited(notes, self.formatter, url_for(BIBLIOGRAPHY_PAGE)))
+        parts.append(gen.memo_entities(index.entities, self.entities, url_for))
+        parts.append(gen.memo_acronyms(index.terms, {t.key: t for t in self.terms}, url_for("glossary.md")))
+        if doc:
+            downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
+            parts.append(apparatus.cite_this(doc, self.formatter, downloads, url_for(doc_path)))
+        return "".join(parts)
+
+    def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
+        blocks = [(p.id, el) for p, el in numbered]
+        blocks += [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
+        found = Found()
+        self.annotator.apply_pins(root, doc_path, {id(el): pid for pid, el in blocks}, url_for, found)
+        self.annotator.annotate(doc_path, blocks, url_for, found)
+        shown = self.shown_path(doc_path)
+        source = (self.docs_dir / doc_path).read_text(encoding="utf-8") if (found.unknown_acronyms or found.unknown_pins) else ""
+        reported: set[str] = set()
+        for token, _pid in found.unknown_acronyms:
+            if token in reported:
+                continue
+            reported.add(token)
+            self.diags.error(shown, _line_of(source, token), f"undefined acronym '{token}'",
+                             "add it to data/glossary.yml (kind: acronym), or to data/acronym-ignore.yml with a reason if it is not an acronym")
+        for target, words in found.unknown_pins:
+            self.diags.error(shown, _line_of(source, f"entity:{target}"), f"'{words}' is pinned to unknown entity '{target}'",
+                             "use an id from data/entities.yml, or entity:- to mark the words as no mention")
+        return found
+
+    def plain_citation(self, doc_path: str) -> str:
+        doc = self.documents.get(doc_path)
+        if not doc or doc.bibkey not in self.library:
+            return ""
+        return self.formatter.get(doc.bibkey, "note", html=False).rstrip(".")
 
     # -- placeholders in hand-written and generated pages --------------------------------------
 
     def fill_placeholders(self, content: str, url_for: UrlFor) -> str:
+        renderers = self._renderers()
+
         def render(m: re.Match[str]) -> str:
-            name = m.group(1)
-            renderer = self._renderers().get(name)
+            name, arg = m.group(1), m.group(2)
+            renderer = renderers.get(name)
             if renderer is None:
-                self.diags.error("docs", None, f"unknown placeholder 'edition:{name}'", f"use one of: {', '.join(sorted(self._renderers()))}")
+                self.diags.error("docs", None, f"unknown placeholder 'edition:{name}'", f"use one of: {', '.join(sorted(renderers))}")
                 return ""
-            return renderer(url_for)
+            return renderer(url_for, arg)
 
         return PLACEHOLDER.sub(render, content)
 
-    def _renderers(self) -> dict[str, Callable[[UrlFor], str]]:
+    def _renderers(self) -> dict[str, Callable[[UrlFor, str | None], str]]:
+        """Every generated block, by placeholder name; indexes are built once, on first use."""
         docs = sorted(self.documents.values(), key=lambda d: (d.date, d.path))
         return {
-            "documents": lambda u: documents_table(docs, u),
-            "interventions": lambda u: interventions_table(self.interventions, self.documents, u),
-            "normalisations": lambda u: normalisations_list(),
+            "documents": lambda u, _: documents_table(docs, u),
+            "interventions": lambda u, _: interventions_table(self.interventions, self.documents, u),
+            "normalisations": lambda u, _: normalisations_list(),
+            "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
+            "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self.entities, self.documents, u),
+            "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md")),
+            "markings": lambda u, _: gen.markings_page([t for t in self.terms if t.kind == "exemption"], self._indexes()["markers"], self.documents, u),
+            "entities": lambda u, typ: gen.entity_index(self.entities, self._indexes()["entity_counts"], u, typ),
+            "entity": lambda u, eid: self._entity_page(eid, u),
+            "chronology": lambda u, _: gen.chronology_page(self.entities, self.documents, self._indexes()["by_entity"], u),
         }
+
+    def _indexes(self) -> dict:
+        if getattr(self, "_index_cache", None) is None:
+            ordered = [self.pages[p] for p in sorted(self.pages, key=lambda p: (self.documents[p].date, p) if p in self.documents else (None, p))]
+            term_mentions = [m for pg in ordered for m in pg.terms]
+            entity_mentions = [m for pg in ordered for m in pg.entities]
+            by_entity: dict[str, list[Mention]] = {}
+            for m in entity_mentions:
+                by_entity.setdefault(m.target, []).append(m)
+            self._index_cache = {
+                "terms": term_mentions,
+                "markers": [m for pg in ordered for m in pg.markers],
+                "by_entity": by_entity,
+                "entity_counts": {k: len(v) for k, v in by_entity.items()},
+                "together": gen.cooccurrences(entity_mentions),
+            }
+        return self._index_cache
+
+    def _entity_page(self, eid: str | None, url_for: UrlFor) -> str:
+        ent = self.entities.get(eid or "")
+        if ent is None:
+            return ""
+        idx = self._indexes()
+        return gen.entity_page(ent, idx["by_entity"].get(ent.id, []), idx["together"].get(ent.id, Counter()), self.entities, self.terms, self.documents, url_for)
+
+    def generated_pages(self) -> dict[str, str]:
+        """Pages the edition adds to the site (docs path -> Markdown with placeholders)."""
+        pages = {
+            "bibliography.md": "# Bibliography\n\nEvery work in the edition's library, with links to each note that cites it.\n\n<!-- edition:bibliography -->\n",
+            "glossary.md": "# Glossary\n\nTerms, acronyms and exemption codes, with every place they occur in the documents.\n\n<!-- edition:glossary -->\n",
+            "acronyms.md": "# Acronyms\n\n<!-- edition:acronyms -->\n",
+            "markings.md": "# Declassification markings\n\nWhat the exemption codes of the sanitized releases mean, and how many markings each document carries.\n\n<!-- edition:markings -->\n",
+            "chronology.md": "# Chronology\n\nDated events, agreements and programmes of the register, and the documents of the edition, in order.\n\n<!-- edition:chronology -->\n",
+            "entities/index.md": "# Register\n\nPeople, organisations, programmes, agreements, places and events named in the documents.\n\n<!-- edition:entities -->\n",
+        }
+        for typ in TYPES:
+            pages[f"entities/{typ}.md"] = f"# {TYPE_TITLES[typ]}\n\n<!-- edition:entities {typ} -->\n"
+        for ent in self.entities.values():
+            pages[ent.page] = f"# {_md_escape(ent.name)}\n\n<!-- edition:entity {ent.id} -->\n"
+        return pages
+
+    def finish(self) -> None:
+        """Checks that need the whole edition: works nothing cites are reported as warnings."""
+        cited = {rn.key for notes in self.notes.values() for rn in notes if rn.key}
+        own = {d.bibkey for d in self.documents.values()}
+        for key, ref in self.library.references.items():
+            if key not in cited and key not in own:
+                self.diags.warning(ref.path, ref.line, f"BibTeX entry '{key}' is cited by no note", "cite it or remove it")
+        used = {m.target for pg in self.pages.values() for m in pg.terms}
+        for t in self.terms:
+            if t.key not in used and t.kind != "exemption":
+                self.diags.warning(t.path, t.line, f"glossary term '{t.term}' occurs in no document", "keep it only if a document will use it")
+
+
+def _line_of(source: str, needle: str) -> int | None:
+    """The first line of a memo file containing ``needle`` as a whole word (outside front matter)."""
+    pattern = re.compile(r"(?<![\w])" + re.escape(needle) + r"(?![\w])")
+    in_front = source.startswith("---")
+    for number, line in enumerate(source.splitlines(), start=1):
+        if in_front:
+            if number > 1 and line.strip() == "---":
+                in_front = False
+            continue
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)

@@ -90,3 +90,14 @@ def load_glossary(path: Path, diags: Diagnostics, shown: str) -> list[Term]:
         if not clash:
             terms.append(term)
     return terms
+
+
+IGNORE_FIELDS = [Field("token", "str"), Field("reason", "str")]
+
+
+def load_ignore_list(path: Path, diags: Diagnostics, shown: str) -> set[str]:
+    """Tokens that look like acronyms but are not; each must say why."""
+    if not path.exists():
+        return set()
+    items = load_list_of_mappings(path.read_text(encoding="utf-8"), shown, diags, "acronym ignore list")
+    return {item.value["token"] for item in items if validate(item, IGNORE_FIELDS, shown, diags, "ignore entry")}

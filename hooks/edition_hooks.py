@@ -13,8 +13,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -56,8 +55,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    _state["files"] = files
+    ed = _edition()
+    for path, content in ed.generated_pages().items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=content))
+    for path, content in ed.downloads().items():
+        files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    ed = _edition()
+    if not is_memo(page.file.src_uri):
+        return markdown
+    page.meta["edition_head"] = ed.head_for(page.file.src_uri, page.canonical_url)
+    return ed.prepare_markdown(page.file.src_uri, markdown)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -73,6 +85,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
         page = file.page
         if page is not None and page.content and "<!-- edition:" in page.content:
             page.content = ed.fill_placeholders(page.content, _url_for(files, page))
+    ed.finish()
     _report(ed)
     return env
 
@@ -85,8 +98,3 @@ def _report(ed: Edition) -> None:
         log.error(str(d))
     if errors:
         raise PluginError(f"The edition has {len(errors)} problem(s), listed above; fix them and build again.")
-
-
-@event_priority(100)
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):
-    return context

@@ -1,0 +1,175 @@
+"""One pass over each memo paragraph: tooltips for terms, links for entities, unknown acronyms.
+
+Terms and entities share one automaton, so every text node is scanned once whatever the size
+of the registries; what the automaton leaves uncovered is checked for acronym-like tokens
+that nobody has defined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+from .entities import Entity
+from .glossary import Term
+from .htmltext import element, iter_slots, rewrite_spans, slot_text
+from .matching import Match, Matcher, Target
+from .model import Mention
+
+UrlFor = Callable[[str], str]
+PIN_PREFIX = "entity:"
+NO_MENTION = "-"
+SKIP_CLASSES = frozenset({"redaction", "page-break", "para-anchor", "para-cite", "note-reference", "critic", "footnote-backref"})
+_TOKEN = re.compile(r"[A-Za-z0-9&/.\-⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
+
+
+@dataclass
+class Found:
+    terms: list[Mention] = field(default_factory=list)
+    entities: list[Mention] = field(default_factory=list)
+    unknown_acronyms: list[tuple[str, str]] = field(default_factory=list)  # (token, paragraph id)
+    unknown_pins: list[tuple[str, str]] = field(default_factory=list)  # (id, words)
+
+
+def build_matcher(terms: Iterable[Term], entities: Iterable[Entity]) -> Matcher:
+    m = Matcher()
+    for t in terms:
+        if t.kind == "exemption":
+            continue  # exemption codes are markers, handled before matching
+        for form in t.forms:
+            m.add(form, Target("term", t.key), case_sensitive=t.kind == "acronym" or any(c.isupper() for c in form[1:]))
+    for e in entities:
+        for form in e.forms:
+            m.add(form, Target("entity", e.id), case_sensitive=True)
+    return m.build()
+
+
+def looks_like_acronym(token: str) -> bool:
+    upper = sum(c.isupper() for c in token)
+    lower = sum(c.islower() for c in token)
+    return upper >= 2 and upper >= lower
+
+
+def unknown_acronyms(text: str, known: set[str]) -> list[str]:
+    """Acronym-like tokens of ``text`` that are neither registered nor ignored."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(text):
+        for part in re.split(r"--+", m.group(0)):
+            token = part.strip("-/")
+            if not token:
+                continue
+            out.extend(_check_token(token, known))
+    return out
+
+
+def _check_token(token: str, known: set[str]) -> list[str]:
+    if token in known or token.rstrip(".") in known:
+        return []
+    if not _DOTTED.match(token):
+        token = token.rstrip(".")
+    if not looks_like_acronym(token):
+        return []
+    parts = [p for p in re.split(r"[-/]", token) if p]
+    if len(parts) > 1:
+        return [bad for p in parts for bad in _check_token(p, known)]
+    return [token]
+
+
+def _snippet(text: str, start: int, end: int, width: int = 70) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    return (prefix + text[left:right] + suffix).replace("\n", " ")
+
+
+class Annotator:
+    def __init__(self, terms: dict[str, Term], entities: dict[str, Entity], known_tokens: set[str]):
+        self.terms = terms
+        self.entities = entities
+        self.matcher = build_matcher(terms.values(), entities.values())
+        self.known = known_tokens | {f for t in terms.values() for f in t.forms} | {f for e in entities.values() for f in e.forms}
+
+    def _make(self, url_for: UrlFor) -> Callable[[str, object], HtmlElement]:
+        def make(text: str, payload: object) -> HtmlElement:
+            match: Match = payload  # type: ignore[assignment]
+            term = next((self.terms[t.id] for t in match.targets if t.kind == "term"), None)
+            entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
+            if entity_id is None and term is not None and term.entity in self.entities:
+                entity_id = term.entity
+            inner: HtmlElement | None = None
+            if term is not None:
+                inner = element("abbr", text, title=term.tooltip, class_="term")
+                inner.set("data-term", term.key)
+            if entity_id is None:
+                assert inner is not None
+                return inner
+            ent = self.entities[entity_id]
+            link = element("a", None if inner is not None else text, href=url_for(ent.page), class_=f"entity entity--{ent.type}")
+            link.set("data-entity", ent.id)
+            if inner is not None:
+                link.append(inner)
+            else:
+                link.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
+            return link
+
+        return make
+
+    def apply_pins(self, root: HtmlElement, doc_path: str, blocks: dict[int, str], url_for: UrlFor, found: Found) -> None:
+        """``[words](entity:id)`` pins a mention; ``[words](entity:-)`` marks words as no mention."""
+        for a in list(root.iter("a")):
+            href = a.get("href") or ""
+            if not href.startswith(PIN_PREFIX):
+                continue
+            target = href[len(PIN_PREFIX):]
+            words = a.text_content()
+            if target == NO_MENTION:
+                a.tag = "span"
+                a.attrib.clear()
+                a.set("class", "no-mention")
+                continue
+            ent = self.entities.get(target)
+            if ent is None:
+                found.unknown_pins.append((target, words))
+                a.tag = "span"
+                a.attrib.clear()
+                continue
+            a.set("href", url_for(ent.page))
+            a.set("class", f"entity entity--{ent.type}")
+            a.set("data-entity", ent.id)
+            a.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
+            pid = _paragraph_of(a, blocks)
+            if pid:
+                found.entities.append(Mention(doc_path, pid, ent.id, words, words))
+
+    def annotate(self, doc_path: str, blocks: list[tuple[str, HtmlElement]], url_for: UrlFor, found: Found) -> None:
+        make = self._make(url_for)
+        for pid, block in blocks:
+            for slot in list(iter_slots(block, skip_classes=SKIP_CLASSES)):
+                text = slot_text(slot)
+                matches = self.matcher.find(text)
+                covered = 0
+                for m in matches:
+                    found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:m.start], self.known))
+                    covered = m.end
+                    context = _snippet(text, m.start, m.end)
+                    for t in m.targets:
+                        bucket = found.terms if t.kind == "term" else found.entities
+                        bucket.append(Mention(doc_path, pid, t.id, m.text, context))
+                    term = next((self.terms[t.id] for t in m.targets if t.kind == "term"), None)
+                    if term and term.entity in self.entities and not any(t.kind == "entity" for t in m.targets):
+                        found.entities.append(Mention(doc_path, pid, term.entity, m.text, context))
+                found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:], self.known))
+                if matches:
+                    rewrite_spans(slot, [(m.start, m.end, m) for m in matches], make)
+
+
+def _paragraph_of(el: HtmlElement, blocks: dict[int, str]) -> str | None:
+    for a in el.iterancestors():
+        if id(a) in blocks:
+            return blocks[id(a)]
+    return None
