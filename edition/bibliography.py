@@ -268,10 +268,7 @@ class Formatter:
             bib = CitationStylesBibliography(self._style_obj(), source, formatter.html if html else formatter.plain)
             citation = Citation([CitationItem(key)])
             bib.register(citation)
-            if form == "note":
-                text = "".join(str(x) for x in bib.cite(citation, lambda _item: None))
-            else:
-                text = str(bib.bibliography()[0])
+            text = "".join(str(x) for x in bib.cite(citation, lambda _item: None)) if form == "note" else str(bib.bibliography()[0])
         return re.sub(r"\s+", " ", text).strip()
 
     def get(self, key: str, form: str = "bibliography", html: bool = True) -> str:
@@ -307,7 +304,7 @@ def to_ris(ref: Reference) -> str:
         lines.append(f"T2  - {item['container-title']}")
     if ref.date_parts:
         lines.append(f"PY  - {ref.date_parts[0]}")
-        y, m, d = (ref.date_parts + [0, 0])[:3]
+        y, m, d = ([*ref.date_parts, 0, 0])[:3]
         lines.append(f"DA  - {y:04d}/{m:02d}/{d:02d}/" if m else f"DA  - {y:04d}///")
     if item.get("publisher"):
         lines.append(f"PB  - {item['publisher']}")

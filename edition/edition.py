@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import apparatus
+from . import pages as gen
+from .annotate import Annotator, Found
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
 from .diagnostics import Diagnostics
 from .documents import Document, load_documents
 from .editorial import Intervention, find_interventions
-from .annotate import Annotator, Found
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .glossary import Term, load_glossary, load_ignore_list
 from .htmltext import parse_fragment, serialise_children
 from .model import Marker, Mention, PageIndex
-from . import pages as gen
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import number_paragraphs
 from .redactions import ExemptionCode, MarkerPattern, mark_redactions
