@@ -54,6 +54,7 @@ class Document:
     source: str | None = None
     editor_note: str | None = None
     body_line: int = 1  # file line where the Markdown body starts, for notes' line numbers
+    bibkey_line: int = 1
 
     @property
     def slug(self) -> str:
@@ -113,6 +114,7 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
         source=v.get("source"),
         editor_note=v.get("editor_note"),
         body_line=body_line,
+        bibkey_line=item.line_of("bibkey"),
     )
 
 

@@ -46,12 +46,20 @@ class Edition:
     pages: dict[str, PageIndex] = field(default_factory=dict)
     notes: dict[str, list[ResolvedNote]] = field(default_factory=dict)
     interventions: list[Intervention] = field(default_factory=list)
+    check_acronyms: bool = True
+    formatter: Formatter = field(init=False)
+    annotator: Annotator = field(init=False)
+    _markers: MarkerPattern = field(init=False)
+    _index_cache: dict | None = field(init=False, default=None)
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path) -> Edition:
         """Read every registry, the library and every memo's front matter once, before any page renders."""
         ed = cls(root=root, docs_dir=docs_dir)
+        before = len(ed.diags.errors)
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
+        # With no usable glossary every acronym would be reported as undefined: say it once instead.
+        ed.check_acronyms = bool(ed.terms) or len(ed.diags.errors) == before
         ed.entities = load_entities(root / "data" / "entities.yml", ed.diags, "data/entities.yml")
         for t in ed.terms:
             if t.entity and t.entity not in ed.entities:
@@ -63,7 +71,7 @@ class Edition:
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
-                ed.diags.error(ed.shown_path(doc.path), 2, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
+                ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
         return ed
@@ -142,7 +150,7 @@ class Edition:
         source = (self.docs_dir / doc_path).read_text(encoding="utf-8") if (found.unknown_acronyms or found.unknown_pins) else ""
         reported: set[str] = set()
         for token, _pid in found.unknown_acronyms:
-            if token in reported:
+            if token in reported or not self.check_acronyms:
                 continue
             reported.add(token)
             self.diags.error(shown, _line_of(source, token), f"undefined acronym '{token}'",
@@ -190,8 +198,8 @@ class Edition:
         }
 
     def _indexes(self) -> dict:
-        if getattr(self, "_index_cache", None) is None:
-            ordered = [self.pages[p] for p in sorted(self.pages, key=lambda p: (self.documents[p].date, p) if p in self.documents else (None, p))]
+        if self._index_cache is None:
+            ordered = [self.pages[p] for p in sorted(self.pages, key=lambda p: (str(self.documents[p].date) if p in self.documents else "", p))]
             term_mentions = [m for pg in ordered for m in pg.terms]
             entity_mentions = [m for pg in ordered for m in pg.entities]
             by_entity: dict[str, list[Mention]] = {}

@@ -18,14 +18,14 @@ from .htmltext import text_content
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPTS = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
-_BULLETS = re.compile(r"^(?:[-*+]\s+)?(?:[◆•▪●■◦]+\s*)+", re.M)
-_LIST_MARKER = re.compile(r"^(?:[-*+]\s+)?\d+[.)]\s+")
+# At the start of a line: a Markdown bullet, bullet glyphs, then a list or note number.
+_LINE_START = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:[◆•▪●■◦]+[ \t]*)*(?:\d+[.)][ \t]+)?", re.M)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$])")
 
 # Editorial furniture on a built page: never words of the source.
 EDITORIAL_CLASSES = frozenset({
     "para-anchor", "page-break", "footnote-ref", "footnote-backref", "comment", "note-reference",
-    "para-cite",
+    "para-cite", "headerlink",
 })
 
 NORMALISATIONS = [
@@ -46,8 +46,7 @@ def source_tokens(text: str) -> list[str]:
     """Words of a source text after the published normalisations."""
     tokens: list[str] = []
     for para in re.split(r"\n\s*\n", text):
-        para = _BULLETS.sub("", para.strip())
-        para = _LIST_MARKER.sub("", para)
+        para = _LINE_START.sub("", para)
         para = _strip_markdown(para)
         para = _SUPERSCRIPTS.sub("", para)
         tokens.extend(para.split())

@@ -81,11 +81,13 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_env(env, config: MkDocsConfig, files: Files):
     ed = _edition()
+    ed.finish()
+    if ed.diags.errors:
+        _report(ed)  # stop before rendering indexes from inputs known to be broken
     for file in files.documentation_pages():
         page = file.page
         if page is not None and page.content and "<!-- edition:" in page.content:
             page.content = ed.fill_placeholders(page.content, _url_for(files, page))
-    ed.finish()
     _report(ed)
     return env
 

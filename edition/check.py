@@ -1,0 +1,91 @@
+"""``make check``: every problem of the edition, each as ``path:line: message (hint)``.
+
+It runs the same strict MkDocs build that publishes the site (into a throw-away folder), so
+the check and the build can never disagree; it only changes how problems are shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+DOC_FILE = re.compile(r"^Doc file '([^']+)' (.*)$", re.S)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().strip()
+        if message.startswith(("The edition has", "Aborted with")):
+            return  # the summary of problems already listed one by one
+        if record.name.startswith("mkdocs.plugins.edition"):
+            if record.levelno >= logging.ERROR:
+                self.problems.append(message)
+            elif "warning:" in message:
+                self.warnings.append(message)
+            return
+        if record.levelno >= logging.WARNING:
+            m = DOC_FILE.match(message)
+            self.problems.append(f"docs/{m.group(1)}: {m.group(2)}" if m else f"mkdocs.yml: {message}")
+
+
+def run_check(config_file: Path) -> tuple[list[str], list[str]]:
+    """Build strictly into a temporary folder; return (problems, warnings)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    handler = _Collect()
+    root_logger = logging.getLogger("mkdocs")
+    root_logger.addHandler(handler)
+    old_level = root_logger.level
+    root_logger.setLevel(logging.INFO)
+    try:
+        with tempfile.TemporaryDirectory() as site:
+            try:
+                config = load_config(str(config_file), strict=True, site_dir=site)
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(config)
+                finally:
+                    config.plugins.on_shutdown()
+            except PluginError:
+                pass  # the edition's own problems were logged one by one above
+            except Abort as exc:
+                if not handler.problems:
+                    handler.problems.append(f"mkdocs.yml: {exc}")
+            except ConfigurationError as exc:
+                handler.problems.append(f"mkdocs.yml: {exc}")
+    finally:
+        root_logger.removeHandler(handler)
+        root_logger.setLevel(old_level)
+    return list(dict.fromkeys(handler.problems)), handler.warnings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check every memo, reference and registry of the edition.")
+    parser.add_argument("--config", default="mkdocs.yml", type=Path, help="the edition's mkdocs.yml")
+    args = parser.parse_args(argv)
+    logging.getLogger("mkdocs").propagate = False
+    problems, warnings = run_check(args.config)
+    for w in warnings:
+        print(w)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found; the site cannot be published until they are fixed.", file=sys.stderr)
+        return 1
+    print(f"No problems found ({len(warnings)} warning(s)).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
