@@ -19,7 +19,10 @@ REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 CITE = re.compile(r"\s*\[@([A-Za-z0-9_:.\-/]+)(?:,\s*([^\]]+))?\]\s*$")
 IBID = re.compile(r"\bibid\b\.?", re.I)
 OP_CIT = re.compile(r"\bop\.?\s*cit\b\.?", re.I)
-LOCATOR = re.compile(r"\b((?:pp?|vol|ch|table|fig|para|sec)\.?\s*[A-Z0-9][\w–\-, ]*)\.?\s*(?:for\b.*)?$", re.I)
+_RANGE = r"[0-9ivxlc]+(?:\s*[-–]+\s*[0-9ivxlc]+)?"
+LOCATOR = re.compile(
+    rf"\b(pp?\.\s*{_RANGE}(?:,\s*{_RANGE})*|(?:table|fig\.|figure|vol\.|ch\.|para\.|sec\.)\s*[A-Z0-9]+)", re.I
+)
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -112,8 +115,8 @@ def _plain(text: str) -> str:
 
 def locator_of(wording: str) -> str | None:
     """The page (or table) locator a note's wording gives, e.g. 'pp. 1-3' or 'Table B'."""
-    m = LOCATOR.search(wording.replace("*", ""))
-    return m.group(1).strip().rstrip(",") if m else None
+    found = LOCATOR.findall(wording.replace("*", ""))
+    return found[-1].strip() if found else None
 
 
 def _names_work(phrase: str, ref: Reference) -> bool:
@@ -126,6 +129,12 @@ def _names_work(phrase: str, ref: Reference) -> bool:
         if cand and (words in cand or cand in words):
             return True
     return False
+
+
+def _wording_names(wording: str, ref: Reference) -> bool:
+    """Whether a full note names its work: an author, the title or the periodical appears in it."""
+    plain = f" {_plain(wording)} "
+    return any(f" {_plain(name)} " in plain for name in ref.names_text if _plain(name))
 
 
 def resolve_notes(notes: list[Note], library: Library, shown: str, diags: Diagnostics) -> list[ResolvedNote]:
@@ -159,7 +168,7 @@ def resolve_notes(notes: list[Note], library: Library, shown: str, diags: Diagno
         if note.cite_key and note.cite_key not in library:
             diags.error(shown, note.line, f"note {note.label} cites unknown key '{note.cite_key}'", "add the work to a .bib file in bib/ or correct the key")
             key = None
-        elif note.cite_key and how == "cited" and not any(_names_work(w, library.references[note.cite_key]) or _plain(w) in _plain(plain_wording) for w in library.references[note.cite_key].names_text):
+        elif note.cite_key and how == "cited" and not _wording_names(plain_wording, library.references[note.cite_key]):
             diags.error(shown, note.line, f"note {note.label}: its wording names none of the author, title or periodical of '{note.cite_key}'", "check that the key is the work the note cites")
         locator = note.cite_locator or locator_of(note.wording)
         if how == "ibid" and locator is None and resolved:

@@ -38,6 +38,7 @@ def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None
 
 
 def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         src = ROOT / part
         if src.is_dir():

@@ -1,0 +1,236 @@
+"""Helpers for the real-browser tests: Debian's Chromium through Playwright, a local HTTP server,
+a recorder of every request a page makes, and the offline bundle built once per session.
+
+Nothing here reaches the network: Playwright drives ``/usr/bin/chromium`` (it never downloads a
+browser), the server listens on 127.0.0.1 only, and the recorder lets a test assert that every
+request the pages made stayed on the machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import ipaddress
+import socketserver
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, WebSocket, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TIMEOUT_MS = 30_000  # generous: a loaded CI machine with 2 cores
+LOCAL_SCHEMES = frozenset({"file", "data", "blob", "about"})
+LOCAL_HOSTNAMES = frozenset({"localhost"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Chromium
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless, with the background services that phone home turned off."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Local HTTP server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the test output stays readable
+        pass
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` over HTTP on 127.0.0.1 at a free port; yields the base URL (ending in ``/``)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name=f"http-{directory.name}", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+
+def is_local_url(url: str) -> bool:
+    """True for a URL that does not leave the machine: loopback http(s)/ws, file:, data:, blob:, about:."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in LOCAL_SCHEMES:
+        return True
+    if scheme not in ("http", "https", "ws", "wss"):
+        return False  # chrome-extension:, ftp:, anything unexpected counts as leaving
+    host = (parts.hostname or "").lower()
+    if host in LOCAL_HOSTNAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class RequestRecorder:
+    """Records every request (and web socket) of a browser context, in order.
+
+    Requests of every page, frame and worker of the context reach ``BrowserContext.on("request")``;
+    anything that is not local is also aborted by a route, so a test never waits on the network.
+    """
+
+    urls: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> RequestRecorder:
+        context.on("request", self._on_request)
+        context.on("page", lambda page: page.on("websocket", self._on_websocket))
+        context.route(lambda url: not is_local_url(url), self._abort)
+        return self
+
+    def _on_request(self, request: Request) -> None:
+        self.urls.append(request.url)
+
+    def _on_websocket(self, ws: WebSocket) -> None:
+        self.urls.append(ws.url)
+
+    def _abort(self, route, request: Request) -> None:  # type: ignore[no-untyped-def]
+        self.blocked.append(request.url)
+        route.abort("blockedbyclient")
+
+    def mark(self) -> int:
+        """A position in the record; ``since(mark)`` gives the requests made after it."""
+        return len(self.urls)
+
+    def since(self, mark: int = 0) -> list[str]:
+        return self.urls[mark:]
+
+    def outside(self, mark: int = 0) -> list[str]:
+        return [u for u in [*self.since(mark), *self.blocked] if not is_local_url(u)]
+
+    def assert_local(self, what: str, mark: int = 0) -> None:
+        """Fail, naming every offending URL, if a request since ``mark`` left the machine."""
+        outside = sorted(set(self.outside(mark)))
+        assert not outside, f"{what}: {len(outside)} request(s) left the machine:\n" + "\n".join(outside)
+        assert self.since(mark), f"{what}: no request was recorded at all (is the recorder attached?)"
+
+
+@contextmanager
+def recorded_context(browser: Browser, **options: object) -> Iterator[tuple[BrowserContext, RequestRecorder]]:
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    context.set_default_timeout(TIMEOUT_MS)
+    recorder = RequestRecorder().attach(context)
+    try:
+        yield context, recorder
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Material's page behaviour
+
+
+def wait_for_material(page: Page) -> None:
+    """Wait until Material's bundle has mounted its components (the search input gets wired up)."""
+    page.wait_for_function("() => typeof window.document$ !== 'undefined' && typeof window.location$ !== 'undefined'")
+
+
+def search(page: Page, query: str) -> list[str]:
+    """Type ``query`` into Material's search and return the absolute hrefs of every result (all rendered)."""
+    wait_for_material(page)
+    page.locator("label.md-search__icon, label[for='__search']").first.click() if page.locator(
+        "input.md-search__input").is_hidden() else None
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    meta = page.locator(".md-search-result__meta")
+    # The worker answers once its index is loaded; the meta line then counts the matches.
+    page.wait_for_function(
+        """() => { const m = document.querySelector('.md-search-result__meta');
+                   return m && /\\d+ matching|1 matching|No matching/i.test(m.textContent) &&
+                          document.querySelectorAll('.md-search-result__item').length > 0 || (m && /No matching/i.test(m.textContent)); }""",
+    )
+    text = meta.inner_text()
+    if "No matching" in text:
+        return []
+    # Material renders 10 results, then more as the result list is scrolled: scroll until all are there.
+    expected = _count_in(text)
+    scroller = page.locator(".md-search__scrollwrap")
+    for _ in range(100):
+        items = page.locator(".md-search-result__item")
+        if expected is not None and items.count() >= expected:
+            break
+        scroller.evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(50)  # the loop is bounded and ends on the condition above
+    return page.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link", "links => links.map(a => a.href)"
+    )
+
+
+def _count_in(text: str) -> int | None:
+    digits = "".join(ch if ch.isdigit() else " " for ch in text).split()
+    if digits:
+        return int(digits[0])
+    return 1 if "1 matching" in text or "one" in text.lower() else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The offline bundle, built once per test session
+
+
+_BUNDLES: dict[str, tuple[Path, Path]] = {}
+
+
+def offline_bundle(base: Path) -> tuple[Path, Path]:
+    """Build the offline bundle with ``edition.offline`` into ``base``/bundle and unzip it; cached per ``base``.
+
+    Returns ``(zip_path, unzipped_site_root)``.
+    """
+    key = str(base)
+    if key not in _BUNDLES:
+        from edition.offline import ZIP_ROOT, make_bundle
+
+        out = base / "bundle"
+        bundle = make_bundle(out, ROOT)
+        unzipped = base / "unzipped"
+        with zipfile.ZipFile(bundle.zip_path) as zf:
+            zf.extractall(unzipped)
+        _BUNDLES[key] = (bundle.zip_path, unzipped / ZIP_ROOT)
+    return _BUNDLES[key]
