@@ -22,7 +22,7 @@ from .model import Mention
 UrlFor = Callable[[str], str]
 PIN_PREFIX = "entity:"
 NO_MENTION = "-"
-SKIP_CLASSES = frozenset({"redaction", "page-break", "para-anchor", "para-cite", "note-reference", "critic", "footnote-backref"})
+SKIP_CLASSES = frozenset({"no-mention", "redaction", "page-break", "para-anchor", "para-cite", "note-reference", "critic", "footnote-backref"})
 _TOKEN = re.compile(r"[A-Za-z0-9&/.\-⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 
@@ -69,14 +69,12 @@ def unknown_acronyms(text: str, known: set[str]) -> list[str]:
 def _check_token(token: str, known: set[str]) -> list[str]:
     if token in known or token.rstrip(".") in known:
         return []
+    parts = [p for p in re.split(r"[-/]", token) if p]
+    if len(parts) > 1:  # 'U.S.-Japan', 'NATO-led': each part on its own
+        return [bad for p in parts for bad in _check_token(p, known)]
     if not _DOTTED.match(token):
         token = token.rstrip(".")
-    if not looks_like_acronym(token):
-        return []
-    parts = [p for p in re.split(r"[-/]", token) if p]
-    if len(parts) > 1:
-        return [bad for p in parts for bad in _check_token(p, known)]
-    return [token]
+    return [token] if looks_like_acronym(token) else []
 
 
 def _snippet(text: str, start: int, end: int, width: int = 70) -> str:
@@ -119,7 +117,7 @@ class Annotator:
 
         return make
 
-    def apply_pins(self, root: HtmlElement, doc_path: str, blocks: dict[int, str], url_for: UrlFor, found: Found) -> None:
+    def apply_pins(self, root: HtmlElement, doc_path: str, url_for: UrlFor, found: Found) -> None:
         """``[words](entity:id)`` pins a mention; ``[words](entity:-)`` marks words as no mention."""
         for a in list(root.iter("a")):
             href = a.get("href") or ""
@@ -142,7 +140,7 @@ class Annotator:
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
             a.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
-            pid = _paragraph_of(a, blocks)
+            pid = _paragraph_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))
 
@@ -168,8 +166,9 @@ class Annotator:
                     rewrite_spans(slot, [(m.start, m.end, m) for m in matches], make)
 
 
-def _paragraph_of(el: HtmlElement, blocks: dict[int, str]) -> str | None:
-    for a in el.iterancestors():
-        if id(a) in blocks:
-            return blocks[id(a)]
-    return None
+_BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+)$")
+
+
+def _paragraph_of(el: HtmlElement) -> str | None:
+    """The numbered paragraph or note that holds ``el``."""
+    return next((a.get("id") for a in el.iterancestors() if _BLOCK_ID.match(a.get("id") or "")), None)

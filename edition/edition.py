@@ -144,7 +144,7 @@ class Edition:
         blocks = [(p.id, el) for p, el in numbered]
         blocks += [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
         found = Found()
-        self.annotator.apply_pins(root, doc_path, {id(el): pid for pid, el in blocks}, url_for, found)
+        self.annotator.apply_pins(root, doc_path, url_for, found)
         self.annotator.annotate(doc_path, blocks, url_for, found)
         shown = self.shown_path(doc_path)
         source = (self.docs_dir / doc_path).read_text(encoding="utf-8") if (found.unknown_acronyms or found.unknown_pins) else ""

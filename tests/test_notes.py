@@ -26,7 +26,7 @@ def library() -> Library:
 
 def run(markdown: str, lib: Library | None = None) -> tuple[list, Diagnostics]:
     diags = Diagnostics()
-    cleaned, notes, markers = extract_notes(markdown, "d.md", "docs/d.md", 10, diags)
+    _cleaned, notes, markers = extract_notes(markdown, "d.md", "docs/d.md", 10, diags)
     check_markers(notes, markers, "docs/d.md", diags)
     return resolve_notes(notes, lib or library(), "docs/d.md", diags), diags
 

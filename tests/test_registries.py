@@ -1,0 +1,178 @@
+"""Glossary and entity registries: validation, one-pass matching, tooltips, links, pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from edition.annotate import Annotator, Found, unknown_acronyms
+from edition.diagnostics import Diagnostics
+from edition.entities import load_entities
+from edition.glossary import load_glossary
+from edition.htmltext import parse_fragment
+from edition.matching import Matcher, Target
+from tests.conftest import ROOT
+
+CIA = "1983-09-07-cia-technology-leakage-from-japan"
+HERITAGE = "1987-10-26-heritage-us-japan-defense-technology-cooperation"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_registries_load_without_problems() -> None:
+    diags = Diagnostics()
+    terms = load_glossary(ROOT / "data/glossary.yml", diags, "data/glossary.yml")
+    entities = load_entities(ROOT / "data/entities.yml", diags, "data/entities.yml")
+    assert diags.errors == []
+    assert {t.entity for t in terms if t.entity} <= set(entities)
+
+
+@pytest.mark.parametrize(("text", "line", "needle"), [
+    ("- term: ABC\n  kind: acronym\n  definition: x\n", 1, "acronym 'ABC' has no 'expansion'"),
+    ("- term: ABC\n  kind: acronim\n  expansion: A\n  definition: x\n", 2, "field 'kind' in glossary entry is 'acronim'"),
+    ("- term: ABC\n  kind: acronym\n  expansion: A\n  definition: x\n  colour: red\n", 5, "unknown field 'colour'"),
+    ("- term: ABC\n  kind: acronym\n  expansion: [A\n", 4, "invalid YAML"),
+    ("- term: ABC\n  kind: acronym\n  expansion: A\n  definition: x\n- term: ABC\n  kind: acronym\n  expansion: B\n  definition: y\n", 5, "duplicates the entry on line 1"),
+    ("term: ABC\n", 1, "glossary registry must be a list"),
+    ("- term: 25X9\n  kind: exemption\n  expansion: e\n  definition: d\n", 1, "needs 'legal_basis' and 'withholds'"),
+])
+def test_glossary_errors_name_file_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:
+    diags = Diagnostics()
+    load_glossary(write(tmp_path, "g.yml", text), diags, "data/glossary.yml")
+    assert any(d.path == "data/glossary.yml" and d.line == line and needle in d.message for d in diags.errors), [str(d) for d in diags.items]
+
+
+ENTITY = "- id: {id}\n  name: {name}\n  type: person\n  description: d\n  aliases: [{alias}]\n"
+
+
+@pytest.mark.parametrize(("text", "line", "needle"), [
+    (ENTITY.format(id="a", name="A B", alias="Abe") + ENTITY.format(id="b", name="C D", alias="Abe"), 10, "alias 'Abe' is claimed by 'b' and by 'a'"),
+    (ENTITY.format(id="a", name="A", alias="x") + ENTITY.format(id="a", name="B", alias="y"), 6, "entity id 'a' is used twice"),
+    (ENTITY.format(id="Bad Id", name="A", alias="x"), 1, "must be lowercase"),
+    (ENTITY.format(id="a", name="A", alias="x") + "  related: [nobody]\n", 6, "related to unknown id 'nobody'"),
+    (ENTITY.format(id="a", name="A", alias="x") + '  date: "1983-13"\n', 6, "field 'date' in entity must be a date"),
+    (ENTITY.format(id="a", name="A", alias="x").replace("person", "robot"), 3, "field 'type' in entity is 'robot'"),
+])
+def test_entity_errors_name_file_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:
+    diags = Diagnostics()
+    load_entities(write(tmp_path, "e.yml", text), diags, "data/entities.yml")
+    assert any(d.line == line and needle in d.message for d in diags.errors), [str(d) for d in diags.items]
+
+
+def test_matcher_is_word_bounded_and_longest_first() -> None:
+    m = Matcher()
+    for form, target in [("US", "us"), ("USSR", "ussr"), ("CDI", "cdi"), ("CDI/BTI", "cdibti"), ("Toshiba", "t"), ("Toshiba Machine", "tm")]:
+        m.add(form, Target("term", target))
+    m.add("coproduction", Target("term", "cop"), case_sensitive=False)
+    found = [(x.text, x.targets[0].id) for x in m.build().find("US, USSR, USA, CDI/BTI, CDI, Toshiba Machine, Toshiba's, Coproduction")]
+    assert found == [("US", "us"), ("USSR", "ussr"), ("CDI/BTI", "cdibti"), ("CDI", "cdi"), ("Toshiba Machine", "tm"), ("Toshiba", "t"), ("Coproduction", "cop")]
+
+
+def test_acronym_detector() -> None:
+    known = {"S&TF", "U.N.", "BMC³", "FY"}
+    assert unknown_acronyms("the S&TF and U.N. and BMC³ in FY 1987; R&D, NATO-led, U.S.-Japan, GmbH, Phase II. Japan", known) == ["R&D", "NATO", "U.S.", "GmbH", "II"]
+
+
+def _annotator() -> Annotator:
+    diags = Diagnostics()
+    terms = {t.key: t for t in load_glossary(ROOT / "data/glossary.yml", diags, "g")}
+    return Annotator(terms, load_entities(ROOT / "data/entities.yml", diags, "e"), set())
+
+
+@pytest.mark.parametrize(("sentence", "words", "entity"), [
+    ("Foreign Minister Abe recently reaffirmed", "Foreign Minister Abe", "shintaro-abe"),
+    ("under Deputy Defense Secretary William Howard Taft, remains", "William Howard Taft", "william-howard-taft-iv"),
+    ("Using the bluntest language yet, Taft said", "Taft", "william-howard-taft-iv"),
+    ("sale of advanced machine tools by Toshiba Machine Company to", "Toshiba Machine Company", "toshiba-machine"),
+    ("Despite the damage done by Toshiba's violation", "Toshiba", "toshiba"),
+])
+def test_disambiguation(sentence: str, words: str, entity: str) -> None:
+    root = parse_fragment(f'<p id="p1">{sentence}</p>')
+    found = Found()
+    _annotator().annotate("d.md", [("p1", root[0])], lambda p: p, found)
+    assert (words, entity) in [(m.text, m.target) for m in found.entities]
+
+
+def test_pins_override_and_suppress(tmp_path: Path) -> None:
+    root = parse_fragment('<p id="p1"><a href="entity:toshiba-machine">Toshiba</a> and <a href="entity:-">Abe</a> and <a href="entity:nobody">X</a></p>')
+    found = Found()
+    ann = _annotator()
+    ann.apply_pins(root, "d.md", lambda p: p, found)
+    ann.annotate("d.md", [("p1", root[0])], lambda p: p, found)
+    assert [(m.text, m.target) for m in found.entities] == [("Toshiba", "toshiba-machine")]
+    assert found.unknown_pins == [("nobody", "X")]
+    assert root.find_class("no-mention")[0].text == "Abe"
+
+
+def test_tooltips_in_built_memo(built_site: Path) -> None:
+    doc = html.parse(str(built_site / "documents" / CIA / "index.html")).getroot()
+    cocom = [a for a in doc.xpath('//div[@class="memo-text"]//abbr[@class="term"]') if a.text == "COCOM"]
+    assert cocom and cocom[0].get("title") == "Coordinating Committee for Multilateral Export Controls"
+    headings = doc.xpath('//div[@class="memo-text"]//h1//abbr | //div[@class="memo-text"]//h2//abbr')
+    assert headings == []
+
+
+def test_every_acronym_in_the_memos_has_an_expansion(built_site: Path) -> None:
+    diags = Diagnostics()
+    terms = load_glossary(ROOT / "data/glossary.yml", diags, "g")
+    acronyms = {t.term: t for t in terms if t.kind == "acronym"}
+    table = html.parse(str(built_site / "acronyms" / "index.html")).getroot()
+    rows = {r.xpath("./td[1]")[0].text_content(): r.xpath("./td[2]")[0].text_content() for r in table.xpath('//table[@class="acronyms"]/tbody/tr')}
+    for term, t in acronyms.items():
+        assert rows[term] == t.expansion
+
+
+def test_definitions_are_escaped(project: Path, tmp_path: Path) -> None:
+    from tests.conftest import run_build
+
+    glossary = project / "data/glossary.yml"
+    glossary.write_text(glossary.read_text().replace(
+        "- term: COCOM\n  kind: acronym\n", "- term: COCOM\n  kind: acronym\n  aliases: [\"<b>Co</b>\"]\n", 1
+    ).replace("Informal, non-treaty body", "Informal <script>alert(1)</script> & non-treaty body", 1))
+    result = run_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    page = (tmp_path / "site/glossary/index.html").read_text()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; non-treaty" in page
+    assert "&lt;b&gt;Co&lt;/b&gt;" in page
+
+
+def test_glossary_and_entity_backlinks_point_at_existing_anchors(built_site: Path) -> None:
+    ids: dict[str, set[str]] = {}
+    for slug in (CIA, HERITAGE):
+        ids[slug] = set(html.parse(str(built_site / "documents" / slug / "index.html")).getroot().xpath("//@id"))
+    pages = [built_site / "glossary/index.html", *(built_site / "entities").glob("*/index.html")]
+    checked = 0
+    for page in pages:
+        for href in html.parse(str(page)).getroot().xpath('//ul[@class="occurrences"]//a/@href'):
+            slug, anchor = re.search(r"documents/([^/#]+)/?(?:index\.html)?#(.+)$", href).groups()
+            assert anchor in ids[slug], (page, href)
+            checked += 1
+    assert checked > 200
+
+
+def test_entity_pages_and_chronology(built_site: Path) -> None:
+    toshiba = html.parse(str(built_site / "entities/toshiba-machine/index.html")).getroot()
+    assert "Mentions (" in toshiba.text_content() and toshiba.xpath('//ul[@class="occurrences"]/li')
+    chrono = html.parse(str(built_site / "chronology/index.html")).getroot()
+    dates = [t.text for t in chrono.xpath('//table[@class="chronology"]//time')]
+    assert dates[0].endswith("1954") and dates[-1].endswith("1987")
+    years = [int(d[-4:]) for d in dates]
+    assert years == sorted(years)
+    memo = html.parse(str(built_site / "documents" / CIA / "index.html")).getroot()
+    named = memo.xpath('//section[@class="memo-entities"]//a/@href')
+    assert any("yasuhiro-nakasone" in h for h in named)
+
+
+def test_term_and_entity_are_linked_not_duplicated(built_site: Path) -> None:
+    glossary = html.parse(str(built_site / "glossary/index.html")).getroot()
+    entry = glossary.get_element_by_id("term-COCOM").getparent()
+    assert any("entities/cocom" in h for h in entry.xpath(".//a/@href"))
+    page = html.parse(str(built_site / "entities/cocom/index.html")).getroot()
+    assert any("glossary" in h and "#term-COCOM" in h for h in page.xpath("//dl[@class='entity-facts']//a/@href"))
