@@ -197,19 +197,19 @@ def parse_library(text: str, shown: str, diags: Diagnostics, library: Library | 
     library = library if library is not None else Library()
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     parsed = bibtexparser.parse_string(text)
+    for entry in parsed.entries:
+        _add_entry(entry, shown, diags, library)
     for block in parsed.failed_blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            first = library.get(block.key) or next((r for r in library.references.values() if r.key == block.key), None)
-            where = f" (first defined on line {first.line})" if first else ""
+            first = library.get(block.key)
+            where = f" (first defined on line {first.line})" if first and first.path == shown else ""
             diags.error(shown, line, f"duplicate BibTeX key '{block.key}'{where}", "give each entry its own key")
         else:
             diags.error(
                 shown, line, f"unparseable BibTeX entry starting '{_first_line(block.raw)}'",
                 "check that every '{' is closed, fields are separated by commas and the entry ends with '}'",
             )
-    for entry in parsed.entries:
-        _add_entry(entry, shown, diags, library)
     return library
 
 

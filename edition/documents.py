@@ -72,7 +72,10 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     if not m:
         return None, text, 1
     yaml_text = m.group(1) or ""
-    return yaml_text, text[m.end():], text[: m.end()].count("\n") + 1
+    body = text[m.end():]
+    # MkDocs drops the blank lines after the front matter; count them so note lines stay right.
+    skipped = len(body) - len(body.lstrip("\n"))
+    return yaml_text, body, text[: m.end()].count("\n") + 1 + skipped
 
 
 def is_memo(path: str) -> bool:

@@ -36,7 +36,7 @@ def test_valid_front_matter_loads() -> None:
     diags = Diagnostics()
     doc = read_document(PATH, GOOD, diags)
     assert diags.items == []
-    assert doc is not None and doc.pages == 2 and doc.authors == ("A. Person",) and doc.body_line == 14
+    assert doc is not None and doc.pages == 2 and doc.authors == ("A. Person",) and doc.body_line == 15
 
 
 def test_missing_title_is_named() -> None:
