@@ -47,7 +47,7 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 new-memo: setup
-	$(BIN)/python -m edition.scaffold
+	$(BIN)/python -m edition.scaffold --date "$(DATE)" --title "$(TITLE)" $(if $(SLUG),--slug "$(SLUG)")
 
 lint: setup
 	$(BIN)/ruff check edition hooks tests bench

@@ -226,6 +226,9 @@ def _add_entry(entry: Entry, shown: str, diags: Diagnostics, library: Library) -
     for name in REQUIRED.get(entry_type, ()):
         if not fields.get(name):
             diags.error(shown, line, f"@{entry_type}{{{entry.key}}} has no '{name}'", f"add '{name} = {{...}}'")
+    for name, value in raw_fields.items():
+        if "FILL IN" in value:
+            diags.error(shown, line, f"@{entry_type}{{{entry.key}}} field '{name}' still has its template text", "replace the FILL IN text with the real value")
     ref = Reference(entry.key, entry_type, fields, authors, entry.raw, shown, line)
     if not ref.date_parts:
         diags.error(shown, line, f"@{entry_type}{{{entry.key}}} has no usable date", "add 'year = {YYYY}' or 'date = {YYYY-MM-DD}'")

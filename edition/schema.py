@@ -97,6 +97,9 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
                 "fix the value's type",
             )
             ok = False
+        elif isinstance(value, str) and value.startswith("FILL IN"):
+            diags.error(path, item.line_of(f.name), f"field '{f.name}' in {what} still has its template text", "replace the FILL IN text with the real value")
+            ok = False
         elif f.choices and value not in f.choices:
             diags.error(
                 path, item.line_of(f.name), f"field '{f.name}' in {what} is {value!r}",

@@ -1,0 +1,59 @@
+"""The project's own promises: pinned installs, CI running the README's command, a valid workflow."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+
+from tests.conftest import ROOT
+
+
+def readme_commands() -> list[str]:
+    blocks = re.findall(r"```\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_ci_runs_the_readme_test_command_exactly() -> None:
+    commands = readme_commands()
+    assert commands[:2] == ["make serve", "make test"]
+    ci = [line.strip() for line in (ROOT / ".ci/run").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert "make test" in ci
+
+
+def test_python_and_node_dependencies_are_pinned() -> None:
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line.strip()), line
+    deps = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in deps.values()), deps
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/iframe-worker"]["version"] == deps["iframe-worker"]
+
+
+def test_mkdocs_is_below_2() -> None:
+    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().split() if "==" in line)
+    assert int(pins["mkdocs"].split(".")[0]) < 2
+
+
+def test_workflow_uses_pinned_actions_and_readme_commands() -> None:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/edition.yml").read_text())
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    uses = [s["uses"] for s in steps if "uses" in s]
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
+    runs = [s["run"] for s in steps if "run" in s]
+    assert "bash .ci/run" in runs and "make check" in runs and "make offline" in runs and "make build" in runs
+    assert workflow[True]["pull_request"] is None and workflow[True]["push"]["branches"] == ["main"]  # YAML reads 'on' as True
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "test" and "refs/heads/main" in deploy["if"]
+
+
+def test_vendored_shim_matches_the_pinned_package() -> None:
+    vendored = (ROOT / "docs/assets/vendor/iframe-worker/shim.js").read_bytes()
+    assert (ROOT / "docs/assets/vendor/iframe-worker/LICENSE").exists()
+    package = ROOT / "node_modules/iframe-worker/shim/index.js"
+    assert package.exists(), "run `make node` (part of `make test`) to install the pinned npm packages"
+    assert package.read_bytes() == vendored
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert "assets/vendor/iframe-worker/shim.js" in config
