@@ -20,7 +20,7 @@ from .documents import Document, load_documents
 from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .glossary import Term, load_glossary, load_ignore_list
-from .htmltext import parse_fragment, serialise_children
+from .htmltext import element, parse_fragment, serialise_children
 from .model import Marker, Mention, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import number_paragraphs
@@ -119,6 +119,12 @@ class Edition:
         made = mark_redactions(root, self._markers)
         numbered = number_paragraphs(root, doc_path)
         index.paragraphs = [p for p, _ in numbered]
+        for paragraph, el in numbered:
+            anchor = el[0]
+            button = element("button", "cite", type="button", class_="para-cite", title=f"Copy a citation of paragraph {paragraph.number}")
+            button.set("data-para", str(paragraph.number))
+            button.tail, anchor.tail = anchor.tail, " "
+            anchor.addnext(button)
         for el in made:
             if not el.get("id"):
                 continue
@@ -131,7 +137,7 @@ class Edition:
         apparatus.annotate_footnotes(root, notes, self.formatter)
         self.interventions.extend(find_interventions(root, doc_path))
         self.pages[doc_path] = index
-        parts = [metadata_card(doc) if doc else "", f'<div class="memo-text">{serialise_children(root)}</div>']
+        parts = [metadata_card(doc, self.plain_citation(doc_path)) if doc else "", f'<div class="memo-text">{serialise_children(root)}</div>']
         parts.append(apparatus.works_cited(notes, self.formatter, url_for(BIBLIOGRAPHY_PAGE)))
         parts.append(gen.memo_entities(index.entities, self.entities, url_for))
         parts.append(gen.memo_acronyms(index.terms, {t.key: t for t in self.terms}, url_for("glossary.md")))

@@ -25,7 +25,7 @@ def format_date(doc: Document) -> str:
     return f"{doc.date.day} {doc.date.strftime('%B %Y')}"
 
 
-def metadata_card(doc: Document, bibliography_href: str | None = None) -> str:
+def metadata_card(doc: Document, citation: str = "") -> str:
     """The header card of a memo page: what the document is, before its text."""
     rows: list[tuple[str, str]] = [
         ("Date", f'<time datetime="{doc.date.isoformat()}">{esc(format_date(doc))}</time>'),
@@ -43,7 +43,7 @@ def metadata_card(doc: Document, bibliography_href: str | None = None) -> str:
     body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     note = f'<p class="memo-card__note">{esc(doc.editor_note)}</p>' if doc.editor_note else ""
     return (
-        f'<section class="memo-card" aria-label="About this document">'
+        f'<section class="memo-card" aria-label="About this document" data-citation="{esc(citation)}">'
         f'<p class="memo-card__title">{esc(doc.title)}</p><dl>{body}</dl>{note}</section>'
     )
 
