@@ -267,23 +267,29 @@ class Formatter:
         ref = self.library.references[key]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            source = CiteProcJSON([ref.csl(escape_html=html)])
+            item = ref.csl(escape_html=html)
+            if form == "note-at":
+                item.pop("page", None)  # the note's own locator replaces the page range
+            source = CiteProcJSON([item])
             bib = CitationStylesBibliography(self._style_obj(), source, formatter.html if html else formatter.plain)
             citation = Citation([CitationItem(key)])
             bib.register(citation)
-            text = "".join(str(x) for x in bib.cite(citation, lambda _item: None)) if form == "note" else str(bib.bibliography()[0])
+            text = "".join(str(x) for x in bib.cite(citation, lambda _item: None)) if form != "bibliography" else str(bib.bibliography()[0])
         return re.sub(r"\s+", " ", text).strip()
 
     def get(self, key: str, form: str = "bibliography", html: bool = True) -> str:
-        """``form`` is 'note' (first full note) or 'bibliography'; HTML output is safe to insert."""
+        """``form`` is 'note' (first full note), 'note-at' (a note with its own locator) or
+        'bibliography'; HTML output is safe to insert."""
         cache_key = (key, form, html)
         if cache_key not in self._cache:
             self._cache[cache_key] = self._format(key, form, html)
         return self._cache[cache_key]
 
     def note_with_locator(self, key: str, locator: str | None, html: bool = True) -> str:
-        text = self.get(key, "note", html).rstrip(".")
-        return f"{text}, {escape(locator) if html else locator}." if locator else f"{text}."
+        if not locator:
+            return self.get(key, "note", html)
+        text = self.get(key, "note-at", html).rstrip(".")
+        return f"{text}, {escape(locator) if html else locator}."
 
 
 # -- exports -----------------------------------------------------------------------------------
