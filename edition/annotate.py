@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from .entities import Entity
 from .glossary import Term
 from .htmltext import element, iter_slots, rewrite_spans, slot_text
-from .matching import Match, Matcher, Target
+from .matching import Matcher, Target
 from .model import Mention
 
 UrlFor = Callable[[str], str]
@@ -90,11 +90,20 @@ class Annotator:
         self.terms = terms
         self.entities = entities
         self.matcher = build_matcher(terms.values(), entities.values())
+        # Acronyms inside an entity's name ('FY' in 'FY 1987 Defense Authorization Act') still
+        # get their tooltip: a second automaton, run only over the few words already matched.
+        self.acronyms_only = build_matcher((t for t in terms.values() if t.kind == "acronym"), ())
         self.known = known_tokens | {f for t in terms.values() for f in t.forms} | {f for e in entities.values() for f in e.forms}
+
+    def _abbr(self, text: str, payload: object) -> HtmlElement:
+        term = self.terms[payload.targets[0].id]  # type: ignore[attr-defined]
+        el = element("abbr", text, title=term.tooltip, class_="term")
+        el.set("data-term", term.key)
+        return el
 
     def _make(self, url_for: UrlFor) -> Callable[[str, object], HtmlElement]:
         def make(text: str, payload: object) -> HtmlElement:
-            match: Match = payload  # type: ignore[assignment]
+            match, nested = payload  # type: ignore[misc]
             term = next((self.terms[t.id] for t in match.targets if t.kind == "term"), None)
             entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
             if entity_id is None and term is not None and term.entity in self.entities:
@@ -113,6 +122,8 @@ class Annotator:
                 link.append(inner)
             else:
                 link.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
+                if nested:
+                    rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
             return link
 
         return make
@@ -150,6 +161,7 @@ class Annotator:
             for slot in list(iter_slots(block, skip_classes=SKIP_CLASSES)):
                 text = slot_text(slot)
                 matches = self.matcher.find(text)
+                payloads: list[tuple[int, int, object]] = []
                 covered = 0
                 for m in matches:
                     found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:m.start], self.known))
@@ -161,9 +173,12 @@ class Annotator:
                     term = next((self.terms[t.id] for t in m.targets if t.kind == "term"), None)
                     if term and term.entity in self.entities and not any(t.kind == "entity" for t in m.targets):
                         found.entities.append(Mention(doc_path, pid, term.entity, m.text, context))
+                    nested = self.acronyms_only.find(m.text) if term is None else []
+                    found.terms.extend(Mention(doc_path, pid, n.targets[0].id, n.text, context) for n in nested)
+                    payloads.append((m.start, m.end, (m, nested)))
                 found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:], self.known))
-                if matches:
-                    rewrite_spans(slot, [(m.start, m.end, m) for m in matches], make)
+                if payloads:
+                    rewrite_spans(slot, payloads, make)
 
 
 _BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+)$")

@@ -176,3 +176,9 @@ def test_term_and_entity_are_linked_not_duplicated(built_site: Path) -> None:
     assert any("entities/cocom" in h for h in entry.xpath(".//a/@href"))
     page = html.parse(str(built_site / "entities/cocom/index.html")).getroot()
     assert any("glossary" in h and "#term-COCOM" in h for h in page.xpath("//dl[@class='entity-facts']//a/@href"))
+
+
+def test_acronym_inside_an_entity_name_keeps_its_tooltip(built_site: Path) -> None:
+    doc = html.parse(str(built_site / "documents" / HERITAGE / "index.html")).getroot()
+    nested = doc.xpath('//a[@data-entity="fy1987-defense-authorization-act"]/abbr[@class="term"]')
+    assert nested and nested[0].text == "FY" and nested[0].get("title") == "fiscal year"
