@@ -96,34 +96,43 @@ class Annotator:
         self.known = known_tokens | {f for t in terms.values() for f in t.forms} | {f for e in entities.values() for f in e.forms}
 
     def _abbr(self, text: str, payload: object) -> HtmlElement:
-        term = self.terms[payload.targets[0].id]  # type: ignore[attr-defined]
-        el = element("abbr", text, title=term.tooltip, class_="term")
-        el.set("data-term", term.key)
+        """An acronym inside an entity's name: marked up, its expansion carried by the link's tooltip."""
+        el = element("abbr", text, class_="term")
+        el.set("data-term", self.terms[payload.targets[0].id].key)  # type: ignore[attr-defined]
         return el
 
     def _make(self, url_for: UrlFor) -> Callable[[str, object], HtmlElement]:
+        """One element per match, one tooltip per element (Material shows the title of the
+        element that holds focus or the pointer, so nested titles would overlap)."""
+
         def make(text: str, payload: object) -> HtmlElement:
             match, nested = payload  # type: ignore[misc]
             term = next((self.terms[t.id] for t in match.targets if t.kind == "term"), None)
             entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
             if entity_id is None and term is not None and term.entity in self.entities:
                 entity_id = term.entity
-            inner: HtmlElement | None = None
+            abbr: HtmlElement | None = None
             if term is not None:
-                inner = element("abbr", text, title=term.tooltip, class_="term")
-                inner.set("data-term", term.key)
+                # focusable, so keyboard users get the expansion too
+                abbr = element("abbr", None, title=term.tooltip, class_="term", tabindex="0")
+                abbr.set("data-term", term.key)
             if entity_id is None:
-                assert inner is not None
-                return inner
+                assert abbr is not None
+                abbr.text = text
+                return abbr
             ent = self.entities[entity_id]
-            link = element("a", None if inner is not None else text, href=url_for(ent.page), class_=f"entity entity--{ent.type}")
+            link = element("a", text, href=url_for(ent.page), class_=f"entity entity--{ent.type}")
             link.set("data-entity", ent.id)
-            if inner is not None:
-                link.append(inner)
-            else:
-                link.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
-                if nested:
-                    rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
+            if abbr is not None:
+                abbr.attrib.pop("tabindex")  # the link inside takes the focus
+                abbr.append(link)
+                return abbr
+            title = f"{ent.name}: {ent.role or ent.description[:120]}"
+            if nested:
+                expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
+                title = f"{title} ({expansions})"
+                rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
+            link.set("title", title)
             return link
 
         return make

@@ -29,6 +29,8 @@ from .render import documents_table, interventions_table, metadata_card, normali
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
+# A line break after each cell, row and item, so search does not glue table cells into one word.
+_BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
 
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 DOWNLOADS = {"BibTeX": ".bib", "RIS": ".ris", "CSL-JSON": ".json"}
@@ -144,7 +146,7 @@ class Edition:
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
             parts.append(apparatus.cite_this(doc, self.formatter, downloads, url_for(doc_path)))
-        return "".join(parts)
+        return parts[0] + parts[1] + _BLOCK_END.sub(r"\g<0>\n", "".join(parts[2:]))
 
     def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
         blocks = [(p.id, el) for p, el in numbered]
@@ -183,7 +185,7 @@ class Edition:
             if renderer is None:
                 self.diags.error("docs", None, f"unknown placeholder 'edition:{name}'", f"use one of: {', '.join(sorted(renderers))}")
                 return ""
-            return renderer(url_for, arg)
+            return _BLOCK_END.sub(r"\g<0>\n", renderer(url_for, arg))
 
         return PLACEHOLDER.sub(render, content)
 

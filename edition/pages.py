@@ -33,7 +33,7 @@ def _occurrences(mentions: list[Mention], docs: dict[str, Document], url_for: Ur
         f"<q>{esc(m.context)}</q></li>"
         for m in mentions
     )
-    return f'<ul class="occurrences">{items}</ul>'
+    return f'<ul class="occurrences" data-search-exclude>{items}</ul>'
 
 
 def _by_target(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
@@ -166,8 +166,10 @@ def cooccurrences(mentions: Iterable[Mention]) -> dict[str, Counter[str]]:
 def cooccurrence_block(counts: Counter[str], entities: dict[str, Entity], url_for: UrlFor, limit: int = 12) -> str:
     if not counts:
         return ""
-    items = "".join(f"<li>{link(url_for(entities[i].page), entities[i].name)} ({n})</li>" for i, n in counts.most_common(limit))
-    return f'<h2 id="appears-with">Appears alongside</h2><p>Entities named in the same paragraphs, most often first.</p><ol class="cooccurrence">{items}</ol>'
+    # ties broken by name, so every build writes the same page
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], entities[kv[0]].name.casefold()))[:limit]
+    items = "".join(f"<li>{link(url_for(entities[i].page), entities[i].name)} ({n})</li>" for i, n in ranked)
+    return f'<h2 id="appears-with">Appears alongside</h2><p>Entities named in the same paragraphs, most often first.</p><ol class="cooccurrence" data-search-exclude>{items}</ol>'
 
 
 def entity_index(entities: dict[str, Entity], counts: Counter[str], url_for: UrlFor, only_type: str | None = None) -> str:

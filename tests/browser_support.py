@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import ipaddress
+import re
 import socketserver
 import threading
 import zipfile
@@ -173,42 +174,63 @@ def wait_for_material(page: Page) -> None:
 
 
 def search(page: Page, query: str) -> list[str]:
-    """Type ``query`` into Material's search and return the absolute hrefs of every result (all rendered)."""
+    """Type ``query`` into Material's search and return the hrefs of every result, all of them rendered.
+
+    Each result item's first link is the page; the links after it are sections of that page.
+    """
     wait_for_material(page)
-    page.locator("label.md-search__icon, label[for='__search']").first.click() if page.locator(
-        "input.md-search__input").is_hidden() else None
     box = page.locator("input.md-search__input")
-    box.click()
+    if page.evaluate("matchMedia('(min-width: 60em)').matches"):  # Material's breakpoint for the header field
+        box.click()
+    else:  # small screens: the header's search button opens the field
+        page.locator("label.md-header__button[for='__search']").click()
+        box.wait_for(state="visible")
+        box.focus()
     box.fill(query)
-    meta = page.locator(".md-search-result__meta")
-    # The worker answers once its index is loaded; the meta line then counts the matches.
+    box.press("End")  # Material reads the query on keyup
+    first_term = query.split()[0].lower()
+    # Results belong to this query once their links carry it as the highlight parameter ?h=...
     page.wait_for_function(
-        """() => { const m = document.querySelector('.md-search-result__meta');
-                   return m && /\\d+ matching|1 matching|No matching/i.test(m.textContent) &&
-                          document.querySelectorAll('.md-search-result__item').length > 0 || (m && /No matching/i.test(m.textContent)); }""",
+        """term => {
+            const meta = document.querySelector('.md-search-result__meta');
+            if (!meta) return false;
+            if (/no matching/i.test(meta.textContent)) return true;
+            const links = document.querySelectorAll('.md-search-result__item a.md-search-result__link');
+            return Array.from(links).some(a => new URL(a.href).searchParams.get('h')?.toLowerCase().includes(term));
+        }""",
+        arg=first_term,
     )
-    text = meta.inner_text()
-    if "No matching" in text:
+    meta = page.locator(".md-search-result__meta").inner_text()
+    if re.search(r"no matching", meta, re.IGNORECASE):
         return []
-    # Material renders 10 results, then more as the result list is scrolled: scroll until all are there.
-    expected = _count_in(text)
-    scroller = page.locator(".md-search__scrollwrap")
-    for _ in range(100):
-        items = page.locator(".md-search-result__item")
-        if expected is not None and items.count() >= expected:
-            break
-        scroller.evaluate("el => el.scrollTo(0, el.scrollHeight)")
-        page.wait_for_timeout(50)  # the loop is bounded and ends on the condition above
-    return page.eval_on_selector_all(
-        ".md-search-result__item > a.md-search-result__link", "links => links.map(a => a.href)"
+    expected = int(m.group(1)) if (m := re.search(r"(\d+)", meta)) else 1
+    # Material renders the first 10 results, then 4 more each time the list's scroll position reaches
+    # its end (a change from "not at the end" to "at the end"): scroll up and down until all are there.
+    page.wait_for_function(
+        """n => {
+            const wrap = document.querySelector('.md-search__scrollwrap');
+            if (document.querySelectorAll('.md-search-result__item').length >= n) return true;
+            wrap.dataset.edTurn = wrap.dataset.edTurn === 'down' ? 'up' : 'down';
+            wrap.scrollTop = wrap.dataset.edTurn === 'down' ? wrap.scrollHeight : 0;
+            return false;
+        }""",
+        arg=expected,
+        polling=100,
     )
+    items = page.locator(".md-search-result__item")
+    assert items.count() == expected, f"search {query!r}: {meta!r} but {items.count()} items rendered"
+    return page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
 
 
-def _count_in(text: str) -> int | None:
-    digits = "".join(ch if ch.isdigit() else " " for ch in text).split()
-    if digits:
-        return int(digits[0])
-    return 1 if "1 matching" in text or "one" in text.lower() else None
+def result_pages(hrefs: list[str]) -> list[str]:
+    """The result hrefs reduced to page URLs (no query, no fragment), in order of first appearance."""
+    pages: list[str] = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        url = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme != "file" else f"file://{parts.path}"
+        if url not in pages:
+            pages.append(url)
+    return pages
 
 
 # ---------------------------------------------------------------------------------------------

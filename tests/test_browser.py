@@ -1,0 +1,495 @@
+"""The edition in a real browser (Debian's Chromium through Playwright), as a reader uses it.
+
+Every test runs twice: on the site built by ``mkdocs build`` and served over HTTP on 127.0.0.1,
+and on the offline bundle (``edition.offline``, built once per session), unzipped and opened from
+``file://``. Every page visit asserts that no request left the machine.
+
+What the tests expect is read from the built pages themselves (which memos use an acronym, name a
+person, cite a work in a note), so they keep working as the edition grows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from lxml import html as lxml_html
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser_support import (
+    AXE_JS,
+    RequestRecorder,
+    chromium,
+    is_local_url,
+    offline_bundle,
+    recorded_context,
+    result_pages,
+    search,
+    serve_directory,
+    wait_for_material,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+SHORT_MS = 3_000  # for what happens at once (a tooltip on focus): still generous
+
+
+# ---------------------------------------------------------------------------------------------
+# The two ways of opening the edition
+
+
+@dataclass(frozen=True)
+class Site:
+    """A built edition and how a browser reaches it. Pages are named by their docs path without
+    ``.md`` ("" for the home page, "glossary", "entities/cocom", "documents/1983-09-07-...")."""
+
+    kind: str  # "http" (directory URLs) or "offline" (file://, .html URLs)
+    root: Path
+    base: str  # ends with "/"
+
+    @property
+    def directory_urls(self) -> bool:
+        return self.kind == "http"
+
+    def url(self, page: str) -> str:
+        if self.directory_urls:
+            return self.base + (f"{page}/" if page else "")
+        return self.base + self.html_file(page).relative_to(self.root).as_posix()
+
+    def html_file(self, page: str) -> Path:
+        """The page's file: ``x/index.html`` with directory URLs; offline ``x.html``, or ``x/index.html``
+        for a section index such as "documents" (from ``documents/index.md``)."""
+        if not page:
+            return self.root / "index.html"
+        if self.directory_urls or (self.root / page / "index.html").is_file():
+            return self.root / page / "index.html"
+        return self.root / f"{page}.html"
+
+    def tree(self, page: str) -> lxml_html.HtmlElement:
+        path = self.html_file(page)
+        assert path.is_file(), f"{self.kind}: page {page!r} was not built ({path})"
+        return lxml_html.parse(str(path)).getroot()
+
+    def page_of(self, url: str) -> str:
+        """The page name of a URL of this site (query and fragment ignored)."""
+        parts = urlsplit(url)
+        prefix = urlsplit(self.base).path
+        path = parts.path[len(prefix):] if parts.path.startswith(prefix) else parts.path
+        if self.directory_urls:
+            return path.removesuffix("index.html").strip("/")
+        return "" if path == "index.html" else path.removesuffix(".html").removesuffix("/index")
+
+    def memos(self) -> list[str]:
+        if self.directory_urls:
+            found = [p.parent for p in (self.root / "documents").glob("*/index.html")]
+        else:
+            found = [p.with_suffix("") for p in (self.root / "documents").glob("*.html")]
+        pages = sorted(f"documents/{p.name}" for p in found if p.name[:4].isdigit())
+        assert pages, f"{self.kind}: no memo pages in {self.root / 'documents'}"
+        return pages
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module", params=["http", "offline"])
+def site(request: pytest.FixtureRequest, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if request.param == "http":
+        with serve_directory(built_site) as base:
+            yield Site("http", built_site, base)
+    else:
+        _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+        yield Site("offline", root, root.as_uri() + "/")
+
+
+@dataclass
+class Tab:
+    page: Page
+    recorder: RequestRecorder
+    site: Site
+
+    def open(self, name: str) -> None:
+        """Open a page, wait until Material has set it up and the network is idle, and assert that
+        nothing it loaded left the machine."""
+        mark = self.recorder.mark()
+        self.page.goto(self.site.url(name))
+        wait_for_material(self.page)
+        self.page.wait_for_load_state("networkidle")
+        self.recorder.assert_local(f"{self.site.kind}: opening {name or 'home'}", mark)
+
+    def assert_local(self, what: str) -> None:
+        self.recorder.assert_local(f"{self.site.kind}: {what}")
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Site) -> Iterator[Tab]:
+    with recorded_context(browser) as (context, recorder):
+        yield Tab(context.new_page(), recorder, site)
+
+
+@pytest.fixture
+def phone_tab(browser: Browser, site: Site) -> Iterator[Tab]:
+    with recorded_context(browser, **PHONE) as (context, recorder):
+        yield Tab(context.new_page(), recorder, site)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the built pages say (the expectations)
+
+
+def memos_with(site: Site, xpath: str) -> list[str]:
+    """The memos whose page has an element matching ``xpath``."""
+    return [m for m in site.memos() if site.tree(m).xpath(xpath)]
+
+
+def highlight_terms(url: str) -> set[str]:
+    """The words Material marks in a search result link (``?h=japan+times``)."""
+    return set(" ".join(parse_qs(urlsplit(url).query).get("h", [""])).lower().split())
+
+
+def fragment(url: str) -> str:
+    return urlsplit(url).fragment
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# The recorder itself (no browser): what counts as leaving the machine
+
+
+def test_recorder_tells_local_from_outside_requests() -> None:
+    local = ["http://127.0.0.1:8000/x", "http://localhost/", "http://[::1]:9/", "file:///tmp/a.html", "data:text/plain,x",
+             "blob:http://127.0.0.1/123", "about:blank", "ws://127.0.0.1:1/"]
+    outside = ["https://example.org/x.js", "http://10.0.0.1/", "http://192.168.1.1/", "//example.org/a", "ftp://example.org/",
+               "https://127.0.0.1.example.org/"]
+    assert [u for u in local if not is_local_url(u)] == []
+    assert [u for u in outside if is_local_url(u)] == []
+    recorder = RequestRecorder(urls=["http://127.0.0.1/a", "https://example.org/b"])
+    assert recorder.outside() == ["https://example.org/b"]
+    with pytest.raises(AssertionError, match=r"example\.org"):
+        recorder.assert_local("self-test")
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing leaves the machine
+
+
+def test_no_request_leaves_the_machine(tab: Tab) -> None:
+    site = tab.site
+    pages = ["", "documents", *site.memos(), "glossary", "acronyms", "markings", "chronology", "bibliography",
+             "entities", "entities/person", "entities/cocom", "editorial-method", "about"]
+    for name in pages:
+        tab.open(name)  # asserts per page
+    search(tab.page, "COCOM")  # the search worker and its index load too
+    tab.page.wait_for_load_state("networkidle")
+    tab.assert_local("all pages and a search")
+    assert len(tab.recorder.urls) > len(pages), "fewer requests than pages: the recorder missed requests"
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+
+
+def test_search_finds_acronym_in_glossary_and_memos(tab: Tab) -> None:
+    site = tab.site
+    expected_memos = memos_with(site, '//div[contains(@class,"memo-text")]//abbr[@data-term="term-COCOM"]')
+    assert expected_memos, "no memo uses COCOM: the test data changed"
+    tab.open(site.memos()[0])
+    hrefs = search(tab.page, "COCOM")
+    pages = [site.page_of(u) for u in result_pages(hrefs)]
+    glossary_entries = [u for u in hrefs if site.page_of(u) == "glossary" and fragment(u) == "term-COCOM"]
+    assert glossary_entries, f"{site.kind}: no result links to the glossary entry #term-COCOM; results: {pages}"
+    missing = [m for m in expected_memos if m not in pages]
+    assert not missing, f"{site.kind}: memos using COCOM missing from the results: {missing}; results: {pages}"
+    tab.assert_local("search for COCOM")
+
+
+def test_search_finds_acronym_in_acronym_table(tab: Tab) -> None:
+    """The acronym table lists COCOM, so searching for it must find the table."""
+    site = tab.site
+    assert site.tree("acronyms").xpath('//table//a[normalize-space()="COCOM"]'), "COCOM is not in the acronym table"
+    tab.open("")
+    pages = [site.page_of(u) for u in result_pages(search(tab.page, "COCOM"))]
+    assert "acronyms" in pages, (
+        f"{site.kind}: searching 'COCOM' does not find the acronym table; results: {pages}. "
+        "The search index glues adjacent table cells together ('(7)COCOMCoordinating'), so the word is never indexed"
+    )
+
+
+def test_search_finds_person_page_and_memos(tab: Tab) -> None:
+    site = tab.site
+    entity = "entities/yasuhiro-nakasone"
+    h1 = norm(site.tree(entity).xpath("string(//article//h1)"))
+    assert "Nakasone" in h1, f"unexpected entity page heading {h1!r}"
+    expected_memos = memos_with(site, '//div[contains(@class,"memo-text")]//a[@data-entity="yasuhiro-nakasone"]')
+    assert expected_memos, "no memo names Nakasone: the test data changed"
+    tab.open("")
+    pages = [site.page_of(u) for u in result_pages(search(tab.page, "Nakasone"))]
+    assert entity in pages[:3], f"{site.kind}: the person's page is not among the first 3 results: {pages}"
+    missing = [m for m in expected_memos if m not in pages]
+    assert not missing, f"{site.kind}: memos naming Nakasone missing from the results: {missing}; results: {pages}"
+    tab.assert_local("search for Nakasone")
+
+
+def test_search_finds_phrase_from_a_note(tab: Tab) -> None:
+    site = tab.site
+    phrase = "Japan Times"
+    expected_memos = memos_with(site, f'//div[contains(@class,"footnote")]//li[contains(normalize-space(.), "{phrase}")]')
+    assert expected_memos, f"no memo has a note with {phrase!r}: the test data changed"
+    tab.open("")
+    hrefs = search(tab.page, phrase)
+    words = set(phrase.lower().split())
+    for memo in expected_memos:
+        both = [u for u in hrefs if site.page_of(u) == memo and words <= highlight_terms(u)]
+        assert both, (f"{site.kind}: no result in {memo} matches all of {sorted(words)}; "
+                      f"its results: {[u for u in hrefs if site.page_of(u) == memo]}")
+    tab.assert_local(f"search for {phrase}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes, acronyms, paragraphs, entities
+
+
+def _note_choices(site: Site) -> list[tuple[str, str, str]]:
+    """(memo, note id, expected resolved reference) for the first note, the first op. cit. and the first Ibid."""
+    wanted = {"first": lambda t: True, "op. cit.": lambda t: "op. cit." in t, "Ibid.": lambda t: "Ibid." in t}
+    chosen: dict[str, tuple[str, str, str]] = {}
+    for memo in site.memos():
+        for li in site.tree(memo).xpath('//div[contains(@class,"footnote")]//li[starts-with(@id,"fn:")]'):
+            refs = li.xpath('.//span[contains(@class,"note-reference")]')
+            if not refs:
+                continue
+            text = norm(li.text_content())
+            for kind, test in wanted.items():
+                if kind not in chosen and test(text):
+                    chosen[kind] = (memo, li.get("id"), norm(refs[0].text_content()))
+    assert set(chosen) == set(wanted), f"notes with a resolved reference found only for {sorted(chosen)}"
+    return list(chosen.values())
+
+
+def test_note_popover_shows_resolved_reference(tab: Tab) -> None:
+    for memo, note_id, reference in _note_choices(tab.site):
+        tab.open(memo)
+        page = tab.page
+        ref = page.locator(f'sup a.footnote-ref[href="#{note_id}"]')
+        assert ref.count() == 1, f"{memo}: no single note marker for {note_id}"
+        ref.scroll_into_view_if_needed()
+        ref.hover()
+        tip = page.locator(".md-tooltip2.md-tooltip2--active")
+        tip.wait_for(state="visible")
+        shown = norm(tip.locator(".note-reference").inner_text())
+        assert shown == reference, f"{memo} {note_id}: popover shows {shown!r}, the note's reference is {reference!r}"
+        box = tip.bounding_box()
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert box and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"popover off screen: {box}"
+        page.mouse.move(0, 0)
+        page.locator(".md-tooltip2").wait_for(state="detached")  # it goes away again
+    tab.assert_local("note popovers")
+
+
+def _first_acronym(site: Site, in_link: bool) -> tuple[str, str, str]:
+    """(memo, data-term, expansion) of the first acronym in a memo's text that is (or is not) also a link."""
+    where = "ancestor::a or descendant::a" if in_link else "not(ancestor::a or descendant::a)"
+    for memo in site.memos():
+        for abbr in site.tree(memo).xpath(f'//div[contains(@class,"memo-text")]//abbr[contains(@class,"term")][@title][{where}]'):
+            return memo, abbr.get("data-term"), abbr.get("title")
+    pytest.skip(f"no acronym {'inside' if in_link else 'outside'} a link in any memo")
+
+
+@pytest.mark.parametrize("in_link", [False, True], ids=["plain", "inside-entity-link"])
+def test_acronym_tooltip_on_hover(tab: Tab, in_link: bool) -> None:
+    memo, term, expansion = _first_acronym(tab.site, in_link)
+    tab.open(memo)
+    page = tab.page
+    xpath = "ancestor::a or descendant::a" if in_link else "not(ancestor::a or descendant::a)"
+    abbr = page.locator(f'xpath=//div[contains(@class,"memo-text")]//abbr[@data-term="{term}"][{xpath}]').first
+    abbr.scroll_into_view_if_needed()
+    abbr.hover()
+    # Material ties a tooltip to its host with aria-describedby (screen readers read it too). The
+    # host is the acronym, or the link around it if that link's tooltip carries the expansion.
+    tip_id = page.wait_for_function(
+        """([abbr, expansion]) => {
+            const norm = t => t.replace(/\\s+/g, ' ').trim();
+            for (const host of [abbr, abbr.closest('a')]) {
+                const tip = host && document.getElementById(host.getAttribute('aria-describedby') || '');
+                if (tip && tip.classList.contains('md-tooltip2--active') && norm(tip.textContent).includes(norm(expansion)))
+                    return tip.id;
+            }
+            return false;
+        }""",
+        arg=[abbr.element_handle(), expansion],
+    ).json_value()
+    tip = page.locator(f"#{tip_id}")
+    tip.wait_for(state="visible")
+    assert tip.get_attribute("role") == "tooltip"
+    # Nothing else that pops up at the same time may cover it (an entity link's own tooltip, say).
+    covering = page.evaluate(
+        """tip => { const r = tip.getBoundingClientRect();
+                    return [...document.querySelectorAll('.md-tooltip2--active')].filter(o => o !== tip).filter(o => {
+                        const q = o.getBoundingClientRect();
+                        return q.left < r.right && r.left < q.right && q.top < r.bottom && r.top < q.bottom; })
+                      .map(o => o.textContent.trim().slice(0, 80)); }""",
+        tip.element_handle(),
+    )
+    assert not covering, f"{tab.site.kind} {memo} {term}: the expansion {expansion!r} is shown on top of other tooltips: {covering}"
+    tab.assert_local("acronym tooltip")
+
+
+def test_acronym_tooltip_on_keyboard_focus(tab: Tab) -> None:
+    """A keyboard user reaches each acronym or glossary term (itself or the link around it) and sees its expansion."""
+    site = tab.site
+    memo = site.memos()[0]
+    tab.open(memo)
+    page = tab.page
+    abbrs = page.locator(".memo-text abbr.term[title]")
+    total = abbrs.count()
+    assert total, f"{memo}: no acronyms"
+    # Up to three acronyms inside an entity link and three on their own: the two ways they appear.
+    seen: set[str] = set()
+    kinds = {True: 0, False: 0}
+    failures = []
+    for i in range(total):
+        abbr = abbrs.nth(i)
+        term = abbr.get_attribute("data-term") or ""
+        in_link = abbr.evaluate("e => !!e.closest('a')")
+        if term in seen or kinds[in_link] >= 3:
+            continue
+        seen.add(term)
+        kinds[in_link] += 1
+        expansion = norm(abbr.get_attribute("title") or "")
+        # What Tab stops at: the acronym itself if it is focusable, else the link it holds (a term
+        # that is also a register entry), else the link or control around it.
+        target_js = ("e => (e.tabIndex >= 0 ? e : (e.querySelector('a[href]') || "
+                     "e.closest('a[href], button, [tabindex]:not([tabindex=\"-1\"])')))")
+        focusable = abbr.evaluate(f"e => !!({target_js})(e)")
+        if not focusable:
+            failures.append(f"{term}: neither the acronym nor anything around it can take keyboard focus")
+            continue
+        abbr.evaluate(f"e => ({target_js})(e).focus()")
+        tip = page.locator('.md-tooltip2--active[role="tooltip"]', has_text=expansion[:40])
+        try:
+            tip.wait_for(state="visible", timeout=SHORT_MS)
+        except PlaywrightTimeout:
+            focused = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+            failures.append(f"{term}: keyboard focus on {focused} shows no expansion")
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+    assert not failures, f"{site.kind} {memo}: {len(failures)} of {len(seen)} glossary terms (abbr.term) give keyboard users no expansion:\n" + "\n".join(failures)
+
+
+def test_paragraph_permalink_scrolls_to_paragraph(tab: Tab) -> None:
+    memo = tab.site.memos()[0]
+    tab.open(memo)
+    page = tab.page
+    paragraphs = page.locator(".memo-text p[id^=p]")
+    assert paragraphs.count() > 3, f"{memo}: too few numbered paragraphs"
+    target = paragraphs.last  # far down the page, so following the link has to scroll
+    pid = target.get_attribute("id")
+    anchor = target.locator(f':scope > a.para-anchor[href="#{pid}"]')
+    assert anchor.count() == 1, f"{memo}: paragraph {pid} does not start with its permalink"
+    page.evaluate("window.scrollTo(0, 0)")
+    anchor.click()
+    page.wait_for_function("id => location.hash === '#' + id", arg=pid)
+    # In view, and not hidden under the sticky header (scrolling may be smooth: wait for it to settle).
+    page.wait_for_function(
+        """id => { const r = document.getElementById(id).getBoundingClientRect();
+                   const header = document.querySelector('.md-header').getBoundingClientRect();
+                   return r.top >= header.bottom - 1 && r.top < window.innerHeight && r.bottom > 0; }""",
+        arg=pid,
+    )
+    assert urlsplit(page.url).fragment == pid
+    tab.assert_local("paragraph permalink")
+
+
+def test_entity_link_leads_to_entity_page(tab: Tab) -> None:
+    site = tab.site
+    memo = site.memos()[0]
+    tab.open(memo)
+    page = tab.page
+    link = page.locator(".memo-text a.entity[data-entity]").first
+    entity = link.get_attribute("data-entity")
+    link.scroll_into_view_if_needed()
+    with page.expect_navigation():
+        link.click()
+    wait_for_material(page)
+    assert site.page_of(page.url) == f"entities/{entity}", f"{site.kind}: the link to {entity} led to {page.url}"
+    back = page.locator(f'article a[href*="{memo.split("/")[-1]}"]')
+    assert back.count() > 0, f"{site.kind}: the page of {entity} does not link back to {memo}, where it is mentioned"
+    assert page.locator("article h1").count() == 1
+    tab.assert_local(f"entity page {entity}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility and small screens
+
+
+def _axe_pages(site: Site) -> list[str]:
+    return ["", site.memos()[0], "glossary", "entities/yasuhiro-nakasone"]
+
+
+@pytest.mark.parametrize("which", range(4), ids=["home", "memo", "glossary", "entity"])
+def test_no_serious_accessibility_violations(tab: Tab, which: int) -> None:
+    name = _axe_pages(tab.site)[which]
+    tab.open(name)
+    tab.page.add_script_tag(path=str(AXE_JS))
+    violations = tab.page.evaluate(
+        """async () => {
+            const result = await axe.run(document, { resultTypes: ['violations'] });
+            return result.violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({
+                  target: n.target.join(' '), html: n.html.slice(0, 160), why: (n.failureSummary || '').split('\\n').slice(1, 3).join(' ') })) }));
+        }"""
+    )
+    report = []
+    for v in violations:
+        report.append(f"[{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} elements)")
+        report += [f"    {n['target']}  {n['html']}\n      {n['why']}" for n in v["nodes"][:5]]
+    assert not violations, f"{tab.site.kind} {name or 'home'}: serious/critical axe violations:\n" + "\n".join(report)
+
+
+def test_memo_fits_phone_screen(phone_tab: Tab) -> None:
+    for memo in phone_tab.site.memos():
+        phone_tab.open(memo)
+        widths = phone_tab.page.evaluate(
+            """() => { const s = document.scrollingElement;
+                       const wide = [...document.querySelectorAll('.md-content *')]
+                         .filter(e => e.getBoundingClientRect().right > s.clientWidth + 1)
+                         .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : '')
+                                              + (e.id ? '#' + e.id : '') + ' right=' + Math.round(e.getBoundingClientRect().right));
+                       return { scroll: s.scrollWidth, client: s.clientWidth, wide }; }"""
+        )
+        assert widths["client"] == 375, f"unexpected viewport width {widths}"
+        assert widths["scroll"] <= widths["client"], f"{phone_tab.site.kind} {memo} scrolls sideways on a phone: {widths}"
+    phone_tab.assert_local("phone memo pages")
+
+
+def test_search_works_on_a_phone(phone_tab: Tab) -> None:
+    site = phone_tab.site
+    phone_tab.open(site.memos()[0])
+    pages = [site.page_of(u) for u in result_pages(search(phone_tab.page, "COCOM"))]
+    assert "glossary" in pages, f"{site.kind}: phone search for COCOM: {pages}"
+    phone_tab.assert_local("phone search")
+
+
+# A guard on the helpers above: a URL of each kind maps back to its page.
+@pytest.mark.parametrize(("kind", "url", "page"), [
+    ("http", "http://127.0.0.1:1/glossary/?h=cocom#term-COCOM", "glossary"),
+    ("http", "http://127.0.0.1:1/", ""),
+    ("offline", "file:///x/site/entities/cocom.html?h=x#mentions", "entities/cocom"),
+    ("offline", "file:///x/site/index.html", ""),
+])
+def test_site_page_of(kind: str, url: str, page: str) -> None:
+    base = "http://127.0.0.1:1/" if kind == "http" else "file:///x/site/"
+    assert Site(kind, Path("/x/site"), base).page_of(url) == page
+    assert re.sub(r"[?#].*", "", Site(kind, Path("/x/site"), base).url(page)) in url
