@@ -7,13 +7,14 @@ before it reaches the formatter and only the style's own ``<i>`` markup survives
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import bibtexparser
@@ -39,6 +40,7 @@ REQUIRED = {
     "book": ("title", "publisher"), "article": ("journal",), "incollection": ("title", "booktitle"),
     "techreport": ("title", "institution"), "misc": ("title",),
 }
+_TAGS = re.compile(r"<[^>]+>")
 _SIMPLE_LATEX = [("---", "—"), ("--", "–"), ("~", "\u00a0"), ("``", "“"), ("''", "”")]
 
 
@@ -243,12 +245,27 @@ def load_library(bib_dir: Path, root: Path, diags: Diagnostics) -> Library:
 
 
 class Formatter:
-    """Chicago notes-bibliography strings for references, each formatted once and cached."""
+    """Chicago notes-bibliography strings for references, each rendered once.
 
-    def __init__(self, library: Library):
+    citeproc-py takes a few milliseconds per rendering, which dominates a large build; so each
+    (entry, form) is rendered at most once per build, plain text is derived from the HTML
+    rendering instead of a second one, a note 'at' a locator is the plain note wherever the entry
+    has no page range, and renderings are kept in an on-disk cache keyed by the entry's CSL data,
+    so an unchanged entry is never rendered again by a later build or a ``mkdocs serve`` rebuild.
+    """
+
+    def __init__(self, library: Library, cache_file: Path | None = None):
         self.library = library
-        self._cache: dict[tuple[str, str, bool], str] = {}
+        self.cache_file = cache_file
+        self._cache: dict[tuple[str, str], str] = {}
+        self._disk: dict[str, str] = {}
+        self._used: dict[str, str] = {}
         self._style = None
+        if cache_file and cache_file.exists():
+            try:
+                self._disk = json.loads(cache_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._disk = {}  # a damaged cache is only a slower build
 
     def _style_obj(self):
         if self._style is None:
@@ -260,36 +277,55 @@ class Formatter:
                 self._style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
         return self._style
 
-    def _format(self, key: str, form: str, html: bool) -> str:
+    def _render(self, key: str, form: str) -> str:
+        ref = self.library.references[key]
+        item = ref.csl(escape_html=True)
+        if form == "note-at":
+            item.pop("page", None)  # the note's own locator replaces the page range
+        digest = hashlib.sha256(json.dumps([STYLE, form, item], sort_keys=True).encode()).hexdigest()
+        text = self._disk.get(digest)
+        if text is None:
+            text = self._citeproc(item, form)
+        self._used[digest] = text
+        return text
+
+    def _citeproc(self, item: dict[str, object], form: str) -> str:
         from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
-        ref = self.library.references[key]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            item = ref.csl(escape_html=html)
-            if form == "note-at":
-                item.pop("page", None)  # the note's own locator replaces the page range
-            source = CiteProcJSON([item])
-            bib = CitationStylesBibliography(self._style_obj(), source, formatter.html if html else formatter.plain)
-            citation = Citation([CitationItem(key)])
+            bib = CitationStylesBibliography(self._style_obj(), CiteProcJSON([item]), formatter.html)
+            citation = Citation([CitationItem(str(item["id"]))])
             bib.register(citation)
             text = "".join(str(x) for x in bib.cite(citation, lambda _item: None)) if form != "bibliography" else str(bib.bibliography()[0])
         return re.sub(r"\s+", " ", text).strip()
 
     def get(self, key: str, form: str = "bibliography", html: bool = True) -> str:
         """``form`` is 'note' (first full note), 'note-at' (a note with its own locator) or
-        'bibliography'; HTML output is safe to insert."""
-        cache_key = (key, form, html)
-        if cache_key not in self._cache:
-            self._cache[cache_key] = self._format(key, form, html)
-        return self._cache[cache_key]
+        'bibliography'; HTML output is safe to insert, plain output is for meta tags and copying."""
+        if form == "note-at" and "pages" not in self.library.references[key].fields:
+            form = "note"
+        if (key, form) not in self._cache:
+            self._cache[(key, form)] = self._render(key, form)
+        rendered = self._cache[(key, form)]
+        return rendered if html else unescape(_TAGS.sub("", rendered))
 
     def note_with_locator(self, key: str, locator: str | None, html: bool = True) -> str:
         if not locator:
             return self.get(key, "note", html)
         text = self.get(key, "note-at", html).rstrip(".")
         return f"{text}, {escape(locator) if html else locator}."
+
+    def save(self) -> None:
+        """Keep this build's renderings (only these, so the cache never outgrows the library)."""
+        if not self.cache_file or self._used == self._disk:
+            return
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            self.cache_file.write_text(json.dumps(self._used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass  # a read-only checkout builds without the cache
 
 
 # -- exports -----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ class Edition:
         ignore = load_ignore_list(root / "data" / "acronym-ignore.yml", ed.diags, "data/acronym-ignore.yml")
         ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
         ed.library = load_library(root / "bib", root, ed.diags)
-        ed.formatter = Formatter(ed.library)
+        ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json")
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:

@@ -88,6 +88,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
         page = file.page
         if page is not None and page.content and "<!-- edition:" in page.content:
             page.content = ed.fill_placeholders(page.content, _url_for(files, page))
+    ed.formatter.save()
     _report(ed)
     return env
 

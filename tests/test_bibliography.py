@@ -137,3 +137,26 @@ def test_memo_ends_with_works_cited_and_cite_box(built_site: Path) -> None:
     box = doc.xpath('//section[@class="cite-this"]')[0]
     assert "Rubinstein, Gregg A." in box.text_content()
     assert sorted(a.get("href").rsplit(".", 1)[1] for a in box.xpath(".//a[@download]")) == ["bib", "json", "ris"]
+
+
+def test_renderings_are_reused_from_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "citations.json"
+    first = Formatter(parse_library(SAMPLE, "s.bib", Diagnostics()), cache)
+    expected = {k: first.get(k) for k in EXPECTED}
+    first.save()
+    second = Formatter(parse_library(SAMPLE, "s.bib", Diagnostics()), cache)
+
+    def no_citeproc(*_args: object) -> str:
+        raise AssertionError("rendered again although cached")
+
+    second._citeproc = no_citeproc  # type: ignore[method-assign]
+    assert {k: second.get(k) for k in EXPECTED} == expected
+    # an edited entry is rendered afresh, not served stale from the cache
+    edited = Formatter(parse_library(SAMPLE.replace("Defense of {Japan} 1986", "Defense of {Japan} 1987"), "s.bib", Diagnostics()), cache)
+    assert "Defense of Japan 1987" in edited.get("jda1986")
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "citations.json"
+    cache.write_text("{not json")
+    assert Formatter(parse_library(SAMPLE, "s.bib", Diagnostics()), cache).get("dn1987") == EXPECTED["dn1987"][1]
