@@ -25,9 +25,15 @@ def parse_fragment(content: str) -> HtmlElement:
 
 
 def serialise_children(root: HtmlElement) -> str:
-    out = [root.text or ""]
-    out.extend(html.tostring(child, encoding="unicode") for child in root)
-    return "".join(out)
+    """The inner HTML of ``root``: one serialiser call for the whole page, not one per child.
+
+    Serialising the wrapper and cutting off its tags also escapes ``root.text`` like every other
+    text node (a child-by-child join would let a bare ``<`` or ``&`` before the first element through).
+    """
+    whole = html.tostring(root, encoding="unicode", with_tail=False)
+    if not whole.endswith(f"</{root.tag}>"):
+        return ""  # only a void element (no end tag) could get here, and it has no inner HTML
+    return whole[whole.index(">") + 1 : -len(f"</{root.tag}>")]
 
 
 def has_class(el: HtmlElement, name: str) -> bool:

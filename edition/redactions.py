@@ -76,7 +76,9 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern) -> list[HtmlEleme
     for i, el in enumerate((m for m in made if "redaction" in m.get("class", "")), start=1):
         el.set("id", f"r{i}")
     for block in root.iter("p"):
-        rest = text_content(block, skip_classes=_NOT_TEXT)
-        if not rest.strip() and any(c.get("class", "").startswith(("redaction", "page-break")) for c in block):
+        # the cheap test first: only a paragraph holding a marker can be a marker line, so the
+        # text of every other paragraph need not be gathered
+        holds_marker = any(c.get("class", "").startswith(("redaction", "page-break")) for c in block)
+        if holds_marker and not text_content(block, skip_classes=_NOT_TEXT).strip():
             block.set("class", "marker-line")
     return made
