@@ -25,6 +25,9 @@ NO_MENTION = "-"
 SKIP_CLASSES = frozenset({"no-mention", "redaction", "page-break", "para-anchor", "para-cite", "note-reference", "critic", "footnote-backref"})
 _TOKEN = re.compile(r"[A-Za-z0-9&/.\-⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
+_TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")  # cheap test before the token is looked at
+_DASHES = re.compile(r"--+")
+_SEPARATORS = re.compile(r"[-/]")
 
 
 @dataclass
@@ -58,7 +61,9 @@ def unknown_acronyms(text: str, known: set[str]) -> list[str]:
     """Acronym-like tokens of ``text`` that are neither registered nor ignored."""
     out: list[str] = []
     for m in _TOKEN.finditer(text):
-        for part in re.split(r"--+", m.group(0)):
+        if not _TWO_CAPITALS.search(m.group(0)):
+            continue
+        for part in _DASHES.split(m.group(0)):
             token = part.strip("-/")
             if not token:
                 continue
@@ -69,7 +74,7 @@ def unknown_acronyms(text: str, known: set[str]) -> list[str]:
 def _check_token(token: str, known: set[str]) -> list[str]:
     if token in known or token.rstrip(".") in known:
         return []
-    parts = [p for p in re.split(r"[-/]", token) if p]
+    parts = [p for p in _SEPARATORS.split(token) if p]
     if len(parts) > 1:  # 'U.S.-Japan', 'NATO-led': each part on its own
         return [bad for p in parts for bad in _check_token(p, known)]
     if not _DOTTED.match(token):
@@ -106,7 +111,7 @@ class Annotator:
         element that holds focus or the pointer, so nested titles would overlap)."""
 
         def make(text: str, payload: object) -> HtmlElement:
-            match, nested = payload  # type: ignore[misc]
+            match, nested, titled = payload  # type: ignore[misc]
             term = next((self.terms[t.id] for t in match.targets if t.kind == "term"), None)
             entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
             if entity_id is None and term is not None and term.entity in self.entities:
@@ -132,7 +137,8 @@ class Annotator:
                 expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
                 title = f"{title} ({expansions})"
                 rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
-            link.set("title", title)
+            if titled or nested:
+                link.set("title", title)  # once per paragraph: the tooltip is the same for every mention
             return link
 
         return make
@@ -167,6 +173,7 @@ class Annotator:
     def annotate(self, doc_path: str, blocks: list[tuple[str, HtmlElement]], url_for: UrlFor, found: Found) -> None:
         make = self._make(url_for)
         for pid, block in blocks:
+            titled: set[str] = set()
             for slot in list(iter_slots(block, skip_classes=SKIP_CLASSES)):
                 text = slot_text(slot)
                 matches = self.matcher.find(text)
@@ -184,7 +191,9 @@ class Annotator:
                         found.entities.append(Mention(doc_path, pid, term.entity, m.text, context))
                     nested = self.acronyms_only.find(m.text) if term is None else []
                     found.terms.extend(Mention(doc_path, pid, n.targets[0].id, n.text, context) for n in nested)
-                    payloads.append((m.start, m.end, (m, nested)))
+                    first = next((t.id for t in m.targets if t.kind == "entity"), None) not in titled
+                    titled.update(t.id for t in m.targets if t.kind == "entity")
+                    payloads.append((m.start, m.end, (m, nested, first)))
                 found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:], self.known))
                 if payloads:
                     rewrite_spans(slot, payloads, make)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A citable paragraph of a memo: ``id`` is its anchor (``p12``), stable across builds."""
 
@@ -15,7 +15,7 @@ class Paragraph:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
     """A redaction or exemption marking of the declassified copy, kept as data."""
 
@@ -26,7 +26,7 @@ class Marker:
     paragraph_id: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a glossary term or entity in a memo paragraph."""
 

@@ -18,22 +18,34 @@ from .render import esc, link
 UrlFor = Callable[[str], str]
 
 
+def _where(m: Mention) -> str:
+    return f"n. {m.paragraph_id[3:]}" if m.paragraph_id.startswith("fn:") else f"¶{m.paragraph_id[1:]}"
+
+
 def _place(m: Mention, docs: dict[str, Document]) -> str:
     doc = docs.get(m.doc_path)
-    title = doc.title if doc else m.doc_path
-    where = f"n. {m.paragraph_id[3:]}" if m.paragraph_id.startswith("fn:") else f"¶{m.paragraph_id[1:]}"
-    return f"{title}, {where}"
+    return f"{doc.title if doc else m.doc_path}, {_where(m)}"
+
+
+CONTEXTS = 20  # snippets shown per term or entity; further places are listed as links only
 
 
 def _occurrences(mentions: list[Mention], docs: dict[str, Document], url_for: UrlFor) -> str:
+    """Every place, linked; a context snippet for the first ones, so pages stay small at scale."""
     if not mentions:
         return "<p class=\"occurrences occurrences--none\">Not found in the documents.</p>"
-    items = "".join(
-        f"<li>{link(url_for(f'{m.doc_path}#{m.paragraph_id}'), _place(m, docs))}: "
-        f"<q>{esc(m.context)}</q></li>"
-        for m in mentions
-    )
-    return f'<ul class="occurrences" data-search-exclude>{items}</ul>'
+    items = [
+        f"<li>{link(url_for(f'{m.doc_path}#{m.paragraph_id}'), _place(m, docs))}: <q>{esc(m.context)}</q></li>"
+        for m in mentions[:CONTEXTS]
+    ]
+    rest: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions[CONTEXTS:]:
+        rest[m.doc_path].append(m)
+    for path, ms in rest.items():
+        title = docs[path].title if path in docs else path
+        places = ", ".join(link(url_for(f"{path}#{m.paragraph_id}"), _where(m)) for m in ms)
+        items.append(f'<li class="occurrences__more">{link(url_for(path), title)}: {places}</li>')
+    return f'<ul class="occurrences" data-search-exclude>{"".join(items)}</ul>'
 
 
 def _by_target(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
@@ -218,5 +230,4 @@ def _unique_places(ms: list[Mention]) -> list[Mention]:
 def _short_place(m: Mention, docs: dict[str, Document]) -> str:
     doc = docs.get(m.doc_path)
     year = doc.date.year if doc else ""
-    where = f"n. {m.paragraph_id[3:]}" if m.paragraph_id.startswith("fn:") else f"¶{m.paragraph_id[1:]}"
-    return f"{year} {where}".strip()
+    return f"{year} {_where(m)}".strip()

@@ -26,12 +26,14 @@ class Located:
         return self.key_lines.get(key, self.line)
 
 
+# libyaml's parser when it is there (PyYAML's wheels ship it): composing is most of the load time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 def _construct(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
+    """One value of a mapping, with the safe constructor (reused: it resets after each document)."""
+    return _CONSTRUCTOR.construct_document(node)
 
 
 def _mapping(node: yaml.MappingNode, path: str, diags: Diagnostics, offset: int, line: int) -> Located:
@@ -71,7 +73,7 @@ def load_list_of_mappings(
 ) -> list[Located]:
     """Parse a registry that must be a YAML list of mappings."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -96,7 +98,7 @@ def load_list_of_mappings(
 def load_mapping(text: str, path: str, diags: Diagnostics, first_line: int = 1) -> Located | None:
     """Parse a YAML mapping (front matter); ``first_line`` is the file line of its first line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + first_line if mark else first_line

@@ -35,13 +35,16 @@ def _edition() -> Edition:
 def _url_for(files: Files, page: Page):
     """Links from ``page`` to a docs path, relative, with any ``#fragment`` kept."""
 
+    seen: dict[str, str] = {}
+
     def url_for(target: str) -> str:
         path, _, fragment = target.partition("#")
-        file = files.get_file_from_path(path)
-        url = file.url if file else path
-        rel = get_relative_url(url, page.url) if url != page.url else "./"
-        if rel in ("", "."):
-            rel = "./"
+        rel = seen.get(path)
+        if rel is None:
+            file = files.get_file_from_path(path)
+            url = file.url if file else path
+            rel = get_relative_url(url, page.url) if url != page.url else "./"
+            seen[path] = rel = "./" if rel in ("", ".") else rel
         return rel + (f"#{fragment}" if fragment else "")
 
     return url_for

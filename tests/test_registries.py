@@ -155,6 +155,9 @@ def test_glossary_and_entity_backlinks_point_at_existing_anchors(built_site: Pat
     checked = 0
     for page in pages:
         for href in html.parse(str(page)).getroot().xpath('//ul[@class="occurrences"]//a/@href'):
+            if "#" not in href:
+                assert re.search(r"documents/[^/#]+/?$", href), href  # the document itself, before its places
+                continue
             slug, anchor = re.search(r"documents/([^/#]+)/?(?:index\.html)?#(.+)$", href).groups()
             assert anchor in ids[slug], (page, href)
             checked += 1
@@ -187,3 +190,14 @@ def test_acronym_inside_an_entity_name_keeps_its_tooltip(built_site: Path) -> No
     link = doc.xpath('//a[@data-entity="fy1987-defense-authorization-act"][abbr]')[0]
     assert link.xpath("abbr")[0].text == "FY" and link.xpath("abbr")[0].get("title") is None
     assert "(FY: fiscal year)" in link.get("title")
+
+
+def test_every_place_is_linked_but_only_the_first_have_snippets(built_site: Path) -> None:
+    from edition.pages import CONTEXTS
+
+    page = html.parse(str(built_site / "entities/united-states/index.html")).getroot()
+    total = int(re.search(r"Mentions \((\d+)\)", page.text_content()).group(1))
+    assert total > CONTEXTS  # the case where the list is shortened
+    places = [h for h in page.xpath('//ul[@class="occurrences"]//a/@href') if "#" in h]
+    snippets = page.xpath('//ul[@class="occurrences"]/li/q')
+    assert len(places) == total and len(snippets) == CONTEXTS
