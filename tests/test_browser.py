@@ -493,3 +493,24 @@ def test_site_page_of(kind: str, url: str, page: str) -> None:
     base = "http://127.0.0.1:1/" if kind == "http" else "file:///x/site/"
     assert Site(kind, Path("/x/site"), base).page_of(url) == page
     assert re.sub(r"[?#].*", "", Site(kind, Path("/x/site"), base).url(page)) in url
+
+
+def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
+    """The cite button copies the document's citation with the paragraph number and its link,
+    over HTTP (clipboard API) and from file:// (where the clipboard API may hang: a fallback copies)."""
+    memo = tab.site.memos()[0]
+    if tab.site.kind == "http":
+        tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.site.url("").rstrip("/"))
+    offered: list[str] = []
+    tab.page.on("dialog", lambda d: (offered.append(d.default_value), d.dismiss()))
+    tab.open(memo)
+    button = tab.page.locator("#p3 .para-cite")
+    button.click()
+    tab.page.wait_for_function("() => document.querySelector('#p3 .para-cite').textContent === 'copied'", timeout=5000)
+    copied = (button.get_attribute("title") or "").removeprefix("Copied: ")
+    if tab.site.kind == "http":
+        assert tab.page.evaluate("navigator.clipboard.readText()") == copied
+    expected = tab.site.tree(memo).xpath('//section[@class="memo-card"]/@data-citation')[0]
+    assert copied.startswith(expected) and ", para. 3, " in copied and copied.endswith("#p3")
+    assert not offered  # copied without falling back to a prompt
+    tab.assert_local("cite button")
