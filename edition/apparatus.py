@@ -73,7 +73,7 @@ def _sort_key(library: Library, key: str) -> tuple[str, str, str]:
     return (first.lower(), str(ref.year or ""), ref.title.lower())
 
 
-def cite_this(doc: Document, fmt: Formatter, downloads: dict[str, str], page_url: str) -> str:
+def cite_this(doc: Document, fmt: Formatter, downloads: dict[str, str]) -> str:
     """'Cite this document': Chicago forms and the three downloads of the document's own entry."""
     if doc.bibkey not in fmt.library:
         return ""

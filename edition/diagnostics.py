@@ -47,13 +47,4 @@ class Diagnostics:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]
 
-    def extend(self, other: Diagnostics) -> None:
-        self.items.extend(other.items)
 
-
-class EditionError(Exception):
-    """Raised when inputs are so broken that nothing after them can be checked."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(str(d) for d in diagnostics))

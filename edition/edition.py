@@ -145,7 +145,7 @@ class Edition:
         parts.append(gen.memo_acronyms(index.terms, {t.key: t for t in self.terms}, url_for("glossary.md")))
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
-            parts.append(apparatus.cite_this(doc, self.formatter, downloads, url_for(doc_path)))
+            parts.append(apparatus.cite_this(doc, self.formatter, downloads))
         return parts[0] + parts[1] + _BLOCK_END.sub(r"\g<0>\n", "".join(parts[2:]))
 
     def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:

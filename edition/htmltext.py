@@ -40,12 +40,6 @@ def has_class(el: HtmlElement, name: str) -> bool:
     return name in (el.get("class") or "").split()
 
 
-def add_class(el: HtmlElement, name: str) -> None:
-    classes = (el.get("class") or "").split()
-    if name not in classes:
-        el.set("class", " ".join([*classes, name]))
-
-
 def skipped(el: HtmlElement, skip_tags: frozenset[str], skip_classes: frozenset[str]) -> bool:
     if not isinstance(el.tag, str):
         return True  # comments, processing instructions

@@ -6,7 +6,6 @@ PyYAML's ``safe_load`` throws the positions away; composing the node tree keeps 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -110,6 +109,3 @@ def load_mapping(text: str, path: str, diags: Diagnostics, first_line: int = 1) 
         return None
     return _mapping(root, path, diags, first_line, first_line)
 
-
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")

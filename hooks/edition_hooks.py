@@ -71,7 +71,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     ed = _edition()
     if not is_memo(page.file.src_uri):
         return markdown
-    page.meta["edition_head"] = ed.head_for(page.file.src_uri, page.canonical_url)
+    # an attribute, not page.meta: front matter must never be able to inject into <head>
+    page.edition_head = ed.head_for(page.file.src_uri, page.canonical_url)  # type: ignore[attr-defined]
     return ed.prepare_markdown(page.file.src_uri, markdown)
 
 
