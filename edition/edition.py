@@ -53,6 +53,7 @@ class Edition:
     annotator: Annotator = field(init=False)
     _markers: MarkerPattern = field(init=False)
     _index_cache: dict | None = field(init=False, default=None)
+    _renderer_table: dict[str, Callable[[UrlFor, str | None], str]] | None = field(init=False, default=None)
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path) -> Edition:
@@ -142,7 +143,7 @@ class Edition:
         parts = [metadata_card(doc, self.plain_citation(doc_path)) if doc else "", f'<div class="memo-text">{serialise_children(root)}</div>']
         parts.append(apparatus.works_cited(notes, self.formatter, url_for(BIBLIOGRAPHY_PAGE)))
         parts.append(gen.memo_entities(index.entities, self.entities, url_for))
-        parts.append(gen.memo_acronyms(index.terms, {t.key: t for t in self.terms}, url_for("glossary.md")))
+        parts.append(gen.memo_acronyms(index.terms, self.annotator.terms, url_for("glossary.md")))
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
             parts.append(apparatus.cite_this(doc, self.formatter, downloads))
@@ -177,7 +178,9 @@ class Edition:
     # -- placeholders in hand-written and generated pages --------------------------------------
 
     def fill_placeholders(self, content: str, url_for: UrlFor) -> str:
-        renderers = self._renderers()
+        if self._renderer_table is None:  # once per build, not once per page (thousands of register pages)
+            self._renderer_table = self._renderers()
+        renderers = self._renderer_table
 
         def render(m: re.Match[str]) -> str:
             name, arg = m.group(1), m.group(2)
