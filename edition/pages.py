@@ -18,6 +18,11 @@ from .render import esc, link
 UrlFor = Callable[[str], str]
 
 
+def _sentence(text: str | None) -> str:
+    """Registry prose may or may not end with a full stop; print exactly one."""
+    return (text or "").rstrip().rstrip(".") + "."
+
+
 def _where(m: Mention) -> str:
     return f"n. {m.paragraph_id[3:]}" if m.paragraph_id.startswith("fn:") else f"¶{m.paragraph_id[1:]}"
 
@@ -64,7 +69,7 @@ def glossary_page(terms: list[Term], mentions: list[Mention], entities: dict[str
         if t.aliases:
             body.append(f"<p class=\"aliases\">Also written: {esc(', '.join(t.aliases))}</p>")
         if t.kind == "exemption":
-            body.append(f"<p><strong>Legal basis:</strong> {esc(t.legal_basis)}. <strong>Withholds:</strong> {esc(t.withholds)}.</p>")
+            body.append(f"<p><strong>Legal basis:</strong> {esc(_sentence(t.legal_basis))} <strong>Withholds:</strong> {esc(_sentence(t.withholds))}</p>")
             body.append(f"<p>{link(url_for('markings.md'), 'Where this marking occurs')}</p>")
         if t.entity in entities:
             ent = entities[t.entity]
@@ -118,8 +123,8 @@ def markings_page(codes: list[Term], markers: list[Marker], docs: dict[str, Docu
     parts = ["<h2 id=\"exemption-codes\">Exemption codes</h2><dl class=\"exemption-codes\">"]
     for t in codes:
         parts.append(f'<dt id="{esc(t.key)}"><code>{esc(t.term)}</code>: {esc(t.expansion)}</dt>'
-                     f"<dd><p>{esc(t.definition)}</p><p><strong>Legal basis:</strong> {esc(t.legal_basis)}. "
-                     f"<strong>Withholds:</strong> {esc(t.withholds)}.</p></dd>")
+                     f"<dd><p>{esc(t.definition)}</p><p><strong>Legal basis:</strong> {esc(_sentence(t.legal_basis))} "
+                     f"<strong>Withholds:</strong> {esc(_sentence(t.withholds))}</p></dd>")
     parts.append("</dl><h2 id=\"by-document\">Markings by document</h2>")
     by_doc: dict[str, list[Marker]] = defaultdict(list)
     for m in markers:
