@@ -18,6 +18,7 @@ from .glossary import Term
 from .htmltext import element, iter_slots, rewrite_spans, slot_text
 from .matching import Matcher, Target
 from .model import Mention
+from .paragraphs import block_id_of
 
 UrlFor = Callable[[str], str]
 PIN_PREFIX = "entity:"
@@ -166,7 +167,7 @@ class Annotator:
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
             a.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
-            pid = _paragraph_of(a)
+            pid = block_id_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))
 
@@ -198,10 +199,3 @@ class Annotator:
                 if payloads:
                     rewrite_spans(slot, payloads, make)
 
-
-_BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+)$")
-
-
-def _paragraph_of(el: HtmlElement) -> str | None:
-    """The numbered paragraph or note that holds ``el``."""
-    return next((a.get("id") for a in el.iterancestors() if _BLOCK_ID.match(a.get("id") or "")), None)

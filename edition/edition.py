@@ -20,10 +20,10 @@ from .documents import Document, load_documents
 from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .glossary import Term, load_glossary, load_ignore_list
-from .htmltext import element, parse_fragment, serialise_children
+from .htmltext import parse_fragment, serialise_children
 from .model import Marker, Mention, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
-from .paragraphs import number_paragraphs
+from .paragraphs import block_id_of, number_paragraphs
 from .redactions import ExemptionCode, MarkerPattern, mark_redactions
 from .render import documents_table, interventions_table, metadata_card, normalisations_list
 
@@ -121,19 +121,10 @@ class Edition:
         index = PageIndex(doc_path)
         made = mark_redactions(root, self._markers)
         numbered = number_paragraphs(root, doc_path)
-        index.paragraphs = [p for p, _ in numbered]
-        for paragraph, el in numbered:
-            anchor = el[0]
-            button = element("button", "cite", type="button", class_="para-cite", title=f"Copy a citation of paragraph {paragraph.number}")
-            button.set("data-para", str(paragraph.number))
-            button.tail, anchor.tail = anchor.tail, " "
-            anchor.addnext(button)
         for el in made:
-            if not el.get("id"):
-                continue
-            holder = next((a.get("id") for a in el.iterancestors() if re.fullmatch(r"p\d+", a.get("id") or "")), None)
-            kind = "gap" if "redaction--gap" in el.get("class", "") else "exemption"
-            index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", holder))
+            if el.get("id"):
+                kind = "gap" if "redaction--gap" in el.get("class", "") else "exemption"
+                index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", block_id_of(el)))
         found = self._annotate(root, doc_path, numbered, url_for)
         index.terms, index.entities = found.terms, found.entities
         notes = self.notes.get(doc_path, [])

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from .htmltext import has_class, text_content
+from .paragraphs import block_id_of
 
 _SPACES = re.compile(r"\s+")
-_PARA_ID = re.compile(r"^p\d+$")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,6 @@ def find_interventions(root: HtmlElement, doc_path: str) -> list[Intervention]:
         kind = _kind(el)
         if not kind:
             continue
-        holder = next((a for a in el.iterancestors() if _PARA_ID.match(a.get("id") or "")), None)
         text = _SPACES.sub(" ", text_content(el)).strip()
-        found.append(Intervention(doc_path, holder.get("id") if holder is not None else None, kind, text))
+        found.append(Intervention(doc_path, block_id_of(el), kind, text))
     return found

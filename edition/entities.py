@@ -51,17 +51,6 @@ class Entity:
         return f"entities/{self.id}.md"
 
 
-def format_partial_date(d: tuple[int, int, int]) -> str:
-    import calendar
-
-    y, m, day = d
-    if not m:
-        return str(y)
-    if not day:
-        return f"{calendar.month_name[m]} {y}"
-    return f"{day} {calendar.month_name[m]} {y}"
-
-
 def load_entities(path: Path, diags: Diagnostics, shown: str) -> dict[str, Entity]:
     if not path.exists():
         return {}

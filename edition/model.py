@@ -12,7 +12,6 @@ class Paragraph:
     doc_path: str
     id: str
     number: int
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,6 @@ class PageIndex:
     """Everything found on one memo page, gathered once during rendering."""
 
     doc_path: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     terms: list[Mention] = field(default_factory=list)
     entities: list[Mention] = field(default_factory=list)

@@ -10,10 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from .documents import Document
-from .entities import TYPE_TITLES, TYPES, Entity, format_partial_date
+from .entities import TYPE_TITLES, TYPES, Entity
 from .glossary import Term
 from .model import Marker, Mention
+from .paragraphs import place_label
 from .render import esc, link
+from .schema import format_partial_date
 
 UrlFor = Callable[[str], str]
 
@@ -23,13 +25,9 @@ def _sentence(text: str | None) -> str:
     return (text or "").rstrip().rstrip(".") + "."
 
 
-def _where(m: Mention) -> str:
-    return f"n. {m.paragraph_id[3:]}" if m.paragraph_id.startswith("fn:") else f"¶{m.paragraph_id[1:]}"
-
-
 def _place(m: Mention, docs: dict[str, Document]) -> str:
     doc = docs.get(m.doc_path)
-    return f"{doc.title if doc else m.doc_path}, {_where(m)}"
+    return f"{doc.title if doc else m.doc_path}, {place_label(m.paragraph_id)}"
 
 
 CONTEXTS = 20  # snippets shown per term or entity; further places are listed as links only
@@ -48,7 +46,7 @@ def _occurrences(mentions: list[Mention], docs: dict[str, Document], url_for: Ur
         rest[m.doc_path].append(m)
     for path, ms in rest.items():
         title = docs[path].title if path in docs else path
-        places = ", ".join(link(url_for(f"{path}#{m.paragraph_id}"), _where(m)) for m in ms)
+        places = ", ".join(link(url_for(f"{path}#{m.paragraph_id}"), place_label(m.paragraph_id)) for m in ms)
         items.append(f'<li class="occurrences__more">{link(url_for(path), title)}: {places}</li>')
     return f'<ul class="occurrences" data-search-exclude>{"".join(items)}</ul>'
 
@@ -235,4 +233,4 @@ def _unique_places(ms: list[Mention]) -> list[Mention]:
 def _short_place(m: Mention, docs: dict[str, Document]) -> str:
     doc = docs.get(m.doc_path)
     year = doc.date.year if doc else ""
-    return f"{year} {_where(m)}".strip()
+    return f"{year} {place_label(m.paragraph_id)}".strip()

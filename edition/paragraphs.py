@@ -10,11 +10,11 @@ import re
 
 from lxml.html import HtmlElement
 
-from .htmltext import element, has_class, text_content
+from .htmltext import element, has_class
 from .model import Paragraph
 
-FURNITURE = frozenset({"para-anchor", "redaction", "page-break", "footnote-ref", "critic", "comment", "footnote-backref"})
-_SPACES = re.compile(r"\s+")
+# A citable block: a numbered paragraph (p12) or a note (fn:6).
+_BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+)$")
 
 
 def _in_notes(el: HtmlElement) -> bool:
@@ -34,17 +34,27 @@ def paragraph_blocks(root: HtmlElement) -> list[HtmlElement]:
 
 
 def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph, HtmlElement]]:
-    """Give each block an id and a visible permalink; return the paragraphs with their elements."""
+    """Give each block an id, a visible permalink and a cite button; return them with their elements."""
     found: list[tuple[Paragraph, HtmlElement]] = []
-    for el in paragraph_blocks(root):
-        target = el
-        number = len(found) + 1
+    for number, target in enumerate(paragraph_blocks(root), start=1):
         pid = f"p{number}"
         target.set("id", pid)
-        text = _SPACES.sub(" ", text_content(target, FURNITURE)).strip()
         anchor = element("a", str(number), class_="para-anchor", href=f"#{pid}", title=f"Paragraph {number}: link to cite")
-        anchor.tail = target.text
+        button = element("button", "cite", type="button", class_="para-cite", title=f"Copy a citation of paragraph {number}")
+        button.set("data-para", str(number))
+        anchor.tail, button.tail = " ", target.text
         target.text = None
         target.insert(0, anchor)
-        found.append((Paragraph(doc_path, pid, number, text), target))
+        target.insert(1, button)
+        found.append((Paragraph(doc_path, pid, number), target))
     return found
+
+
+def block_id_of(el: HtmlElement) -> str | None:
+    """The numbered paragraph or note that holds ``el`` (its id), if any."""
+    return next((a.get("id") for a in el.iterancestors() if _BLOCK_ID.match(a.get("id") or "")), None)
+
+
+def place_label(block_id: str) -> str:
+    """How a reader cites a block: '¶12' for a paragraph, 'n. 6' for a note."""
+    return f"n. {block_id[3:]}" if block_id.startswith("fn:") else f"¶{block_id[1:]}"

@@ -8,6 +8,8 @@ from html import escape
 from .documents import Document
 from .editorial import Intervention
 from .fidelity import NORMALISATIONS
+from .paragraphs import place_label
+from .schema import format_partial_date
 
 UrlFor = Callable[[str], str]  # docs path (+ optional #fragment) -> link relative to the current page
 
@@ -21,14 +23,10 @@ def link(href: str, text: str, **attrs: str) -> str:
     return f'<a href="{esc(href)}"{extra}>{esc(text)}</a>'
 
 
-def format_date(doc: Document) -> str:
-    return f"{doc.date.day} {doc.date.strftime('%B %Y')}"
-
-
 def metadata_card(doc: Document, citation: str = "") -> str:
     """The header card of a memo page: what the document is, before its text."""
     rows: list[tuple[str, str]] = [
-        ("Date", f'<time datetime="{doc.date.isoformat()}">{esc(format_date(doc))}</time>'),
+        ("Date", f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date((doc.date.year, doc.date.month, doc.date.day)))}</time>'),
         ("Author", esc("; ".join(doc.authors)) if doc.authors else "<em>Not named in the document</em>"),
         ("Issued by", esc(doc.issuing_body)),
         ("Document type", esc(doc.document_type)),
@@ -69,7 +67,7 @@ def interventions_table(items: Iterable[Intervention], docs: dict[str, Document]
         title = doc.title if doc else it.doc_path
         where = it.paragraph_id or ""
         href = url_for(it.doc_path + (f"#{where}" if where else ""))
-        place = f"{title}, ¶{where[1:]}" if where else title
+        place = f"{title}, {place_label(where)}" if where else title
         rows.append(f"<tr><td>{link(href, place)}</td><td>{esc(it.kind)}</td><td>{esc(it.text)}</td></tr>")
     if not rows:
         return "<p>No interventions.</p>"

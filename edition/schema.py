@@ -6,6 +6,7 @@ type or an unknown key is reported the same way wherever it happens.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -107,3 +108,13 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
             )
             ok = False
     return ok
+
+
+def format_partial_date(d: tuple[int, int, int]) -> str:
+    """'1983', 'July 1983' or '14 July 1983': as precise as the date is known."""
+    y, m, day = d
+    if not m:
+        return str(y)
+    if not day:
+        return f"{calendar.month_name[m]} {y}"
+    return f"{day} {calendar.month_name[m]} {y}"
