@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from .entities import Entity
 from .glossary import Term
-from .htmltext import element, iter_slots, rewrite_spans, slot_text
+from .htmltext import element, iter_slots, rewrite_spans, shorten, slot_text
 from .matching import Matcher, Target
 from .model import Mention
 from .paragraphs import block_id_of
@@ -133,7 +133,7 @@ class Annotator:
                 abbr.attrib.pop("tabindex")  # the link inside takes the focus
                 abbr.append(link)
                 return abbr
-            title = f"{ent.name}: {ent.role or ent.description[:120]}"
+            title = f"{ent.name}: {ent.role or shorten(ent.description, 120)}"
             if nested:
                 expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
                 title = f"{title} ({expansions})"
@@ -166,7 +166,7 @@ class Annotator:
             a.set("href", url_for(ent.page))
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
-            a.set("title", f"{ent.name}: {ent.role or ent.description[:120]}")
+            a.set("title", f"{ent.name}: {ent.role or shorten(ent.description, 120)}")
             pid = block_id_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .htmltext import shorten
 from .schema import Field, validate
 from .yamldata import load_mapping
 
@@ -32,6 +33,7 @@ DOCUMENT_FIELDS = [
     Field("bibkey", "str"),
     Field("source", "str-or-null", required=False),
     Field("editor_note", "str", required=False),
+    Field("short_title", "str", required=False),
 ]
 
 
@@ -55,6 +57,12 @@ class Document:
     editor_note: str | None = None
     body_line: int = 1  # file line where the Markdown body starts, for notes' line numbers
     bibkey_line: int = 1
+    short_title: str | None = None  # what the apparatus calls it: "Technology Leakage ¶3"
+
+    @property
+    def label(self) -> str:
+        """The short title, or one derived from the title (before any colon, a few words)."""
+        return self.short_title or shorten(self.title.split(":")[0], 40)
 
     @property
     def slug(self) -> str:
@@ -118,6 +126,7 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
         editor_note=v.get("editor_note"),
         body_line=body_line,
         bibkey_line=item.line_of("bibkey"),
+        short_title=(v.get("short_title") or "").strip() or None,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus
+from . import apparatus, chronology
 from . import pages as gen
 from .annotate import Annotator, Found
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
@@ -25,7 +25,9 @@ from .model import Marker, Mention, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
 from .redactions import ExemptionCode, MarkerPattern, mark_redactions
+from .register import referenced_entities
 from .render import documents_table, interventions_table, metadata_card, normalisations_list
+from .snippets import paragraph_before, with_sentences, words_before
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
@@ -33,6 +35,7 @@ UrlFor = Callable[[str], str]
 _BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
 
 BIBLIOGRAPHY_PAGE = "bibliography.md"
+GENERATED_FRONT_MATTER = "---\nsearch:\n  boost: 0.3\n---\n\n"
 DOWNLOADS = {"BibTeX": ".bib", "RIS": ".ris", "CSL-JSON": ".json"}
 
 
@@ -49,6 +52,7 @@ class Edition:
     notes: dict[str, list[ResolvedNote]] = field(default_factory=dict)
     interventions: list[Intervention] = field(default_factory=list)
     check_acronyms: bool = True
+    referenced: set[str] = field(default_factory=set)  # entities some memo mentions, pins or cites: they get pages
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
     _markers: MarkerPattern = field(init=False)
@@ -75,6 +79,11 @@ class Edition:
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
+        ed.referenced = referenced_entities([(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents], ed.annotator)
+        for ent in ed.entities.values():
+            if ent.id not in ed.referenced:
+                ed.diags.warning(ent.path, ent.line, f"register entry '{ent.id}' is mentioned, pinned or cited in no document, so it gets no page",
+                                 f"pin the words that mean it in a memo with [words](entity:{ent.id}), add the form the memo uses to its aliases, or remove the entry")
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
         return ed
@@ -124,9 +133,20 @@ class Edition:
         for el in made:
             if el.get("id"):
                 kind = "gap" if "redaction--gap" in el.get("class", "") else "exemption"
-                index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", block_id_of(el)))
+                pid = block_id_of(el)
+                index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", pid,
+                                            words_before(el), None if pid else paragraph_before(el)))
+        index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
         found = self._annotate(root, doc_path, numbered, url_for)
-        index.terms, index.entities = found.terms, found.entities
+        blocks = [(p.id, el) for p, el in numbered] + [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
+        index.terms, index.entities = with_sentences(found.terms, blocks), with_sentences(found.entities, blocks)
+        index.years = chronology.years_in_text(blocks)
+        index.dateline = chronology.dateline_place(root, doc, blocks) if doc else None
+        if bad_marks:
+            source = (self.docs_dir / doc_path).read_text(encoding="utf-8")
+            for b in bad_marks:
+                self.diags.error(self.shown_path(doc_path), _line_of(source, f"when:{b.target}"), f"date mark '{b.words}' has no valid date 'when:{b.target}'",
+                                 "write [words](when:YYYY), when:YYYY-MM or when:YYYY-MM-DD, or when:- for a year that is not an event")
         notes = self.notes.get(doc_path, [])
         apparatus.annotate_footnotes(root, notes, self.formatter)
         self.interventions.extend(find_interventions(root, doc_path))
@@ -192,11 +212,11 @@ class Edition:
             "normalisations": lambda u, _: normalisations_list(),
             "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
             "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self.entities, self.documents, u),
-            "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md")),
+            "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md"), self._indexes()["markers"]),
             "markings": lambda u, _: gen.markings_page([t for t in self.terms if t.kind == "exemption"], self._indexes()["markers"], self.documents, u),
             "entities": lambda u, typ: gen.entity_index(self.entities, self._indexes()["entity_counts"], u, typ),
             "entity": lambda u, eid: self._entity_page(eid, u),
-            "chronology": lambda u, _: gen.chronology_page(self.entities, self.documents, self._indexes()["by_entity"], u),
+            "chronology": lambda u, _: gen.chronology_page(self._indexes()["chronology"], self.documents, u),
         }
 
     def _indexes(self) -> dict:
@@ -213,6 +233,10 @@ class Edition:
                 "by_entity": by_entity,
                 "entity_counts": {k: len(v) for k, v in by_entity.items()},
                 "together": gen.cooccurrences(entity_mentions),
+                "chronology": chronology.chronology_rows(
+                    self.entities, self.documents, by_entity, [d for pg in ordered for d in pg.dated],
+                    {pg.doc_path: pg.dateline for pg in ordered}, {t: gen.type_label(t) for t in TYPES},
+                ),
             }
         return self._index_cache
 
@@ -221,7 +245,8 @@ class Edition:
         if ent is None:
             return ""
         idx = self._indexes()
-        return gen.entity_page(ent, idx["by_entity"].get(ent.id, []), idx["together"].get(ent.id, Counter()), self.entities, self.terms, self.documents, url_for)
+        return gen.entity_page(ent, idx["by_entity"].get(ent.id, []), idx["together"].get(ent.id, Counter()), self.entities, self.terms,
+                               self.documents, url_for, has_page=self.referenced.__contains__)
 
     def generated_pages(self) -> dict[str, str]:
         """Pages the edition adds to the site (docs path -> Markdown with placeholders)."""
@@ -236,8 +261,10 @@ class Edition:
         for typ in TYPES:
             pages[f"entities/{typ}.md"] = f"# {TYPE_TITLES[typ]}\n\n<!-- edition:entities {typ} -->\n"
         for ent in self.entities.values():
-            pages[ent.page] = f"# {_md_escape(ent.name)}\n\n<!-- edition:entity {ent.id} -->\n"
-        return pages
+            if ent.id in self.referenced:  # an entry no memo names would be a page that leads nowhere
+                pages[ent.page] = f"# {_md_escape(ent.name)}\n\n<!-- edition:entity {ent.id} -->\n"
+        # the apparatus answers a search after the memos do: a lower boost than the memo pages' 1
+        return {path: GENERATED_FRONT_MATTER + text for path, text in pages.items()}
 
     def finish(self) -> None:
         """Checks that need the whole edition: works nothing cites are reported as warnings."""
@@ -246,10 +273,37 @@ class Edition:
         for key, ref in self.library.references.items():
             if key not in cited and key not in own:
                 self.diags.warning(ref.path, ref.line, f"BibTeX entry '{key}' is cited by no note", "cite it or remove it")
+        self._check_years()
         used = {m.target for pg in self.pages.values() for m in pg.terms}
         for t in self.terms:
             if t.key not in used and t.kind != "exemption":
                 self.diags.warning(t.path, t.line, f"glossary term '{t.term}' occurs in no document", "keep it only if a document will use it")
+
+
+    def _check_years(self) -> None:
+        """Every year in a memo's body text is a chronology row leading to its paragraph, or marked."""
+        if not self.pages:
+            return
+        found = {path: pg.years for path, pg in self.pages.items()}
+        sources: dict[str, str] = {}
+        for path, pid, year, text in chronology.uncovered_years(self._indexes()["chronology"], found):
+            source = sources.setdefault(path, (self.docs_dir / path).read_text(encoding="utf-8"))
+            self.diags.warning(
+                self.shown_path(path), _line_of_year(source, year, text), f"the year {year} (¶{pid[1:]}) is not in the chronology",
+                f'mark what happened: [words](when:{year} "what happened"), pin a dated register entry with [words](entity:id), '
+                "or mark the year as no event with [words](when:-)",
+            )
+
+
+def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:
+    """The line of the memo file holding ``year`` in the paragraph that starts like ``paragraph_text``."""
+    head = " ".join(paragraph_text.split()[:4])
+    pattern = re.compile(rf"(?<!\w){year}(?!\w)")
+    lines = source.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if pattern.search(line) and head and head in " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)|[*_]", r"\1", line).split()):
+            return number
+    return _line_of(source, str(year))
 
 
 def _line_of(source: str, needle: str) -> int | None:

@@ -6,6 +6,7 @@ strings, so links, code and headings are never broken and every inserted value i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Literal
 
@@ -147,3 +148,55 @@ def text_content(el: HtmlElement, skip_classes: frozenset[str] = frozenset()) ->
 
     walk_all(el)
     return "".join(parts)
+
+
+# -- shortened text: cut at a word boundary, and say so with an ellipsis ----------------------
+
+ELLIPSIS = "…"
+_SPACE = re.compile(r"\s+")
+# A full stop ends a sentence unless it closes an abbreviation: 'U.S.', 'D.C.', 'Gregg A.', 'Dr.'.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|No|Jr|Sr|Inc|Ltd|Co|Corp|cf|pp|p|vs|op|cit|Gen|Adm|Sen|Rep)\.)[\"”’)\]]*$")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut between words and ending in '…' if cut."""
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–—-") + ELLIPSIS
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``; abbreviations do not end a sentence."""
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[max(start, m.start() - 12): m.start() + len(m.group(0).rstrip())].rstrip()):
+            continue
+        bounds.append((start, m.start() + len(m.group(0).rstrip())))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def sentence_snippet(text: str, start: int, end: int, limit: int = 200) -> str:
+    """The sentence of ``text`` that holds ``text[start:end]``; a longer one is cut around the
+    mention at word boundaries, each cut marked with '…'."""
+    s, e = next(((a, b) for a, b in sentence_bounds(text) if a <= start < b), (0, len(text)))
+    left, right = s, max(e, end)
+    if right - left > limit:
+        room = max(0, limit - (end - start)) // 2
+        left, right = max(s, start - room), min(right, end + room)
+        if left > s:  # move forward to the next word start
+            nxt = text.find(" ", left, start)
+            left = nxt + 1 if nxt != -1 else left
+        if right < e:  # move back to the previous word end
+            prv = text.rfind(" ", end, right)
+            right = prv if prv != -1 else right
+    piece = _SPACE.sub(" ", text[left:right]).strip()
+    return (ELLIPSIS if left > s else "") + piece + (ELLIPSIS if right < e else "")

@@ -23,6 +23,8 @@ class Marker:
     kind: str  # "exemption" | "gap"
     code: str
     paragraph_id: str | None
+    before: str = ""  # the words of the text just before the marking, so a list can say where it is
+    after_paragraph: str | None = None  # for a marking between paragraphs: the paragraph it follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,5 +44,19 @@ class PageIndex:
 
     doc_path: str
     markers: list[Marker] = field(default_factory=list)
+    dated: list[DatedMark] = field(default_factory=list)
+    years: list[tuple[str, int, str]] = field(default_factory=list)  # (paragraph id, year, paragraph text)
+    dateline: str | None = None
     terms: list[Mention] = field(default_factory=list)
     entities: list[Mention] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DatedMark:
+    """A date marked in a memo's text (``[in 1981](when:1981 "…")``): a row of the chronology."""
+
+    doc_path: str
+    paragraph_id: str
+    date: tuple[int, int, int]
+    label: str  # what happened, as the mark's title gives it, else the marked words
+    words: str

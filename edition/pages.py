@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from .chronology import Row
 from .documents import Document
 from .entities import TYPE_TITLES, TYPES, Entity
 from .glossary import Term
@@ -25,9 +26,34 @@ def _sentence(text: str | None) -> str:
     return (text or "").rstrip().rstrip(".") + "."
 
 
+TYPE_SINGULAR = {
+    "person": "Person", "organisation": "Organisation", "programme": "Programme or weapon system",
+    "agreement": "Agreement, law or policy", "place": "Place", "event": "Event",
+}
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 mention', '2 mentions': generated text agrees with its numbers."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def type_label(typ: str, n: int = 1) -> str:
+    """The type of one entity ('Person') or of several ('People')."""
+    return TYPE_SINGULAR.get(typ, TYPE_TITLES[typ]) if n == 1 else TYPE_TITLES[typ]
+
+
+def doc_label(path: str, docs: dict[str, Document]) -> str:
+    doc = docs.get(path)
+    return doc.label if doc else path
+
+
+def place_name(doc_path: str, block_id: str | None, docs: dict[str, Document]) -> str:
+    """How the edition names a place: 'Technology Leakage ¶3', 'Defense Technology Cooperation n. 6'."""
+    return f"{doc_label(doc_path, docs)} {place_label(block_id)}" if block_id else doc_label(doc_path, docs)
+
+
 def _place(m: Mention, docs: dict[str, Document]) -> str:
-    doc = docs.get(m.doc_path)
-    return f"{doc.title if doc else m.doc_path}, {place_label(m.paragraph_id)}"
+    return place_name(m.doc_path, m.paragraph_id, docs)
 
 
 CONTEXTS = 20  # snippets shown per term or entity; further places are listed as links only
@@ -45,7 +71,7 @@ def _occurrences(mentions: list[Mention], docs: dict[str, Document], url_for: Ur
     for m in mentions[CONTEXTS:]:
         rest[m.doc_path].append(m)
     for path, ms in rest.items():
-        title = docs[path].title if path in docs else path
+        title = doc_label(path, docs)
         places = ", ".join(link(url_for(f"{path}#{m.paragraph_id}"), place_label(m.paragraph_id)) for m in ms)
         items.append(f'<li class="occurrences__more">{link(url_for(path), title)}: {places}</li>')
     return f'<ul class="occurrences" data-search-exclude>{"".join(items)}</ul>'
@@ -78,17 +104,26 @@ def glossary_page(terms: list[Term], mentions: list[Mention], entities: dict[str
     return "".join(parts)
 
 
-def acronyms_table(terms: list[Term], mentions: list[Mention], docs: dict[str, Document], url_for: UrlFor, glossary_url: str) -> str:
+def acronyms_table(terms: list[Term], mentions: list[Mention], docs: dict[str, Document], url_for: UrlFor, glossary_url: str,
+                   markers: Iterable[Marker] = ()) -> str:
+    """Every acronym and exemption code with the documents it occurs in. Exemption codes are
+    counted from the markings (as on the markings page), acronyms from the matched mentions."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         counts[m.target][m.doc_path] += 1
+    code_keys = {t.term: t.key for t in terms if t.kind == "exemption"}
+    for mk in markers:
+        if mk.kind == "exemption" and mk.code in code_keys:
+            counts[code_keys[mk.code]][mk.doc_path] += 1
     rows = []
     for t in sorted((t for t in terms if t.kind in ("acronym", "exemption")), key=lambda t: t.term.casefold()):
+        target = url_for("markings.md#by-document") if t.kind == "exemption" else None
         where = ", ".join(
-            f"{link(url_for(path), docs[path].title if path in docs else path)} ({n})" for path, n in sorted(counts[t.key].items())
+            f"{link(target or url_for(path), doc_label(path, docs))} ({n})" for path, n in sorted(counts[t.key].items())
         ) or "—"
         rows.append(f'<tr id="{esc(t.key)}"><td>{link(glossary_url + "#" + t.key, t.term)}</td><td>{esc(t.expansion)}</td><td>{where}</td></tr>')
-    return ('<table class="acronyms"><thead><tr><th>Acronym</th><th>Expansion</th><th>Occurs in (count)</th></tr></thead>'
+    # the glossary indexes each acronym as its own entry; the table would come back as one block
+    return ('<table class="acronyms" data-search-exclude><thead><tr><th>Acronym</th><th>Expansion</th><th>Occurs in (count)</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
@@ -100,7 +135,7 @@ def memo_acronyms(doc_mentions: list[Mention], terms: dict[str, Term], glossary_
         f"<tr><td>{link(glossary_url + '#' + key, terms[key].term)}</td><td>{esc(terms[key].expansion)}</td><td>{n}</td></tr>"
         for key, n in sorted(counts.items(), key=lambda kv: terms[kv[0]].term.casefold())
     )
-    return ('<section class="memo-acronyms"><h2 id="acronyms-used">Acronyms used</h2><table><thead><tr><th>Acronym</th>'
+    return ('<section class="memo-acronyms" data-search-exclude><h2 id="acronyms-used">Acronyms used</h2><table><thead><tr><th>Acronym</th>'
             f'<th>Expansion</th><th>Times</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
@@ -113,39 +148,59 @@ def memo_entities(doc_mentions: list[Mention], entities: dict[str, Entity], url_
         ids = sorted((i for i in counts if entities[i].type == typ), key=lambda i: entities[i].name.casefold())
         if ids:
             items = ", ".join(f"{link(url_for(entities[i].page), entities[i].name)} ({counts[i]})" for i in ids)
-            groups.append(f"<dt>{esc(TYPE_TITLES[typ])}</dt><dd>{items}</dd>")
-    return f'<section class="memo-entities"><h2 id="named-in-this-document">Named in this document</h2><dl>{"".join(groups)}</dl></section>'
+            groups.append(f"<dt>{esc(type_label(typ, len(ids)))}</dt><dd>{items}</dd>")
+    return f'<section class="memo-entities" data-search-exclude><h2 id="named-in-this-document">Named in this document</h2><dl>{"".join(groups)}</dl></section>'
 
 
 def markings_page(codes: list[Term], markers: list[Marker], docs: dict[str, Document], url_for: UrlFor) -> str:
+    """The codes explained, then each document's markings counted, then every marking listed
+    with its place and the words before it (the counts and the lists come from the same markers)."""
     parts = ["<h2 id=\"exemption-codes\">Exemption codes</h2><dl class=\"exemption-codes\">"]
+    total = Counter(m.code for m in markers if m.kind == "exemption")
     for t in codes:
+        n = total.get(t.term, 0)
         parts.append(f'<dt id="{esc(t.key)}"><code>{esc(t.term)}</code>: {esc(t.expansion)}</dt>'
                      f"<dd><p>{esc(t.definition)}</p><p><strong>Legal basis:</strong> {esc(_sentence(t.legal_basis))} "
-                     f"<strong>Withholds:</strong> {esc(_sentence(t.withholds))}</p></dd>")
+                     f"<strong>Withholds:</strong> {esc(_sentence(t.withholds))}</p>"
+                     f"<p>In the edition: {esc(plural(n, 'marking'))}.</p></dd>")
     parts.append("</dl><h2 id=\"by-document\">Markings by document</h2>")
     by_doc: dict[str, list[Marker]] = defaultdict(list)
     for m in markers:
         by_doc[m.doc_path].append(m)
-    rows = []
+    rows, lists = [], []
     for path in sorted(docs, key=lambda p: (docs[p].date, p)):
         ms = by_doc.get(path, [])
         exempt = Counter(m.code for m in ms if m.kind == "exemption")
         gaps = [m for m in ms if m.kind == "gap"]
         code_text = ", ".join(f"{esc(c)} × {n}" for c, n in sorted(exempt.items())) or "none"
-        links = " ".join(link(url_for(f"{path}#{m.id}"), m.id.replace("r", "#")) for m in ms)
-        rows.append(f"<tr><td>{link(url_for(path), docs[path].title)}</td><td>{code_text}</td><td>{len(gaps)}</td>"
-                    f"<td class=\"marker-links\">{links or '—'}</td></tr>")
-    parts.append('<table class="markings"><thead><tr><th>Document</th><th>Exemption markings</th><th>[redacted] gaps</th>'
-                 f'<th>Each marking</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        rows.append(f"<tr><td>{link(url_for(path), docs[path].label)}</td><td>{code_text}</td><td>{len(gaps)}</td></tr>")
+        if ms:
+            items = "".join(
+                f"<li>{link(url_for(f'{path}#{m.id}'), _marker_place(m, docs))}: <code>{esc(m.code or '[redacted]')}</code>"
+                f"{' after <q>' + esc(m.before) + '</q>' if m.before else ''}</li>"
+                for m in ms
+            )
+            lists.append(f'<h3 id="markings-{esc(docs[path].slug)}">{esc(docs[path].label)}</h3><ol class="marker-list" data-search-exclude>{items}</ol>')
+    parts.append('<table class="markings" data-search-exclude><thead><tr><th>Document</th><th>Exemption markings</th><th>[redacted] gaps</th>'
+                 f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    if lists:
+        parts.append('<h2 id="each-marking">Each marking</h2>' + "".join(lists))
     return "".join(parts)
+
+
+def _marker_place(m: Marker, docs: dict[str, Document]) -> str:
+    if m.paragraph_id:
+        return place_name(m.doc_path, m.paragraph_id, docs)
+    if m.after_paragraph:
+        return f"{doc_label(m.doc_path, docs)}, after {place_label(m.after_paragraph)}"
+    return f"{doc_label(m.doc_path, docs)}, before ¶1"
 
 
 def entity_page(
     ent: Entity, mentions: list[Mention], together: Counter[str], entities: dict[str, Entity],
-    terms: list[Term], docs: dict[str, Document], url_for: UrlFor,
+    terms: list[Term], docs: dict[str, Document], url_for: UrlFor, has_page: Callable[[str], bool] | None = None,
 ) -> str:
-    facts = [f"<dt>Type</dt><dd>{esc(TYPE_TITLES[ent.type])}</dd>"]
+    facts = [f"<dt>Type</dt><dd>{esc(type_label(ent.type))}</dd>"]
     if ent.role:
         facts.append(f"<dt>Role</dt><dd>{esc(ent.role)}</dd>")
     if ent.date:
@@ -156,7 +211,7 @@ def entity_page(
     for t in terms:
         if t.entity == ent.id:
             facts.append(f"<dt>Glossary</dt><dd>{link(url_for('glossary.md#' + t.key), t.term)}</dd>")
-    related = [entities[r] for r in ent.related if r in entities]
+    related = [entities[r] for r in ent.related if r in entities and (has_page is None or has_page(r))]
     if related:
         facts.append("<dt>Related</dt><dd>" + ", ".join(link(url_for(r.page), r.name) for r in related) + "</dd>")
     return (f"<p class=\"entity-description\">{esc(ent.description)}</p><dl class=\"entity-facts\">{''.join(facts)}</dl>"
@@ -183,18 +238,21 @@ def cooccurrence_block(counts: Counter[str], entities: dict[str, Entity], url_fo
         return ""
     # ties broken by name, so every build writes the same page
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], entities[kv[0]].name.casefold()))[:limit]
-    items = "".join(f"<li>{link(url_for(entities[i].page), entities[i].name)} ({n})</li>" for i, n in ranked)
+    items = "".join(f"<li>{link(url_for(entities[i].page), entities[i].name)} ({plural(n, 'paragraph')})</li>" for i, n in ranked)
     return f'<h2 id="appears-with">Appears alongside</h2><p>Entities named in the same paragraphs, most often first.</p><ol class="cooccurrence" data-search-exclude>{items}</ol>'
 
 
 def entity_index(entities: dict[str, Entity], counts: Counter[str], url_for: UrlFor, only_type: str | None = None) -> str:
+    """The register, by type; only entries that a document mentions (the others have no page)."""
     parts = []
     for typ in TYPES if only_type is None else (only_type,):
-        ents = sorted((e for e in entities.values() if e.type == typ), key=lambda e: e.name.casefold())
+        ents = sorted((e for e in entities.values() if e.type == typ and counts.get(e.id)), key=lambda e: e.name.casefold())
         if not ents:
+            if only_type is not None:
+                parts.append("<p>No entry of this type is named in the documents yet.</p>")
             continue
         items = "".join(
-            f"<li>{link(url_for(e.page), e.name)}{' — ' + esc(e.role) if e.role else ''} <small>({counts.get(e.id, 0)} mentions)</small></li>"
+            f"<li>{link(url_for(e.page), e.name)}{' — ' + esc(e.role) if e.role else ''} <small>({plural(counts.get(e.id, 0), 'mention')})</small></li>"
             for e in ents
         )
         heading = link(url_for(f"entities/{typ}.md"), TYPE_TITLES[typ]) if only_type is None else esc(TYPE_TITLES[typ])
@@ -202,35 +260,14 @@ def entity_index(entities: dict[str, Entity], counts: Counter[str], url_for: Url
     return "".join(parts)
 
 
-def chronology_page(entities: dict[str, Entity], docs: dict[str, Document], mentions_by_entity: dict[str, list[Mention]], url_for: UrlFor) -> str:
-    rows: list[tuple[tuple[int, int, int], str]] = []
-    for e in entities.values():
-        if e.date is None or e.type not in ("event", "agreement", "programme"):
-            continue
-        ms = mentions_by_entity.get(e.id, [])
-        paras = ", ".join(link(url_for(f"{m.doc_path}#{m.paragraph_id}"), _short_place(m, docs)) for m in _unique_places(ms))
-        rows.append((e.date, f"<tr><td><time>{esc(format_partial_date(e.date))}</time></td><td>{link(url_for(e.page), e.name)}</td>"
-                             f"<td>{esc(TYPE_TITLES[e.type])}</td><td>{paras or '—'}</td></tr>"))
-    for d in docs.values():
-        key = (d.date.year, d.date.month, d.date.day)
-        rows.append((key, f"<tr class=\"chronology-document\"><td><time datetime=\"{d.date.isoformat()}\">{esc(format_partial_date(key))}</time></td>"
-                          f"<td>{link(url_for(d.path), d.title)}</td><td>Document of the edition</td><td>—</td></tr>"))
-    rows.sort(key=lambda r: r[0])
-    body = "".join(r[1] for r in rows)
-    return ('<table class="chronology"><thead><tr><th>Date</th><th>What</th><th>Kind</th><th>Discussed in</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
-
-
-def _unique_places(ms: list[Mention]) -> list[Mention]:
-    seen, out = set(), []
-    for m in ms:
-        if (m.doc_path, m.paragraph_id) not in seen:
-            seen.add((m.doc_path, m.paragraph_id))
-            out.append(m)
-    return out
-
-
-def _short_place(m: Mention, docs: dict[str, Document]) -> str:
-    doc = docs.get(m.doc_path)
-    year = doc.date.year if doc else ""
-    return f"{year} {place_label(m.paragraph_id)}".strip()
+def chronology_page(rows: list[Row], docs: dict[str, Document], url_for: UrlFor) -> str:
+    """One row per dated thing; each leads to the paragraphs or notes of the memos that give it."""
+    body = []
+    for r in rows:
+        until = f" <small>until {esc(format_partial_date(r.end))}</small>" if r.end else ""
+        places = ", ".join(link(url_for(f"{path}#{pid}"), place_name(path, pid, docs)) for path, pid in r.places)
+        cls = ' class="chronology-document"' if r.kind == "Document of the edition" else ""
+        body.append(f"<tr{cls}><td><time>{esc(format_partial_date(r.date))}</time>{until}</td><td>{link(url_for(r.url), r.what)}</td>"
+                    f"<td>{esc(r.kind)}</td><td>{places or '—'}</td></tr>")
+    return ('<table class="chronology"><thead><tr><th>Date</th><th>What</th><th>Kind</th><th>In the documents</th></tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")

@@ -1,0 +1,74 @@
+"""Where a mention or a marking stands, in words: the sentence that holds it, the words before it.
+
+Snippets are taken from the whole paragraph (not from one text node), so they run across
+links, notes and editorial marks and are cut only between sentences or words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from lxml.html import HtmlElement
+
+from .htmltext import ELLIPSIS, sentence_snippet, text_content
+from .model import Mention
+
+# Furniture of a built paragraph, never part of a quoted snippet.
+FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
+                       "footnote-backref", "headerlink"})
+_PARAGRAPH_ID = re.compile(r"^p\d+$")
+
+
+def with_sentences(mentions: list[Mention], blocks: list[tuple[str, HtmlElement]]) -> list[Mention]:
+    """The mentions, each with the sentence that holds it as its context (up to ~200 characters)."""
+    texts = {pid: " ".join(text_content(el, FURNITURE).split()) for pid, el in blocks}
+    cursor: dict[tuple[str, str, str], int] = {}
+    out: list[Mention] = []
+    for m in mentions:
+        text = texts.get(m.paragraph_id)
+        words = " ".join(m.text.split())
+        key = (m.paragraph_id, words, m.target)
+        at = text.find(words, cursor.get(key, 0)) if text else -1
+        if at == -1 and text:
+            at = text.find(words)
+        if at == -1:
+            out.append(m)
+            continue
+        cursor[key] = at + len(words)
+        out.append(dataclasses.replace(m, context=sentence_snippet(text, at, at + len(words))))
+    return out
+
+
+def words_before(el: HtmlElement, count: int = 8) -> str:
+    """The last words of the text before ``el`` (furniture and other markings left out)."""
+    words: list[str] = []
+    for t in reversed(el.xpath("preceding::text()[position() <= 60]")):
+        owner = t.getparent()
+        if owner is None:
+            continue
+        holder = owner.getparent() if t.is_tail else owner
+        if holder is not None and _is_furniture(holder):
+            continue
+        if not t.is_tail and _is_furniture(owner):
+            continue
+        words[:0] = t.split()
+        if len(words) >= count:
+            break
+    if not words:
+        return ""
+    return (ELLIPSIS if len(words) > count else "") + " ".join(words[-count:])
+
+
+def paragraph_before(el: HtmlElement) -> str | None:
+    """The id of the numbered paragraph that precedes ``el`` (for markings between paragraphs)."""
+    found = el.xpath("preceding::*[starts-with(@id, 'p') and string(number(substring(@id, 2))) != 'NaN'][1]")
+    return found[0].get("id") if found and _PARAGRAPH_ID.match(found[0].get("id")) else None
+
+
+def _is_furniture(el: HtmlElement) -> bool:
+    for node in (el, *el.iterancestors()):
+        classes = set((node.get("class") or "").split()) if isinstance(node.tag, str) else set()
+        if classes & FURNITURE or "redaction" in classes:
+            return True
+    return False
