@@ -27,7 +27,7 @@ from .paragraphs import block_id_of, number_paragraphs
 from .redactions import ExemptionCode, MarkerPattern, mark_redactions
 from .register import referenced_entities
 from .render import documents_table, interventions_table, metadata_card, normalisations_list
-from .snippets import paragraph_before, with_sentences, words_before
+from .snippets import exclude_from_search, paragraph_before, with_sentences, words_before
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
@@ -151,6 +151,7 @@ class Edition:
         apparatus.annotate_footnotes(root, notes, self.formatter)
         self.interventions.extend(find_interventions(root, doc_path))
         self.pages[doc_path] = index
+        exclude_from_search(root)
         parts = [metadata_card(doc, self.plain_citation(doc_path)) if doc else "", f'<div class="memo-text">{serialise_children(root)}</div>']
         parts.append(apparatus.works_cited(notes, self.formatter, url_for(BIBLIOGRAPHY_PAGE)))
         parts.append(gen.memo_entities(index.entities, self.entities, url_for))
@@ -158,7 +159,7 @@ class Edition:
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
             parts.append(apparatus.cite_this(doc, self.formatter, downloads))
-        return parts[0] + parts[1] + _BLOCK_END.sub(r"\g<0>\n", "".join(parts[2:]))
+        return _searchable(parts[0]) + parts[1] + _searchable("".join(parts[2:]))
 
     def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
         blocks = [(p.id, el) for p, el in numbered]
@@ -199,7 +200,7 @@ class Edition:
             if renderer is None:
                 self.diags.error("docs", None, f"unknown placeholder 'edition:{name}'", f"use one of: {', '.join(sorted(renderers))}")
                 return ""
-            return _BLOCK_END.sub(r"\g<0>\n", renderer(url_for, arg))
+            return _searchable(renderer(url_for, arg))
 
         return PLACEHOLDER.sub(render, content)
 
@@ -293,6 +294,16 @@ class Edition:
                 f'mark what happened: [words](when:{year} "what happened"), pin a dated register entry with [words](entity:id), '
                 "or mark the year as no event with [words](when:-)",
             )
+
+
+def _searchable(fragment: str) -> str:
+    """Apparatus HTML with its labels and furniture left out of search, and a line break after
+    each block so search does not glue cells and labels into one word."""
+    if not fragment:
+        return fragment
+    root = parse_fragment(fragment)
+    exclude_from_search(root)
+    return _BLOCK_END.sub(r"\g<0>\n", serialise_children(root))
 
 
 def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:

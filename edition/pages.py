@@ -52,6 +52,18 @@ def place_name(doc_path: str, block_id: str | None, docs: dict[str, Document]) -
     return f"{doc_label(doc_path, docs)} {place_label(block_id)}" if block_id else doc_label(doc_path, docs)
 
 
+def grouped_places(places: Iterable[tuple[str, str]], docs: dict[str, Document], url_for: UrlFor) -> str:
+    """'Defense Technology Cooperation ¶3, ¶18; Technology Leakage ¶4': the document named once."""
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for path, pid in places:
+        by_doc[path].append(pid)
+    groups = []
+    for path, pids in by_doc.items():
+        links = [link(url_for(f"{path}#{pid}"), place_name(path, pid, docs) if i == 0 else place_label(pid)) for i, pid in enumerate(pids)]
+        groups.append(", ".join(links))
+    return "; ".join(groups)
+
+
 def _place(m: Mention, docs: dict[str, Document]) -> str:
     return place_name(m.doc_path, m.paragraph_id, docs)
 
@@ -163,7 +175,7 @@ def markings_page(codes: list[Term], markers: list[Marker], docs: dict[str, Docu
                      f"<dd><p>{esc(t.definition)}</p><p><strong>Legal basis:</strong> {esc(_sentence(t.legal_basis))} "
                      f"<strong>Withholds:</strong> {esc(_sentence(t.withholds))}</p>"
                      f"<p>In the edition: {esc(plural(n, 'marking'))}.</p></dd>")
-    parts.append("</dl><h2 id=\"by-document\">Markings by document</h2>")
+    parts.append("</dl><h2 id=\"by-document\" data-search-exclude>Markings by document</h2>")
     by_doc: dict[str, list[Marker]] = defaultdict(list)
     for m in markers:
         by_doc[m.doc_path].append(m)
@@ -177,14 +189,14 @@ def markings_page(codes: list[Term], markers: list[Marker], docs: dict[str, Docu
         if ms:
             items = "".join(
                 f"<li>{link(url_for(f'{path}#{m.id}'), _marker_place(m, docs))}: <code>{esc(m.code or '[redacted]')}</code>"
-                f"{' after <q>' + esc(m.before) + '</q>' if m.before else ''}</li>"
+                f"{', following <q>' + esc(m.before) + '</q>' if m.before else ''}</li>"
                 for m in ms
             )
-            lists.append(f'<h3 id="markings-{esc(docs[path].slug)}">{esc(docs[path].label)}</h3><ol class="marker-list" data-search-exclude>{items}</ol>')
+            lists.append(f'<h3 id="markings-{esc(docs[path].slug)}" data-search-exclude>{esc(docs[path].label)}</h3><ol class="marker-list" data-search-exclude>{items}</ol>')
     parts.append('<table class="markings" data-search-exclude><thead><tr><th>Document</th><th>Exemption markings</th><th>[redacted] gaps</th>'
                  f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     if lists:
-        parts.append('<h2 id="each-marking">Each marking</h2>' + "".join(lists))
+        parts.append('<h2 id="each-marking" data-search-exclude>Each marking</h2>' + "".join(lists))
     return "".join(parts)
 
 
@@ -215,7 +227,7 @@ def entity_page(
     if related:
         facts.append("<dt>Related</dt><dd>" + ", ".join(link(url_for(r.page), r.name) for r in related) + "</dd>")
     return (f"<p class=\"entity-description\">{esc(ent.description)}</p><dl class=\"entity-facts\">{''.join(facts)}</dl>"
-            f"<h2 id=\"mentions\">Mentions ({len(mentions)})</h2>{_occurrences(mentions, docs, url_for)}"
+            f"<h2 id=\"mentions\" data-search-exclude>Mentions ({len(mentions)})</h2>{_occurrences(mentions, docs, url_for)}"
             f"{cooccurrence_block(together, entities, url_for)}")
 
 
@@ -239,7 +251,7 @@ def cooccurrence_block(counts: Counter[str], entities: dict[str, Entity], url_fo
     # ties broken by name, so every build writes the same page
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], entities[kv[0]].name.casefold()))[:limit]
     items = "".join(f"<li>{link(url_for(entities[i].page), entities[i].name)} ({plural(n, 'paragraph')})</li>" for i, n in ranked)
-    return f'<h2 id="appears-with">Appears alongside</h2><p>Entities named in the same paragraphs, most often first.</p><ol class="cooccurrence" data-search-exclude>{items}</ol>'
+    return f'<h2 id="appears-with" data-search-exclude>Appears alongside</h2><p>Entities named in the same paragraphs, most often first.</p><ol class="cooccurrence" data-search-exclude>{items}</ol>'
 
 
 def entity_index(entities: dict[str, Entity], counts: Counter[str], url_for: UrlFor, only_type: str | None = None) -> str:
@@ -265,9 +277,10 @@ def chronology_page(rows: list[Row], docs: dict[str, Document], url_for: UrlFor)
     body = []
     for r in rows:
         until = f" <small>until {esc(format_partial_date(r.end))}</small>" if r.end else ""
-        places = ", ".join(link(url_for(f"{path}#{pid}"), place_name(path, pid, docs)) for path, pid in r.places)
+        places = grouped_places(r.places, docs, url_for)
         cls = ' class="chronology-document"' if r.kind == "Document of the edition" else ""
         body.append(f"<tr{cls}><td><time>{esc(format_partial_date(r.date))}</time>{until}</td><td>{link(url_for(r.url), r.what)}</td>"
                     f"<td>{esc(r.kind)}</td><td>{places or '—'}</td></tr>")
-    return ('<table class="chronology"><thead><tr><th>Date</th><th>What</th><th>Kind</th><th>In the documents</th></tr></thead>'
+    # each row's matter is indexed where it is written (memo, register page); one block of rows would not help
+    return ('<table class="chronology" data-search-exclude><thead><tr><th>Date</th><th>What</th><th>Kind</th><th>In the documents</th></tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")

@@ -72,3 +72,30 @@ def _is_furniture(el: HtmlElement) -> bool:
         if classes & FURNITURE or "redaction" in classes:
             return True
     return False
+
+
+# -- what the search index leaves out ---------------------------------------------------------
+
+SEARCH_FURNITURE = FURNITURE
+LABELLED_LISTS = frozenset({"memo-card", "entity-facts"})  # their terms are labels ('Date', 'Type'), not text
+# Apparatus sections of a memo page: lists and labels that other pages index entry by entry.
+SEARCH_EXCLUDED_SECTIONS = frozenset({"memo-entities", "memo-acronyms", "works-cited", "cite-this"})
+
+
+def exclude_from_search(root: HtmlElement) -> None:
+    """Mark furniture (paragraph numbers, cite buttons, page breaks, labels) and apparatus
+    sections with Material's ``data-search-exclude``, so the index holds the text and nothing else."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        classes = set((el.get("class") or "").split())
+        if el.tag == "button" or classes & SEARCH_FURNITURE or (el.tag == "dt" and _labels(el)):
+            el.set("data-search-exclude", "")
+        elif el.tag == "section" and classes & SEARCH_EXCLUDED_SECTIONS:
+            el.set("data-search-exclude", "")
+            for h in el.iter("h2", "h3"):  # no empty result for the section's heading either
+                h.set("data-search-exclude", "")
+
+
+def _labels(dt: HtmlElement) -> bool:
+    return any(LABELLED_LISTS & set((a.get("class") or "").split()) for a in dt.iterancestors())
