@@ -1,0 +1,362 @@
+"""The apparatus never contradicts the text: every generated row and page leads into a memo,
+every year of the memos is in the chronology, shortened text ends visibly, counts agree, and
+search answers with the documents.
+
+Each check is a function of (project_root, site_dir) returning the problems it found, so the
+same checks can run over any built edition (e.g. the generated 20-memo bench edition).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import html
+from lxml.html import HtmlElement
+
+from edition.diagnostics import Diagnostics
+from edition.documents import load_documents
+from edition.entities import load_entities
+from edition.glossary import load_glossary
+
+from tests.browser_support import chromium, result_pages, search, serve_directory
+from tests.conftest import ROOT, run_build
+
+# Built-page furniture: never words of a memo.
+FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
+                       "footnote-backref", "headerlink"})
+YEAR = re.compile(r"(?<![\w$.,/-])(1[6-9]\d\d|20\d\d)(?![\w])")
+ELLIPSIS = "…"
+
+
+# -- reading a built site ----------------------------------------------------------------------
+
+
+def _page(site: Path, rel: str) -> HtmlElement:
+    return html.parse(str(site / rel)).getroot()
+
+
+def _text(el: HtmlElement, skip: frozenset[str] = FURNITURE, skip_el=None) -> str:
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str) or skip.intersection((node.get("class") or "").split()):
+            return
+        if skip_el is not None and skip_el(node):
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+def memo_slugs(project_root: Path) -> dict[str, str]:
+    """slug -> short label of every memo of the project, from its front matter."""
+    docs = load_documents(project_root / "docs", Diagnostics(), project_root)
+    return {d.slug: d.label for d in docs}
+
+
+def _memo(site: Path, slug: str, cache: dict[str, HtmlElement]) -> HtmlElement:
+    if slug not in cache:
+        cache[slug] = _page(site, f"documents/{slug}/index.html")
+    return cache[slug]
+
+
+def _memo_place(href: str, page_rel: str) -> tuple[str, str] | None:
+    """(slug, anchor) if ``href`` on page ``page_rel`` points at a paragraph or note of a memo."""
+    parts = urlsplit(href)
+    if parts.scheme or not parts.fragment:
+        return None
+    base = Path(page_rel).parent
+    target = (base / unquote(parts.path)).as_posix() if parts.path else page_rel
+    m = re.search(r"documents/(\d{4}-\d{2}-\d{2}-[^/]+)/?(?:index\.html)?$", _normalise(target))
+    if not m or not re.match(r"^(p\d+|fn:.+)$", parts.fragment):
+        return None
+    return m.group(1), parts.fragment
+
+
+def _normalise(path: str) -> str:
+    out: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if out:
+                out.pop()
+        elif part not in ("", "."):
+            out.append(part)
+    return "/".join(out)
+
+
+def _leads_into_memo(links: list[HtmlElement], page_rel: str, site: Path, cache: dict) -> bool:
+    for a in links:
+        place = _memo_place(a.get("href") or "", page_rel)
+        if place and _memo(site, place[0], cache).get_element_by_id(place[1], None) is not None:
+            return True
+    return False
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+
+def chronology_rows_leading_nowhere(project_root: Path, site: Path) -> list[str]:
+    page = _page(site, "chronology/index.html")
+    rows = page.xpath('//table[contains(@class, "chronology")]/tbody/tr')
+    cache: dict = {}
+    assert rows, "the chronology has no rows"
+    return [" ".join(_text(r).split()[:12]) for r in rows
+            if not _leads_into_memo(r.xpath(".//a[@href]"), "chronology/index.html", site, cache)]
+
+
+def register_pages(site: Path) -> list[Path]:
+    return sorted(p for p in (site / "entities").glob("*/index.html") if _page(site, p.relative_to(site).as_posix()).find_class("entity-description"))
+
+
+def register_pages_leading_nowhere(project_root: Path, site: Path) -> list[str]:
+    cache: dict = {}
+    bad = []
+    for p in register_pages(site):
+        rel = p.relative_to(site).as_posix()
+        links = _page(site, rel).xpath('//ul[contains(@class, "occurrences")]//a[@href]')
+        if not _leads_into_memo(links, rel, site, cache):
+            bad.append(rel)
+    return bad
+
+
+def _chronology_coverage(site: Path) -> set[tuple[str, str, int]]:
+    covered = set()
+    for row in _page(site, "chronology/index.html").xpath('//table[contains(@class, "chronology")]/tbody/tr'):
+        years = {int(y) for y in YEAR.findall(_text(row.xpath("td")[0]))}
+        for a in row.xpath(".//a[@href]"):
+            place = _memo_place(a.get("href"), "chronology/index.html")
+            if place:
+                covered.update((place[0], place[1], y) for y in years)
+    return covered
+
+
+def years_without_rows(project_root: Path, site: Path) -> list[str]:
+    """Years in a memo's numbered paragraphs that neither a chronology row leads to, nor a mark
+    (a date mark, a 'not an event' mark, a register name or pin) covers."""
+    covered = _chronology_coverage(site)
+    skip = FURNITURE | {"dated", "not-event", "entity"}
+    bad = []
+    for slug in memo_slugs(project_root):
+        memo = _page(site, f"documents/{slug}/index.html")
+        for para in memo.xpath('//div[contains(@class, "memo-text")]//*[starts-with(@id, "p")]'):
+            pid = para.get("id")
+            if not re.fullmatch(r"p\d+", pid):
+                continue
+            for y in YEAR.findall(_text(para, skip)):
+                if (slug, pid, int(y)) not in covered:
+                    bad.append(f"{slug}#{pid}: {y}")
+    return bad
+
+
+def tooltips_cut_mid_word(project_root: Path, site: Path) -> list[str]:
+    """Entity tooltips ('Name: role or description'): a shortened description ends with '…' after a whole word."""
+    ents = load_entities(project_root / "data" / "entities.yml", Diagnostics(), "data/entities.yml")
+    bad = []
+    for slug in memo_slugs(project_root):
+        memo = _page(site, f"documents/{slug}/index.html")
+        for a in memo.xpath('//a[@data-entity][@title]'):
+            ent = ents[a.get("data-entity")]
+            title = a.get("title")
+            assert title.startswith(ent.name + ": "), title
+            rest = title[len(ent.name) + 2:]
+            full = " ".join(ent.description.split())
+            for whole in (ent.role or "", full):
+                if whole and rest.startswith(whole):
+                    break
+            else:
+                shown = re.sub(r"(?<=…) \(.*\)$", "", rest)  # expansions of acronyms in the name follow the description
+                if not shown.endswith(ELLIPSIS):
+                    bad.append(f"{slug}: {title!r} is cut without '…'")
+                    continue
+                stem = shown[:-1].rstrip()
+                if not full.startswith(stem) or (len(full) > len(stem) and full[len(stem)].isalnum()):
+                    bad.append(f"{slug}: {title!r} is cut inside a word")
+    return bad
+
+
+def snippets_cut_mid_word(project_root: Path, site: Path) -> list[str]:
+    """Each quoted snippet on the glossary and register pages is whole words of the paragraph it links to."""
+    cache: dict = {}
+    bad = []
+    pages = ["glossary/index.html", *(p.relative_to(site).as_posix() for p in register_pages(site))]
+    for rel in pages:
+        for li in _page(site, rel).xpath('//ul[contains(@class, "occurrences")]/li[q]'):
+            q = " ".join(li.find("q").text_content().split())
+            place = _memo_place(li.find("a").get("href"), rel)
+            assert place, (rel, li.find("a").get("href"))
+            para = _memo(site, place[0], cache).get_element_by_id(place[1])
+            text = _text(para)
+            inner = q.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS).strip()
+            at = text.find(inner)
+            if at == -1:
+                bad.append(f"{rel}: {q!r} is not in {place[0]}#{place[1]}")
+                continue
+            end = at + len(inner)
+            if (at > 0 and text[at - 1].isalnum() and inner[:1].isalnum()) or (end < len(text) and text[end].isalnum() and inner[-1:].isalnum()):
+                bad.append(f"{rel}: {q!r} is cut inside a word")
+            elif (at > 0 and not q.startswith(ELLIPSIS) and not re.search(r"[.!?][\"”’)]*\s*$", text[:at])) or (
+                    end < len(text) and not q.endswith(ELLIPSIS) and not re.match(r"[\"”’)\]]*(\s|$)", text[end:]) and not inner[-1:] in ".!?"):
+                bad.append(f"{rel}: {q!r} is shortened without '…'")
+    return bad
+
+
+def furniture_in_search_index(project_root: Path, site: Path) -> list[str]:
+    """Button, paragraph-number and label texts glued into the search index's text."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_page: dict[str, list[str]] = {}
+    for entry in index["docs"]:
+        by_page.setdefault(entry["location"].split("#")[0], []).append(entry["title"] + " " + entry["text"])
+    bad = []
+    for location, texts in by_page.items():
+        file = site / location / "index.html" if not location.endswith(".html") else site / location
+        if not file.exists():
+            continue
+        page = html.parse(str(file)).getroot()
+        joined = "\n".join(texts)
+        forbidden: set[str] = set()
+        for para in page.xpath('//*[./*[contains(@class, "para-anchor")]]'):
+            number = para.find_class("para-anchor")[0].text_content().strip()
+            for b in para.xpath(".//button"):
+                forbidden.add(f"{number}{b.text_content().strip()}")
+                forbidden.add(f"{number} {b.text_content().strip()}")
+        for dt in page.xpath('//*[contains(@class, "memo-card") or contains(@class, "entity-facts")]//dt'):
+            dd = dt.getnext()
+            if dd is not None and dd.tag == "dd":
+                value = " ".join(dd.text_content().split())[:12]
+                forbidden.add(dt.text_content().strip() + value)
+                forbidden.add(dt.text_content().strip() + " " + value)
+        bad.extend(f"{location}: {f!r}" for f in sorted(forbidden) if f and re.search(rf"(?<!\w){re.escape(f)}", joined))
+    return bad
+
+
+def marking_counts_disagree(project_root: Path, site: Path) -> list[str]:
+    """For each exemption code: the memos' markers, the markings page and the acronyms page give one number."""
+    terms = load_glossary(project_root / "data" / "glossary.yml", Diagnostics(), "data/glossary.yml")
+    codes = [t for t in terms if t.kind == "exemption"]
+    acronyms = _page(site, "acronyms/index.html")
+    markings = _page(site, "markings/index.html")
+    bad = []
+    for t in codes:
+        in_memos = sum(len(_page(site, f"documents/{slug}/index.html").xpath(f'//*[@data-code="{t.term}"]')) for slug in memo_slugs(project_root))
+        row = acronyms.get_element_by_id(t.key)
+        on_acronyms = sum(int(n) for n in re.findall(r"\((\d+)\)", row.xpath("td")[-1].text_content()))
+        entry = markings.get_element_by_id(t.key).getnext()
+        m = re.search(r"(\d+) markings?", entry.text_content())
+        on_markings = int(m.group(1)) if m else 0
+        listed = len([li for li in markings.xpath('//ol[contains(@class, "marker-list")]/li') if t.term in li.text_content()])
+        if len({in_memos, on_acronyms, on_markings, listed}) != 1:
+            bad.append(f"{t.term}: memos {in_memos}, acronyms page {on_acronyms}, markings page {on_markings}, listed {listed}")
+    return bad
+
+
+def grammar_slips(project_root: Path, site: Path) -> list[str]:
+    """'(1 mentions)' and a plural type label over one item."""
+    bad = []
+    for file in site.rglob("*.html"):
+        text = html.parse(str(file)).getroot().text_content()
+        bad.extend(f"{file.relative_to(site)}: {m.group(0)!r}" for m in re.finditer(r"(?<![\d.,])1 (mentions|paragraphs|markings|notes|times)\b", text))
+    for p in register_pages(site):
+        dl = _page(site, p.relative_to(site).as_posix()).find_class("entity-facts")[0]
+        kind = dl.xpath("dt[.='Type']/following-sibling::dd[1]")[0].text_content()
+        if kind in ("People", "Organisations", "Places", "Events"):
+            bad.append(f"{p.relative_to(site)}: Type {kind}")
+    return bad
+
+
+ALL_CHECKS = [chronology_rows_leading_nowhere, register_pages_leading_nowhere, years_without_rows, tooltips_cut_mid_word,
+              snippets_cut_mid_word, furniture_in_search_index, marking_counts_disagree, grammar_slips]
+
+
+# -- tests over the real edition ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
+def test_apparatus_check(check, built_site: Path) -> None:
+    problems = check(ROOT, built_site)
+    assert not problems, f"{check.__name__}: {len(problems)}\n" + "\n".join(problems[:30])
+
+
+def test_labels_name_the_document(built_site: Path) -> None:
+    labels = memo_slugs(ROOT)
+    page = _page(built_site, "chronology/index.html")
+    seen = set()
+    for a in page.xpath('//table[contains(@class, "chronology")]//td[last()]/a'):
+        place = _memo_place(a.get("href"), "chronology/index.html")
+        if place and a.text_content().startswith(labels[place[0]]):
+            seen.add(place[0])
+        elif place:
+            assert re.fullmatch(r"(¶\d+|n\. \S+)", a.text_content()), a.text_content()  # a later place of the same document
+    assert seen, "no chronology place is named by its document's short title"
+
+
+def test_an_entry_no_document_names_is_reported_and_gets_no_page(project: Path, tmp_path: Path) -> None:
+    reg = project / "data" / "entities.yml"
+    lines = reg.read_text(encoding="utf-8").splitlines()
+    line = len(lines) + 2
+    reg.write_text("\n".join(lines) + '\n\n- id: nobody-named\n  name: Zzyzx Nobody\n  type: person\n  description: "Named in no memo."\n', encoding="utf-8")
+    memo = next((project / "docs" / "documents").glob("[0-9]*.md"))
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text + "\n\nIn 1998 the first thing happened.\n\n[In 1999](when:1999 \"A second thing happens\") the second thing happened.\n", encoding="utf-8")
+    year_line = len(text.splitlines()) + 3
+    result = run_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    assert f"data/entities.yml:{line}: warning: register entry 'nobody-named'" in result.output
+    assert not (tmp_path / "site" / "entities" / "nobody-named").exists()
+    shown = memo.relative_to(project).as_posix()
+    assert f"{shown}:{year_line}: warning: the year 1998" in result.output
+    assert "the year 1999" not in result.output
+    chrono = _page(tmp_path / "site", "chronology/index.html")
+    row = [r for r in chrono.xpath('//table[contains(@class, "chronology")]/tbody/tr') if "A second thing happens" in r.text_content()]
+    assert row and _leads_into_memo(row[0].xpath(".//a"), "chronology/index.html", tmp_path / "site", {})
+    assert years_without_rows(project, tmp_path / "site") == [f"{memo.stem}#{_last_paragraph(tmp_path / 'site', memo.stem, '1998')}: 1998"]
+
+
+def _last_paragraph(site: Path, slug: str, needle: str) -> str:
+    memo = _page(site, f"documents/{slug}/index.html")
+    return [p.get("id") for p in memo.xpath('//*[starts-with(@id, "p")]') if needle in p.text_content()][-1]
+
+
+# -- search, in Chromium -----------------------------------------------------------------------
+
+
+def search_queries(project_root: Path, site: Path, n: int = 4) -> list[str]:
+    """Names of the register as the memos write them, most often mentioned first, and an acronym."""
+    counts: dict[str, int] = {}
+    for slug in memo_slugs(project_root):
+        for a in _page(site, f"documents/{slug}/index.html").xpath('//div[contains(@class, "memo-text")]//a[@data-entity]'):
+            words = " ".join(a.text_content().split())
+            if len(words) > 3 and words[0].isupper():
+                counts[words] = counts.get(words, 0) + 1
+    names = sorted(counts, key=lambda w: (-counts[w], w))
+    terms = load_glossary(project_root / "data" / "glossary.yml", Diagnostics(), "data/glossary.yml")
+    acronym = next((t.term for t in terms if t.kind == "acronym" and t.term in counts), None)
+    return names[:n] + ([acronym] if acronym and acronym not in names[:n] else [])
+
+
+def memo_ranks(project_root: Path, site: Path, queries: list[str]) -> dict[str, list[int]]:
+    """For each query: the 1-based ranks of memo pages among the result pages."""
+    slugs = set(memo_slugs(project_root))
+    out = {}
+    with serve_directory(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base)
+        for q in queries:
+            pages = result_pages(search(page, q))
+            out[q] = [i for i, url in enumerate(pages, 1) if any(f"/documents/{s}/" in url for s in slugs)]
+            page.goto(base)
+    return out
+
+
+def test_search_answers_with_the_memos(built_site: Path) -> None:
+    queries = search_queries(ROOT, built_site)
+    assert len(queries) >= 3
+    ranks = memo_ranks(ROOT, built_site, queries)
+    assert all(r and r[0] <= 3 for r in ranks.values()), ranks
