@@ -35,7 +35,7 @@ UrlFor = Callable[[str], str]
 _BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
 
 BIBLIOGRAPHY_PAGE = "bibliography.md"
-GENERATED_FRONT_MATTER = "---\nsearch:\n  boost: 0.3\n---\n\n"
+GENERATED_FRONT_MATTER = "---\nsearch:\n  boost: 0.000001\n---\n\n"
 DOWNLOADS = {"BibTeX": ".bib", "RIS": ".ris", "CSL-JSON": ".json"}
 
 
@@ -209,7 +209,8 @@ class Edition:
         docs = sorted(self.documents.values(), key=lambda d: (d.date, d.path))
         return {
             "documents": lambda u, _: documents_table(docs, u),
-            "interventions": lambda u, _: interventions_table(self.interventions, self.documents, u),
+            # each intervention is indexed where it stands, in its memo: the list would outrank the memo
+            "interventions": lambda u, _: _unsearched(interventions_table(self.interventions, self.documents, u)),
             "normalisations": lambda u, _: normalisations_list(),
             "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
             "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self.entities, self.documents, u),
@@ -294,6 +295,11 @@ class Edition:
                 f'mark what happened: [words](when:{year} "what happened"), pin a dated register entry with [words](entity:id), '
                 "or mark the year as no event with [words](when:-)",
             )
+
+
+def _unsearched(fragment: str) -> str:
+    """The block left out of the search index (Material's ``data-search-exclude`` on its first element)."""
+    return re.sub(r"^(\s*<[a-z0-9]+)", r"\1 data-search-exclude", fragment, count=1)
 
 
 def _searchable(fragment: str) -> str:

@@ -76,7 +76,7 @@ def _is_furniture(el: HtmlElement) -> bool:
 
 # -- what the search index leaves out ---------------------------------------------------------
 
-SEARCH_FURNITURE = FURNITURE
+SEARCH_FURNITURE = FURNITURE - {"comment"}  # an editor's note is text of the edition, searchable
 LABELLED_LISTS = frozenset({"memo-card", "entity-facts"})  # their terms are labels ('Date', 'Type'), not text
 # Apparatus sections of a memo page: lists and labels that other pages index entry by entry.
 SEARCH_EXCLUDED_SECTIONS = frozenset({"memo-entities", "memo-acronyms", "works-cited", "cite-this"})

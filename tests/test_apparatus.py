@@ -327,18 +327,27 @@ def _last_paragraph(site: Path, slug: str, needle: str) -> str:
 # -- search, in Chromium -----------------------------------------------------------------------
 
 
-def search_queries(project_root: Path, site: Path, n: int = 4) -> list[str]:
-    """Names of the register as the memos write them, most often mentioned first, and an acronym."""
-    counts: dict[str, int] = {}
+def search_queries(project_root: Path, site: Path) -> list[str]:
+    """Names and phrases of the register as the memos write them: for each type of entry, the
+    most-mentioned one (in its most frequent written form), and the most frequent acronym."""
+    ents = load_entities(project_root / "data" / "entities.yml", Diagnostics(), "data/entities.yml")
+    forms: dict[str, dict[str, int]] = {}
     for slug in memo_slugs(project_root):
         for a in _page(site, f"documents/{slug}/index.html").xpath('//div[contains(@class, "memo-text")]//a[@data-entity]'):
             words = " ".join(a.text_content().split())
-            if len(words) > 3 and words[0].isupper():
-                counts[words] = counts.get(words, 0) + 1
-    names = sorted(counts, key=lambda w: (-counts[w], w))
+            if len(words) > 3:
+                forms.setdefault(a.get("data-entity"), {}).setdefault(words, 0)
+                forms[a.get("data-entity")][words] += 1
+    queries: list[str] = []
+    for typ in ("person", "organisation", "programme", "agreement", "event"):
+        ranked = sorted((e for e in forms if ents[e].type == typ), key=lambda e: (-sum(forms[e].values()), e))
+        if ranked:
+            written = forms[ranked[0]]
+            queries.append(max(written, key=lambda w: (written[w], w)))
     terms = load_glossary(project_root / "data" / "glossary.yml", Diagnostics(), "data/glossary.yml")
-    acronym = next((t.term for t in terms if t.kind == "acronym" and t.term in counts), None)
-    return names[:n] + ([acronym] if acronym and acronym not in names[:n] else [])
+    acronyms = {t.term for t in terms if t.kind in ("acronym", "exemption")}
+    used = sorted(((sum(forms[e].values()), w) for e in forms for w in forms[e] if w in acronyms), reverse=True)
+    return queries + ([used[0][1]] if used else [])
 
 
 def memo_ranks(project_root: Path, site: Path, queries: list[str]) -> dict[str, list[int]]:
