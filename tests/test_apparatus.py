@@ -21,7 +21,6 @@ from edition.diagnostics import Diagnostics
 from edition.documents import load_documents
 from edition.entities import load_entities
 from edition.glossary import load_glossary
-
 from tests.browser_support import chromium, result_pages, search, serve_directory
 from tests.conftest import ROOT, run_build
 
@@ -203,7 +202,7 @@ def snippets_cut_mid_word(project_root: Path, site: Path) -> list[str]:
             if (at > 0 and text[at - 1].isalnum() and inner[:1].isalnum()) or (end < len(text) and text[end].isalnum() and inner[-1:].isalnum()):
                 bad.append(f"{rel}: {q!r} is cut inside a word")
             elif (at > 0 and not q.startswith(ELLIPSIS) and not re.search(r"[.!?][\"”’)]*\s*$", text[:at])) or (
-                    end < len(text) and not q.endswith(ELLIPSIS) and not re.match(r"[\"”’)\]]*(\s|$)", text[end:]) and not inner[-1:] in ".!?"):
+                    end < len(text) and not q.endswith(ELLIPSIS) and not re.match(r"[\"”’)\]]*(\s|$)", text[end:]) and inner[-1:] not in ".!?"):
                 bad.append(f"{rel}: {q!r} is shortened without '…'")
     return bad
 
