@@ -257,7 +257,7 @@ class Edition:
             "glossary.md": "# Glossary\n\nTerms, acronyms and exemption codes, with every place they occur in the documents.\n\n<!-- edition:glossary -->\n",
             "acronyms.md": "# Acronyms\n\n<!-- edition:acronyms -->\n",
             "markings.md": "# Declassification markings\n\nWhat the exemption codes of the sanitized releases mean, and how many markings each document carries.\n\n<!-- edition:markings -->\n",
-            "chronology.md": "# Chronology\n\nDated events, agreements and programmes of the register, and the documents of the edition, in order.\n\n<!-- edition:chronology -->\n",
+            "chronology.md": "# Chronology\n\nDated events, agreements and programmes of the register, the dates the documents themselves give, and the documents of the edition, in order; each row leads to the places in the documents that give it.\n\n<!-- edition:chronology -->\n",
             "entities/index.md": "# Register\n\nPeople, organisations, programmes, agreements, places and events named in the documents.\n\n<!-- edition:entities -->\n",
         }
         for typ in TYPES:

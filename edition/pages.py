@@ -134,8 +134,7 @@ def acronyms_table(terms: list[Term], mentions: list[Mention], docs: dict[str, D
             f"{link(target or url_for(path), doc_label(path, docs))} ({n})" for path, n in sorted(counts[t.key].items())
         ) or "—"
         rows.append(f'<tr id="{esc(t.key)}"><td>{link(glossary_url + "#" + t.key, t.term)}</td><td>{esc(t.expansion)}</td><td>{where}</td></tr>')
-    # the glossary indexes each acronym as its own entry; the table would come back as one block
-    return ('<table class="acronyms" data-search-exclude><thead><tr><th>Acronym</th><th>Expansion</th><th>Occurs in (count)</th></tr></thead>'
+    return ('<table class="acronyms"><thead><tr><th>Acronym</th><th>Expansion</th><th>Occurs in (count)</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
@@ -281,6 +280,5 @@ def chronology_page(rows: list[Row], docs: dict[str, Document], url_for: UrlFor)
         cls = ' class="chronology-document"' if r.kind == "Document of the edition" else ""
         body.append(f"<tr{cls}><td><time>{esc(format_partial_date(r.date))}</time>{until}</td><td>{link(url_for(r.url), r.what)}</td>"
                     f"<td>{esc(r.kind)}</td><td>{places or '—'}</td></tr>")
-    # each row's matter is indexed where it is written (memo, register page); one block of rows would not help
-    return ('<table class="chronology" data-search-exclude><thead><tr><th>Date</th><th>What</th><th>Kind</th><th>In the documents</th></tr></thead>'
+    return ('<table class="chronology"><thead><tr><th>Date</th><th>What</th><th>Kind</th><th>In the documents</th></tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
