@@ -213,13 +213,17 @@ class Edition:
             "interventions": lambda u, _: _unsearched(interventions_table(self.interventions, self.documents, u)),
             "normalisations": lambda u, _: normalisations_list(),
             "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
-            "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self.entities, self.documents, u),
+            "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self._with_pages(), self.documents, u),
             "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md"), self._indexes()["markers"]),
             "markings": lambda u, _: gen.markings_page([t for t in self.terms if t.kind == "exemption"], self._indexes()["markers"], self.documents, u),
             "entities": lambda u, typ: gen.entity_index(self.entities, self._indexes()["entity_counts"], u, typ),
             "entity": lambda u, eid: self._entity_page(eid, u),
             "chronology": lambda u, _: gen.chronology_page(self._indexes()["chronology"], self.documents, u),
         }
+
+    def _with_pages(self) -> dict[str, Entity]:
+        """The register entries that have a page (some document names them): the only ones to link to."""
+        return {k: e for k, e in self.entities.items() if k in self.referenced}
 
     def _indexes(self) -> dict:
         if self._index_cache is None:

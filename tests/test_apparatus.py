@@ -368,3 +368,40 @@ def test_search_answers_with_the_memos(built_site: Path) -> None:
     assert len(queries) >= 3
     ranks = memo_ranks(ROOT, built_site, queries)
     assert all(r and r[0] <= 3 for r in ranks.values()), ranks
+
+
+# -- the shortening helpers, on text made to break them ----------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Division of the Japanese Foreign Ministry responsible for relations with the Soviet Union, in which a special group",
+    "Supercalifragilisticexpialidocious-and-then-some words after it",
+    "short",
+])
+def test_shorten_ends_between_words_with_an_ellipsis(text: str) -> None:
+    from edition.htmltext import shorten
+
+    for limit in (10, 30, 60, 200):
+        out = shorten(text, limit)
+        assert len(out) <= limit or out == text
+        if out != text:
+            assert out.endswith(ELLIPSIS)
+            stem = out[:-1]
+            assert text.startswith(stem)
+            inside_a_word = stem[-1:].isalnum() and text[len(stem)].isalnum()
+            assert not inside_a_word or " " not in text[:limit], (limit, out)  # only a word longer than the room is cut
+
+
+def test_sentence_snippet_is_the_sentence_or_whole_words_around_the_mention() -> None:
+    from edition.htmltext import sentence_snippet
+
+    text = ("The first sentence ends here. In 1980 the U.S. Department of Defense and Gregg A. Rubinstein met "
+            "the Japan Defense Agency. " + "Padding words go on and on " * 20 + "until COCOM appears in a long one. Last.")
+    at = text.index("Japan Defense")
+    assert sentence_snippet(text, at, at + 13) == text[30:text.index("Agency.") + 7]  # abbreviations do not end it
+    at = text.index("COCOM")
+    out = sentence_snippet(text, at, at + 5, limit=80)
+    assert out.startswith(ELLIPSIS) and "COCOM" in out and len(out) <= 82
+    inner = out.strip(ELLIPSIS)
+    start = text.index(inner)
+    assert text[start - 1] == " " and text[start + len(inner)] in " ."
