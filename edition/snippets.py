@@ -41,7 +41,8 @@ def with_sentences(mentions: list[Mention], blocks: list[tuple[str, HtmlElement]
 
 
 def words_before(el: HtmlElement, count: int = 8) -> str:
-    """The last words of the text before ``el`` (furniture and other markings left out)."""
+    """The last words of the text before ``el``, earlier markings included (so markings in a row
+    can be told apart), furniture left out."""
     words: list[str] = []
     for t in reversed(el.xpath("preceding::text()[position() <= 60]")):
         owner = t.getparent()
@@ -69,7 +70,7 @@ def paragraph_before(el: HtmlElement) -> str | None:
 def _is_furniture(el: HtmlElement) -> bool:
     for node in (el, *el.iterancestors()):
         classes = set((node.get("class") or "").split()) if isinstance(node.tag, str) else set()
-        if classes & FURNITURE or "redaction" in classes:
+        if classes & FURNITURE:
             return True
     return False
 

@@ -250,7 +250,7 @@ def marking_counts_disagree(project_root: Path, site: Path) -> list[str]:
         entry = markings.get_element_by_id(t.key).getnext()
         m = re.search(r"(\d+) markings?", entry.text_content())
         on_markings = int(m.group(1)) if m else 0
-        listed = len([li for li in markings.xpath('//ol[contains(@class, "marker-list")]/li') if t.term in li.text_content()])
+        listed = len([li for li in markings.xpath('//ol[contains(@class, "marker-list")]/li') if li.findtext("code") == t.term])
         if len({in_memos, on_acronyms, on_markings, listed}) != 1:
             bad.append(f"{t.term}: memos {in_memos}, acronyms page {on_acronyms}, markings page {on_markings}, listed {listed}")
     return bad
