@@ -285,7 +285,6 @@ class Edition:
             if t.key not in used and t.kind != "exemption":
                 self.diags.warning(t.path, t.line, f"glossary term '{t.term}' occurs in no document", "keep it only if a document will use it")
 
-
     def _check_years(self) -> None:
         """Every year in a memo's body text is a chronology row leading to its paragraph, or marked."""
         if not self.pages:
@@ -321,9 +320,13 @@ def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:
     head = " ".join(paragraph_text.split()[:4])
     pattern = re.compile(rf"(?<!\w){year}(?!\w)")
     lines = source.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if pattern.search(line) and head and head in " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)|[*_]", r"\1", line).split()):
-            return number
+    for start, line in enumerate(lines):
+        if head and head in " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)|[*_]", r"\1", line).split()):
+            for number in range(start, len(lines)):  # the paragraph may go on over several lines
+                if pattern.search(lines[number]):
+                    return number + 1
+                if number > start and not lines[number].strip():
+                    break
     return _line_of(source, str(year))
 
 
