@@ -25,7 +25,7 @@ from .snippets import FURNITURE
 
 WHEN_PREFIX = "when:"
 NOT_AN_EVENT = "-"
-CHRONOLOGY_TYPES = ("event", "agreement", "programme")
+CHRONOLOGY_TYPES = ("event", "agreement", "law", "programme")  # dated things that happen, not dated bodies
 # A year of the 17th to 21st century standing alone: not '1960s', not '20505', not '$1987'.
 YEAR = re.compile(r"(?<![\w$€£.,/-])(1[6-9]\d\d|20\d\d)(?![\w])")
 # Words that are not the text of the memo, and words whose years are not dates of events.

@@ -280,6 +280,11 @@ class Edition:
             if key not in cited and key not in own:
                 self.diags.warning(ref.path, ref.line, f"BibTeX entry '{key}' is cited by no note", "cite it or remove it")
         self._check_years()
+        mentioned = {m.target for pg in self.pages.values() for m in pg.entities}
+        for eid in sorted(self.referenced - mentioned if self.pages else ()):
+            ent = self.entities[eid]
+            self.diags.warning(ent.path, ent.line, f"register entry '{eid}' is named in a memo file but in none of the built pages",
+                               "its name may sit where mentions are not looked for (a heading, a link, an editor's note): pin the mention with [words](entity:id)")
         used = {m.target for pg in self.pages.values() for m in pg.terms}
         for t in self.terms:
             if t.key not in used and t.kind != "exemption":

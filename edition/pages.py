@@ -28,7 +28,7 @@ def _sentence(text: str | None) -> str:
 
 TYPE_SINGULAR = {
     "person": "Person", "organisation": "Organisation", "programme": "Programme or weapon system",
-    "agreement": "Agreement, law or policy", "place": "Place", "event": "Event",
+    "agreement": "Agreement, law or policy", "place": "Place", "event": "Event", "law": "Law", "periodical": "Periodical",
 }
 
 
@@ -39,7 +39,8 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def type_label(typ: str, n: int = 1) -> str:
     """The type of one entity ('Person') or of several ('People')."""
-    return TYPE_SINGULAR.get(typ, TYPE_TITLES[typ]) if n == 1 else TYPE_TITLES[typ]
+    plural_title = TYPE_TITLES.get(typ, typ.capitalize())
+    return TYPE_SINGULAR.get(typ, plural_title) if n == 1 else plural_title
 
 
 def doc_label(path: str, docs: dict[str, Document]) -> str:
