@@ -199,3 +199,61 @@ class Annotator:
                 if payloads:
                     rewrite_spans(slot, payloads, make)
 
+
+
+# -- restraint: which marks the reader sees ------------------------------------------------------
+
+REPEAT = "mark-rest"  # a mention that is kept as data and as a link but not shown as a mark by default
+UNMARKED_TYPES = frozenset({"place"})  # places need no gloss in running text; the register keeps them
+SECTION_TAGS = frozenset({"h1", "h2"})
+
+
+def _mark_targets(el: HtmlElement) -> list[str]:
+    """The registry keys a mark stands for: its own and those of a link or acronym inside it."""
+    keys = [f"entity:{el.get('data-entity')}" if el.get("data-entity") else "", f"term:{el.get('data-term')}" if el.get("data-term") else ""]
+    for inner in el.iterdescendants("a", "abbr"):
+        if inner.get("data-entity"):
+            keys.append(f"entity:{inner.get('data-entity')}")
+    return [k for k in keys if k]
+
+
+def _is_mark(el: HtmlElement) -> bool:
+    cls = (el.get("class") or "").split()
+    return (el.tag == "a" and "entity" in cls) or (el.tag == "abbr" and "term" in cls)
+
+
+def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
+    """Decide which of a memo's marks are shown by default ("essential" annotations).
+
+    Every mention keeps its element, link and data; the ones not shown by default get the
+    class ``mark-rest``, which the stylesheet draws as plain text unless the reader asks for
+    all annotations. Shown: the first mention of each entity or term in a section of the text
+    (between second-level headings), except places. Not shown by default: later mentions in the
+    same section, places, every mention in the notes (they cite works; their titles are not
+    annotated text) and in the letterhead, date line and signature (unnumbered blocks).
+    Returns (marks shown, marks kept quiet).
+    """
+    seen: set[str] = set()
+    shown = quiet = 0
+    in_notes: set[HtmlElement] = set(root.xpath(
+        './/div[contains(concat(" ", normalize-space(@class), " "), " footnote ")]//*'
+        ' | .//*[contains(concat(" ", normalize-space(@class), " "), " unnumbered ")]//*'))
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in SECTION_TAGS:
+            seen.clear()
+            continue
+        if not _is_mark(el) or any(_is_mark(a) for a in el.iterancestors("a", "abbr")):
+            continue
+        keys = _mark_targets(el)
+        entity = entities.get(el.get("data-entity") or "")
+        quiet_type = entity is not None and entity.type in UNMARKED_TYPES and not el.get("data-term")
+        first = any(k not in seen for k in keys)
+        seen.update(keys)
+        if el in in_notes or quiet_type or not first:
+            el.set("class", f"{el.get('class')} {REPEAT}")
+            quiet += 1
+        else:
+            shown += 1
+    return shown, quiet
