@@ -92,7 +92,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
             if file is not None and file.page is not None and file.page.parent is None:
                 file.page.parent = register
     nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
-    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None]):
+    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
     return nav
 

@@ -352,7 +352,7 @@ def test_acronym_tooltip_on_keyboard_focus(tab: Tab) -> None:
     memo = site.memos()[0]
     tab.open(memo)
     page = tab.page
-    abbrs = page.locator(".memo-text abbr.term[title]")
+    abbrs = page.locator(".memo-text abbr.term[title]:not(.mark-rest):not(.mark-rest *)")  # the marks a reader sees
     total = abbrs.count()
     assert total, f"{memo}: no acronyms"
     # Up to three acronyms inside an entity link and three on their own: the two ways they appear.
@@ -510,7 +510,7 @@ def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
     copied = (button.get_attribute("title") or "").removeprefix("Copied: ")
     if tab.site.kind == "http":
         assert tab.page.evaluate("navigator.clipboard.readText()") == copied
-    expected = tab.site.tree(memo).xpath('//section[@class="memo-card"]/@data-citation')[0]
+    expected = tab.site.tree(memo).xpath('//*[contains(@class,"memo-card")]/@data-citation')[0]
     assert copied.startswith(expected) and ", para. 3, " in copied and copied.endswith("#p3")
     assert not offered  # copied without falling back to a prompt
     tab.assert_local("cite button")

@@ -41,6 +41,7 @@
     var label = button.textContent;
     button.textContent = "copied";
     button.setAttribute("data-copied", text);
+    button.title = "Copied: " + text;
     setTimeout(function () { button.textContent = label === "copied" ? "cite" : label; }, 1500);
   }
   function fallback(button, text) {
