@@ -208,13 +208,14 @@ UNMARKED_TYPES = frozenset({"place"})  # places need no gloss in running text; t
 SECTION_TAGS = frozenset({"h1", "h2"})
 
 
-def _mark_targets(el: HtmlElement) -> list[str]:
-    """The registry keys a mark stands for: its own and those of a link or acronym inside it."""
-    keys = [f"entity:{el.get('data-entity')}" if el.get("data-entity") else "", f"term:{el.get('data-term')}" if el.get("data-term") else ""]
-    for inner in el.iterdescendants("a", "abbr"):
-        if inner.get("data-entity"):
-            keys.append(f"entity:{inner.get('data-entity')}")
-    return [k for k in keys if k]
+def _mark_target(el: HtmlElement) -> str:
+    """What a mark stands for: the register entry it links to if any (an acronym wrapping a
+    link to its organisation counts as that organisation), else its glossary term. So "the
+    Strategic Defense Initiative (SDI)" is marked once, not twice."""
+    for node in (el, *el.iterdescendants("a")):
+        if node.get("data-entity"):
+            return f"entity:{node.get('data-entity')}"
+    return f"term:{el.get('data-term')}"
 
 
 def _is_mark(el: HtmlElement) -> bool:
@@ -246,11 +247,11 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
             continue
         if not _is_mark(el) or any(_is_mark(a) for a in el.iterancestors("a", "abbr")):
             continue
-        keys = _mark_targets(el)
-        entity = entities.get(el.get("data-entity") or "")
+        key = _mark_target(el)
+        entity = entities.get(key.removeprefix("entity:"))
         quiet_type = entity is not None and entity.type in UNMARKED_TYPES and not el.get("data-term")
-        first = any(k not in seen for k in keys)
-        seen.update(keys)
+        first = key not in seen
+        seen.add(key)
         if el in in_notes or quiet_type or not first:
             el.set("class", f"{el.get('class')} {REPEAT}")
             quiet += 1
