@@ -78,13 +78,28 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     sections = {_index_path(item): item for item in _sections(nav.items)}
     documents = sections.get("documents/index.md")
     if documents is not None:
-        listed = {p.file.src_uri for p in documents.children if isinstance(p, Page)}
+        listed = {p.file.src_uri for p in _walk(documents.children) if isinstance(p, Page)}
+        memos = []
         for doc in sorted(ed.documents.values(), key=lambda d: (d.date, d.path)):
             file = files.get_file_from_path(doc.path)
-            if file is None or file.page is None or doc.path in listed:
-                continue
-            file.page.parent = documents
-            documents.children.append(file.page)
+            if file is not None and file.page is not None and doc.path not in listed:
+                memos.append((doc.date.year, file.page))
+        if len(memos) > NAV_FLAT_LIMIT:
+            # A long list goes by year: with navigation.prune only the current year's documents
+            # are written into each page, so pages do not grow with the size of the edition.
+            by_year: dict[int, list[Page]] = {}
+            for year, page in memos:
+                by_year.setdefault(year, []).append(page)
+            for year, pages in by_year.items():
+                section = Section(str(year), pages)
+                section.parent = documents
+                for page in pages:
+                    page.parent = section
+                documents.children.append(section)
+        else:
+            for _, page in memos:
+                page.parent = documents
+                documents.children.append(page)
     register = sections.get("entities/index.md")
     if register is not None:
         for ent in ed.entities.values():
@@ -95,6 +110,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
     return nav
+
+
+NAV_FLAT_LIMIT = 20  # documents listed one by one in the navigation; more are grouped by year
 
 
 def _walk(items):

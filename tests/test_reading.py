@@ -200,6 +200,13 @@ def test_marks_are_restrained_and_the_reader_can_turn_them_up_or_down(browser: B
     page.get_by_role("button", name="None", exact=True).click()
     assert page.evaluate(VISIBLE_MARKS_JS)["visible"] == 0, f"{doc.slug}: 'none' still shows marks"
     page.get_by_role("button", name="Essential", exact=True).click()
+    # a mention drawn as plain text does not pop up a tooltip either
+    quiet = page.locator(".memo-text .mark-rest[title]").first
+    if quiet.count():
+        quiet.scroll_into_view_if_needed()
+        quiet.hover()
+        page.wait_for_timeout(400)
+        assert page.locator('.md-tooltip2[role="tooltip"]').locator("visible=true").count() == 0, "a quiet mention shows a tooltip"
     page.context.close()
 
 

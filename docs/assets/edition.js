@@ -99,6 +99,17 @@
   var initial = stored();
   apply(LEVELS.indexOf(initial) >= 0 ? initial : currentLevel());
 
+  /* A mention drawn as plain text shows no tooltip either (Material puts tooltips in <body>,
+     out of reach of a selector on the mention, so a class on <html> says what is hovered). */
+  function quiet(mark) {
+    var level = currentLevel();
+    return level === "none" || (level === "essential" && !!mark.closest(".mark-rest"));
+  }
+  document.addEventListener("mouseover", function (event) {
+    var mark = event.target.closest && event.target.closest(".memo-text a.entity, .memo-text abbr.term");
+    root.classList.toggle("edition-quiet-hover", !!(mark && quiet(mark)));
+  });
+
   /* ---- taps on annotated words --------------------------------------------------------------- */
   var lastPointer = "mouse";
   document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType || "mouse"; }, true);
@@ -118,8 +129,7 @@
     var link = target.closest("a[href]");
     var host = mark.closest("abbr.term") || link || mark;
     if (!link || host.hasAttribute("data-tapped")) return;
-    var shown = currentLevel() === "all" || (currentLevel() === "essential" && !mark.closest(".mark-rest"));
-    if (!shown) return;
+    if (quiet(mark)) return;
     event.preventDefault();
     var previous = document.querySelector("[data-tapped]");
     if (previous) previous.removeAttribute("data-tapped");
