@@ -254,9 +254,10 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
         seen.add(key)
         if el in in_notes or quiet_type or not first:
             el.set("class", f"{el.get('class')} {REPEAT}")
-            if el.tag == "a":
+            if el.tag == "a" and el.find("abbr") is None:
                 # a register entry's description is shown where it is marked by default; a
-                # quiet mention still links to the entry (an acronym keeps its expansion)
+                # quiet mention still links to the entry (a link whose title expands an
+                # acronym in the name keeps it, and so does every acronym)
                 el.attrib.pop("title", None)
             quiet += 1
         else:
