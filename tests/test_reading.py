@@ -490,3 +490,41 @@ def test_memo_is_accessible_in_light_and_dark(browser: Browser, http_site: Serve
                   .map(v => `${v.id}: ${v.nodes.length} × ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`); }""")
             assert not result, f"{doc.slug} ({scheme}): {result}"
         page.context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The metadata card (no browser)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_card_links_registered_authors_and_says_when_pages_are_not_known(doc: Document) -> None:
+    from dataclasses import replace
+
+    from edition.render import metadata_card
+
+    pages = {a: f"../../entities/{i}/" for i, a in enumerate(doc.authors)}
+    card = lxml_html.fragment_fromstring(metadata_card(doc, "Citation", pages))
+    assert card.tag == "details" and card.get("open") is not None, "the card folds away, open by default"
+    hrefs = card.xpath('.//a[contains(@class,"memo-card__author")]/@href')
+    assert sorted(hrefs) == sorted(pages.values())
+    unknown = lxml_html.fragment_fromstring(metadata_card(replace(doc, pages=None)))
+    row = unknown.xpath('.//dt[.="Pages"]/following-sibling::dd[1]')[0]
+    assert row.text_content() == "Not known"
+    plain = lxml_html.fragment_fromstring(metadata_card(doc))
+    assert not plain.xpath(".//a"), "no register page given, no link"
+
+
+def test_built_cards_link_every_author_in_the_register(built_site: Path) -> None:
+    from edition.entities import load_entities
+
+    people = {form.casefold(): e for e in load_entities(ROOT / "data" / "entities.yml", Diagnostics(), "data/entities.yml").values()
+              if e.type == "person" for form in e.forms}
+    for doc in DOCS:
+        card = lxml_html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot().xpath('//*[contains(@class,"memo-card")]')[0]
+        links = {a.text_content(): a.get("href") for a in card.xpath('.//a[contains(@class,"memo-card__author")]')}
+        for author in doc.authors:
+            ent = people.get(author.casefold())
+            if ent is None:
+                assert author not in links
+            else:
+                assert links.get(author, "").rstrip("/").endswith(ent.page.removesuffix(".md")), f"{doc.slug}: {author} not linked to {ent.page}"
