@@ -199,3 +199,67 @@ class Annotator:
                 if payloads:
                     rewrite_spans(slot, payloads, make)
 
+
+
+# -- restraint: which marks the reader sees ------------------------------------------------------
+
+REPEAT = "mark-rest"  # a mention that is kept as data and as a link but not shown as a mark by default
+UNMARKED_TYPES = frozenset({"place"})  # places need no gloss in running text; the register keeps them
+SECTION_TAGS = frozenset({"h1", "h2"})
+
+
+def _mark_target(el: HtmlElement) -> str:
+    """What a mark stands for: the register entry it links to if any (an acronym wrapping a
+    link to its organisation counts as that organisation), else its glossary term. So "the
+    Strategic Defense Initiative (SDI)" is marked once, not twice."""
+    for node in (el, *el.iterdescendants("a")):
+        if node.get("data-entity"):
+            return f"entity:{node.get('data-entity')}"
+    return f"term:{el.get('data-term')}"
+
+
+def _is_mark(el: HtmlElement) -> bool:
+    cls = (el.get("class") or "").split()
+    return (el.tag == "a" and "entity" in cls) or (el.tag == "abbr" and "term" in cls)
+
+
+def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
+    """Decide which of a memo's marks are shown by default ("essential" annotations).
+
+    Every mention keeps its element, link and data; the ones not shown by default get the
+    class ``mark-rest``, which the stylesheet draws as plain text unless the reader asks for
+    all annotations. Shown: the first mention of each entity or term in a section of the text
+    (between second-level headings), except places. Not shown by default: later mentions in the
+    same section, places, every mention in the notes (they cite works; their titles are not
+    annotated text) and in the letterhead, date line and signature (unnumbered blocks).
+    Returns (marks shown, marks kept quiet).
+    """
+    seen: set[str] = set()
+    shown = quiet = 0
+    in_notes: set[HtmlElement] = set(root.xpath(
+        './/div[contains(concat(" ", normalize-space(@class), " "), " footnote ")]//*'
+        ' | .//*[contains(concat(" ", normalize-space(@class), " "), " unnumbered ")]//*'))
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in SECTION_TAGS:
+            seen.clear()
+            continue
+        if not _is_mark(el) or any(_is_mark(a) for a in el.iterancestors("a", "abbr")):
+            continue
+        key = _mark_target(el)
+        entity = entities.get(key.removeprefix("entity:"))
+        quiet_type = entity is not None and entity.type in UNMARKED_TYPES and not el.get("data-term")
+        first = key not in seen
+        seen.add(key)
+        if el in in_notes or quiet_type or not first:
+            el.set("class", f"{el.get('class')} {REPEAT}")
+            if el.tag == "a" and el.find("abbr") is None:
+                # a register entry's description is shown where it is marked by default; a
+                # quiet mention still links to the entry (a link whose title expands an
+                # acronym in the name keeps it, and so does every acronym)
+                el.attrib.pop("title", None)
+            quiet += 1
+        else:
+            shown += 1
+    return shown, quiet

@@ -13,20 +13,20 @@ from pathlib import Path
 
 from . import apparatus, chronology
 from . import pages as gen
-from .annotate import Annotator, Found
+from .annotate import Annotator, Found, restrain
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
 from .diagnostics import Diagnostics
 from .documents import Document, load_documents
 from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
-from .glossary import Term, load_glossary, load_ignore_list
+from .glossary import Term, load_glossary, load_ignore_list, term_key
 from .htmltext import parse_fragment, serialise_children
 from .model import Marker, Mention, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
-from .redactions import ExemptionCode, MarkerPattern, mark_redactions
+from .redactions import ExemptionCode, MarkerPattern, mark_redactions, mark_sic_comments
 from .register import referenced_entities
-from .render import documents_table, interventions_table, metadata_card, normalisations_list
+from .render import annotation_control, documents_table, interventions_table, metadata_card, normalisations_list, wrap_tables
 from .snippets import exclude_from_search, paragraph_before, with_sentences, words_before
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
@@ -58,6 +58,7 @@ class Edition:
     _markers: MarkerPattern = field(init=False)
     _index_cache: dict | None = field(init=False, default=None)
     _renderer_table: dict[str, Callable[[UrlFor, str | None], str]] | None = field(init=False, default=None)
+    _person_forms: dict[str, Entity] | None = field(init=False, default=None)
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path) -> Edition:
@@ -128,7 +129,9 @@ class Edition:
         doc = self.documents.get(doc_path)
         root = parse_fragment(content)
         index = PageIndex(doc_path)
-        made = mark_redactions(root, self._markers)
+        markings = url_for("markings.md")
+        made = mark_redactions(root, self._markers, lambda code: f"{markings}#{term_key(code)}")
+        mark_sic_comments(root)
         numbered = number_paragraphs(root, doc_path)
         for el in made:
             if el.get("id"):
@@ -147,19 +150,21 @@ class Edition:
             for b in bad_marks:
                 self.diags.error(self.shown_path(doc_path), _line_of(source, f"when:{b.target}"), f"date mark '{b.words}' has no valid date 'when:{b.target}'",
                                  "write [words](when:YYYY), when:YYYY-MM or when:YYYY-MM-DD, or when:- for a year that is not an event")
+        restrain(root, self.entities)
         notes = self.notes.get(doc_path, [])
         apparatus.annotate_footnotes(root, notes, self.formatter)
         self.interventions.extend(find_interventions(root, doc_path))
         self.pages[doc_path] = index
         exclude_from_search(root)
-        parts = [metadata_card(doc, self.plain_citation(doc_path)) if doc else "", f'<div class="memo-text">{serialise_children(root)}</div>']
+        card = metadata_card(doc, self.plain_citation(doc_path), self._author_pages(doc, url_for)) if doc else ""
+        parts = [card + annotation_control(), f'<div class="memo-text">{serialise_children(root)}</div>']
         parts.append(apparatus.works_cited(notes, self.formatter, url_for(BIBLIOGRAPHY_PAGE)))
         parts.append(gen.memo_entities(index.entities, self.entities, url_for))
         parts.append(gen.memo_acronyms(index.terms, self.annotator.terms, url_for("glossary.md")))
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
             parts.append(apparatus.cite_this(doc, self.formatter, downloads))
-        return _searchable(parts[0]) + parts[1] + _searchable("".join(parts[2:]))
+        return _searchable(parts[0]) + parts[1] + wrap_tables(_searchable("".join(parts[2:])))
 
     def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
         blocks = [(p.id, el) for p, el in numbered]
@@ -181,6 +186,21 @@ class Edition:
                              "use an id from data/entities.yml, or entity:- to mark the words as no mention")
         return found
 
+    def _author_pages(self, doc: Document, url_for: UrlFor) -> dict[str, str]:
+        """Authors who are in the register (by name or alias), with the link to their page."""
+        if self._person_forms is None:
+            self._person_forms = {}
+            for ent in self.entities.values():
+                if ent.type == "person":
+                    for form in ent.forms:
+                        self._person_forms.setdefault(form.casefold(), ent)
+        out: dict[str, str] = {}
+        for author in doc.authors:
+            ent = self._person_forms.get(author.strip().casefold())
+            if ent is not None:
+                out[author] = url_for(ent.page)
+        return out
+
     def plain_citation(self, doc_path: str) -> str:
         doc = self.documents.get(doc_path)
         if not doc or doc.bibkey not in self.library:
@@ -200,7 +220,7 @@ class Edition:
             if renderer is None:
                 self.diags.error("docs", None, f"unknown placeholder 'edition:{name}'", f"use one of: {', '.join(sorted(renderers))}")
                 return ""
-            return _searchable(renderer(url_for, arg))
+            return wrap_tables(_searchable(renderer(url_for, arg)))
 
         return PLACEHOLDER.sub(render, content)
 

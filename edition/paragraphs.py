@@ -1,7 +1,11 @@
-"""Numbered, citable paragraphs: every text block of a memo gets ``p1``, ``p2``, …
+"""Numbered, citable paragraphs: every body paragraph of a memo gets ``p1``, ``p2``, …
 
 Numbers follow reading order of the transcription and skip headings, marker-only lines and
-the notes, so a paragraph's number only changes if the transcription itself changes.
+the notes, so a paragraph's number only changes if the transcription itself changes. The
+furniture around the text of a letter is not numbered, as in a printed edition: what stands
+before the document's title (letterhead, date line) and blocks of short lines (an address, a
+signature). Those blocks still get an anchor (``front-1``, ``end-1``) so mentions in them can
+be linked, but no number in the margin.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from lxml.html import HtmlElement
 from .htmltext import element, has_class
 from .model import Paragraph
 
-# A citable block: a numbered paragraph (p12) or a note (fn:6).
-_BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+)$")
+# A citable block: a numbered paragraph (p12), a note (fn:6), an unnumbered block (front-1, end-2).
+_BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+|front-\d+|end-\d+)$")
+SHORT_LINE = 60  # characters: longer lines are prose, not an address or a signature
 
 
 def _in_notes(el: HtmlElement) -> bool:
@@ -33,16 +38,55 @@ def paragraph_blocks(root: HtmlElement) -> list[HtmlElement]:
     return blocks
 
 
+def is_line_block(el: HtmlElement) -> bool:
+    """A paragraph of short lines broken by hand (an address, a signature block)."""
+    if el.tag != "p" or el.find("br") is None:
+        return False
+    lines = el.text_content().split("\n")
+    return len(lines) > 1 and all(len(line.strip()) <= SHORT_LINE for line in lines)
+
+
+def _before_title(root: HtmlElement) -> set[HtmlElement]:
+    """Top-level blocks that stand before the document's own title (its first ``h1``)."""
+    if root.find(".//h1") is None:
+        return set()
+    out: set[HtmlElement] = set()
+    for child in root:
+        if child.tag == "h1" or child.find(".//h1") is not None:
+            break
+        out.add(child)
+        out.update(child.iterdescendants())
+    return out
+
+
 def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph, HtmlElement]]:
-    """Give each block an id, a visible permalink and a cite button; return them with their elements."""
+    """Give each body paragraph an id, a number in the margin and a cite control; return every
+    text block with its element (unnumbered blocks with number 0)."""
     found: list[tuple[Paragraph, HtmlElement]] = []
-    for number, target in enumerate(paragraph_blocks(root), start=1):
+    front = _before_title(root)
+    number = unnumbered_front = unnumbered_end = 0
+    for target in paragraph_blocks(root):
+        if target in front or is_line_block(target):
+            if target in front:
+                unnumbered_front += 1
+                pid = f"front-{unnumbered_front}"
+            else:
+                unnumbered_end += 1
+                pid = f"end-{unnumbered_end}"
+            target.set("id", pid)
+            target.set("class", ((target.get("class") or "") + " unnumbered").strip())
+            found.append((Paragraph(doc_path, pid, 0), target))
+            continue
+        number += 1
         pid = f"p{number}"
         target.set("id", pid)
-        anchor = element("a", str(number), class_="para-anchor", href=f"#{pid}", title=f"Paragraph {number}: link to cite")
-        button = element("button", "cite", type="button", class_="para-cite", title=f"Copy a citation of paragraph {number}")
-        button.set("data-para", str(number))
-        anchor.tail, button.tail = " ", target.text
+        anchor = element("a", str(number), class_="para-anchor", href=f"#{pid}", aria_label=f"Paragraph {number}")
+        button = element("button", "cite", type="button", class_="para-cite", aria_label=f"Copy a citation of paragraph {number}")
+        button.set("data-cite-label", f"para. {number}")
+        button.set("data-cite-anchor", pid)
+        for furniture in (anchor, button):
+            furniture.set("data-search-exclude", "")  # the margin is not the text
+        anchor.tail, button.tail = None, target.text
         target.text = None
         target.insert(0, anchor)
         target.insert(1, button)
@@ -51,10 +95,16 @@ def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph,
 
 
 def block_id_of(el: HtmlElement) -> str | None:
-    """The numbered paragraph or note that holds ``el`` (its id), if any."""
+    """The numbered paragraph, note or unnumbered block that holds ``el`` (its id), if any."""
     return next((a.get("id") for a in el.iterancestors() if _BLOCK_ID.match(a.get("id") or "")), None)
 
 
 def place_label(block_id: str) -> str:
     """How a reader cites a block: '¶12' for a paragraph, 'n. 6' for a note."""
-    return f"n. {block_id[3:]}" if block_id.startswith("fn:") else f"¶{block_id[1:]}"
+    if block_id.startswith("fn:"):
+        return f"n. {block_id[3:]}"
+    if block_id.startswith("front-"):
+        return "heading"
+    if block_id.startswith("end-"):
+        return "closing lines"
+    return f"¶{block_id[1:]}"

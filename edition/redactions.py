@@ -8,6 +8,7 @@ accessible label, numbered so the declassification page can link to each.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -37,22 +38,35 @@ class MarkerPattern:
         self.pattern = re.compile("|".join(alternatives))
 
     def label(self, text: str) -> tuple[str, str, str]:
-        """Return (kind, code, accessible label) for a matched marker."""
+        """Return (kind, code, accessible name) for a matched marker.
+
+        The name is short because a screen reader speaks it at every marker; the explanation
+        of a code is one step away, on the declassification-markings page the marker links to.
+        """
         if text == GAP:
-            return "gap", GAP, "Redacted: text withheld in the declassified copy"
+            return "gap", GAP, "passage withheld"
         m = PAGE_BREAK.fullmatch(text)
         if m:
-            return "page", m.group(1) or "", f"Page break in the original{f', page {m.group(1)} begins' if m.group(1) else ''}"
+            return "page", m.group(1) or "", f"page {m.group(1)} begins" if m.group(1) else "page break"
         code = self.codes[text]
-        return "exemption", code.code, f"Exemption marking {code.code}: {code.expansion}. Withholds {code.withholds}"
+        return "exemption", code.code, f"exemption {code.code}"
+
+    def explanation(self, code: str) -> str:
+        """The one-line tooltip of an exemption marker (the full text is on the markings page)."""
+        c = self.codes[code]
+        return f"{c.code}: {c.expansion}" if c.expansion else c.code
 
 
 MARKER_CLASSES = frozenset({"redaction", "page-break"})
 _NOT_TEXT = MARKER_CLASSES | {"critic", "comment"}
 
 
-def mark_redactions(root: HtmlElement, pattern: MarkerPattern) -> list[HtmlElement]:
-    """Replace every marker in the page's text by its element; return them in order."""
+def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Callable[[str], str] | None = None) -> list[HtmlElement]:
+    """Replace every marker in the page's text by its element; return them in order.
+
+    ``explained_at(code)`` is the link to a code's explanation; with it, exemption markers
+    are links (focusable, one step from the explanation), without it plain notes.
+    """
     made: list[HtmlElement] = []
     for slot in list(iter_slots(root, skip_classes=MARKER_CLASSES)):
         node, attr = slot
@@ -64,11 +78,16 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern) -> list[HtmlEleme
         def make(matched: str, _payload: object) -> HtmlElement:
             kind, code, label = pattern.label(matched)
             if kind == "page":
-                return element("span", "‖", class_="page-break", role="separator", aria_label=label, title=label)
-            el = element(
-                "span", matched, class_=f"redaction redaction--{kind}", role="note",
-                aria_label=label, title=label,
-            )
+                el = element("span", "‖", class_="page-break", role="separator", aria_label=label, title=label)
+                el.set("data-page", code)
+                return el
+            if kind == "exemption" and explained_at is not None:
+                el = element("a", matched, class_=f"redaction redaction--{kind}", href=explained_at(code),
+                             aria_label=label, title=pattern.explanation(code))
+            else:
+                el = element("span", matched, class_=f"redaction redaction--{kind}", role="note", aria_label=label)
+                if kind == "exemption":
+                    el.set("title", pattern.explanation(code))
             el.set("data-code", code)
             return el
 
@@ -81,4 +100,33 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern) -> list[HtmlEleme
         holds_marker = any(c.get("class", "").startswith(("redaction", "page-break")) for c in block)
         if holds_marker and not text_content(block, skip_classes=_NOT_TEXT).strip():
             block.set("class", "marker-line")
+    collapse_marker_lines(root)
     return made
+
+
+def collapse_marker_lines(root: HtmlElement) -> None:
+    """Consecutive marker lines (``25X1``, ``25X1``, ``[redacted]``) become one compact line:
+    the markers keep their order and ids, the reader sees one line instead of a column of boxes."""
+    for line in list(root.iter("p")):
+        if line.get("class") != "marker-line" or line.getparent() is None:
+            continue
+        nxt = line.getnext()
+        while nxt is not None and nxt.tag == "p" and nxt.get("class") == "marker-line" and not (line.tail or "").strip():
+            last = line[-1] if len(line) else None
+            if last is not None:
+                last.tail = (last.tail or "") + " " + (nxt.text or "")
+            else:
+                line.text = (line.text or "") + " " + (nxt.text or "")
+            for child in list(nxt):
+                line.append(child)
+            line.tail = nxt.tail
+            nxt.getparent().remove(nxt)
+            nxt = line.getnext()
+
+
+def mark_sic_comments(root: HtmlElement) -> None:
+    """An editor's comment that is a *sic* reads as "[sic …]", any other as "[Ed.: …]" (CSS)."""
+    for el in root.iter("span"):
+        cls = (el.get("class") or "").split()
+        if "critic" in cls and "comment" in cls and (el.text or "").lstrip().lower().startswith("sic"):
+            el.set("class", " ".join([*cls, "comment--sic"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from html import escape
 
@@ -23,11 +24,23 @@ def link(href: str, text: str, **attrs: str) -> str:
     return f'<a href="{esc(href)}"{extra}>{esc(text)}</a>'
 
 
-def metadata_card(doc: Document, citation: str = "") -> str:
-    """The header card of a memo page: what the document is, before its text."""
+def _authors(doc: Document, author_pages: dict[str, str]) -> str:
+    if not doc.authors:
+        return "<em>Not named in the document</em>"
+    return "; ".join(link(author_pages[a], a, class_="memo-card__author") if a in author_pages else esc(a) for a in doc.authors)
+
+
+def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str] | None = None) -> str:
+    """The header card of a memo page: what the document is, before its text.
+
+    A ``details`` element, so a phone reader can fold it away and start with the text; the
+    summary keeps title, date and issuer in view. ``author_pages`` links authors who are in
+    the register to their page.
+    """
+    date = f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date((doc.date.year, doc.date.month, doc.date.day)))}</time>'
     rows: list[tuple[str, str]] = [
-        ("Date", f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date((doc.date.year, doc.date.month, doc.date.day)))}</time>'),
-        ("Author", esc("; ".join(doc.authors)) if doc.authors else "<em>Not named in the document</em>"),
+        ("Date", date),
+        ("Author", _authors(doc, author_pages or {})),
         ("Issued by", esc(doc.issuing_body)),
         ("Document type", esc(doc.document_type)),
         ("Original classification", esc(doc.classification)),
@@ -36,14 +49,43 @@ def metadata_card(doc: Document, citation: str = "") -> str:
     ]
     if doc.identifier:
         rows.append(("Identifier", esc(doc.identifier)))
-    rows.append(("Pages", esc(doc.pages)))
+    pages = getattr(doc, "pages", None)
+    rows.append(("Pages", esc(pages) if pages is not None else "<em>Not known</em>"))
     rows.append(("Citation key", f"<code>{esc(doc.bibkey)}</code>"))
     body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     note = f'<p class="memo-card__note">{esc(doc.editor_note)}</p>' if doc.editor_note else ""
     return (
-        f'<section class="memo-card" aria-label="About this document" data-citation="{esc(citation)}">'
-        f'<p class="memo-card__title">{esc(doc.title)}</p><dl>{body}</dl>{note}</section>'
+        f'<details class="memo-card" open aria-label="About this document" data-citation="{esc(citation)}">'
+        f'<summary><span class="memo-card__title">{esc(doc.title)}</span> '
+        f'<span class="memo-card__brief">{date}, {esc(doc.issuing_body)}</span></summary>'
+        f"<dl>{body}</dl>{note}</details>"
     )
+
+
+ANNOTATION_LEVELS = (("essential", "Essential"), ("all", "All"), ("none", "None"))
+
+
+def annotation_control() -> str:
+    """The reader's switch between essential, all and no annotation marks (edition.js runs it;
+    the choice is kept in localStorage). Buttons, so it works with the keyboard."""
+    buttons = "".join(
+        f'<button type="button" class="annotation-control__option" data-annotations="{value}" '
+        f'aria-pressed="{"true" if value == "essential" else "false"}">{label}</button>'
+        for value, label in ANNOTATION_LEVELS
+    )
+    return (
+        '<div class="annotation-control" role="group" aria-label="Annotations shown in the text" data-search-exclude>'
+        f'<span class="annotation-control__label" aria-hidden="true">Annotations:</span>{buttons}</div>'
+    )
+
+
+_TABLE = re.compile(r"<table\s+class=.*?</table>", re.S)  # Material wraps class-less tables itself
+
+
+def wrap_tables(html: str) -> str:
+    """Material's own scrolling table wrapper around the edition's tables: Material adds it by
+    script only to tables without a class, and a table that cannot scroll breaks words on a phone."""
+    return _TABLE.sub(lambda m: f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{m.group(0)}</div></div>', html)
 
 
 def documents_table(docs: Iterable[Document], url_for: UrlFor) -> str:

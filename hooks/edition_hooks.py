@@ -14,6 +14,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -65,6 +66,70 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, content in ed.downloads().items():
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Memo pages join the navigation under the section that holds the documents index, in
+    date order (from their front matter, not a hand-kept list), so the current one is
+    highlighted and previous/next lead from document to document. Register pages that are
+    not in the navigation get the register's section as parent, so the navigation and the
+    breadcrumbs lead back to the register's index."""
+    ed = _edition()
+    sections = {_index_path(item): item for item in _sections(nav.items)}
+    documents = sections.get("documents/index.md")
+    if documents is not None:
+        listed = {p.file.src_uri for p in _walk(documents.children) if isinstance(p, Page)}
+        memos = []
+        for doc in sorted(ed.documents.values(), key=lambda d: (d.date, d.path)):
+            file = files.get_file_from_path(doc.path)
+            if file is not None and file.page is not None and doc.path not in listed:
+                memos.append((doc.date.year, file.page))
+        if len(memos) > NAV_FLAT_LIMIT:
+            # A long list goes by year: with navigation.prune only the current year's documents
+            # are written into each page, so pages do not grow with the size of the edition.
+            by_year: dict[int, list[Page]] = {}
+            for year, page in memos:
+                by_year.setdefault(year, []).append(page)
+            for year, pages in by_year.items():
+                section = Section(str(year), pages)
+                section.parent = documents
+                for page in pages:
+                    page.parent = section
+                documents.children.append(section)
+        else:
+            for _, page in memos:
+                page.parent = documents
+                documents.children.append(page)
+    register = sections.get("entities/index.md")
+    if register is not None:
+        for ent in ed.entities.values():
+            file = files.get_file_from_path(ent.page)
+            if file is not None and file.page is not None and file.page.parent is None:
+                file.page.parent = register
+    nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
+    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True):
+        page.previous_page, page.next_page = before, after
+    return nav
+
+
+NAV_FLAT_LIMIT = 20  # documents listed one by one in the navigation; more are grouped by year
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if getattr(item, "children", None):
+            yield from _walk(item.children)
+
+
+def _sections(items) -> list[Section]:
+    return [item for item in _walk(items) if isinstance(item, Section)]
+
+
+def _index_path(section: Section) -> str | None:
+    """The docs path of a section's index page (its first child, with navigation.indexes)."""
+    first = section.children[0] if section.children else None
+    return first.file.src_uri if isinstance(first, Page) else None
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

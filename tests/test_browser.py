@@ -302,7 +302,7 @@ def _first_acronym(site: Site, in_link: bool) -> tuple[str, str, str]:
     """(memo, data-term, expansion) of the first acronym in a memo's text that is (or is not) also a link."""
     where = "ancestor::a or descendant::a" if in_link else "not(ancestor::a or descendant::a)"
     for memo in site.memos():
-        for abbr in site.tree(memo).xpath(f'//div[contains(@class,"memo-text")]//abbr[contains(@class,"term")][@title][{where}]'):
+        for abbr in site.tree(memo).xpath(f'//div[contains(@class,"memo-text")]//abbr[contains(@class,"term")][@title][{where}][not(ancestor-or-self::*[contains(@class,"mark-rest")])]'):
             return memo, abbr.get("data-term"), abbr.get("title")
     pytest.skip(f"no acronym {'inside' if in_link else 'outside'} a link in any memo")
 
@@ -313,7 +313,7 @@ def test_acronym_tooltip_on_hover(tab: Tab, in_link: bool) -> None:
     tab.open(memo)
     page = tab.page
     xpath = "ancestor::a or descendant::a" if in_link else "not(ancestor::a or descendant::a)"
-    abbr = page.locator(f'xpath=//div[contains(@class,"memo-text")]//abbr[@data-term="{term}"][{xpath}]').first
+    abbr = page.locator(f'xpath=//div[contains(@class,"memo-text")]//abbr[@data-term="{term}"][{xpath}][not(ancestor-or-self::*[contains(@class,"mark-rest")])]').first
     abbr.scroll_into_view_if_needed()
     abbr.hover()
     # Material ties a tooltip to its host with aria-describedby (screen readers read it too). The
@@ -352,15 +352,16 @@ def test_acronym_tooltip_on_keyboard_focus(tab: Tab) -> None:
     memo = site.memos()[0]
     tab.open(memo)
     page = tab.page
-    abbrs = page.locator(".memo-text abbr.term[title]")
-    total = abbrs.count()
+    abbrs = page.locator(".memo-text abbr.term[title]:not(.mark-rest):not(.mark-rest *)")  # the marks a reader sees
+    handles = abbrs.element_handles()  # fixed up front: Material takes a title off while its tooltip shows
+    total = len(handles)
     assert total, f"{memo}: no acronyms"
     # Up to three acronyms inside an entity link and three on their own: the two ways they appear.
     seen: set[str] = set()
     kinds = {True: 0, False: 0}
     failures = []
     for i in range(total):
-        abbr = abbrs.nth(i)
+        abbr = handles[i]
         term = abbr.get_attribute("data-term") or ""
         in_link = abbr.evaluate("e => !!e.closest('a')")
         if term in seen or kinds[in_link] >= 3:
@@ -510,7 +511,7 @@ def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
     copied = (button.get_attribute("title") or "").removeprefix("Copied: ")
     if tab.site.kind == "http":
         assert tab.page.evaluate("navigator.clipboard.readText()") == copied
-    expected = tab.site.tree(memo).xpath('//section[@class="memo-card"]/@data-citation')[0]
+    expected = tab.site.tree(memo).xpath('//*[contains(@class,"memo-card")]/@data-citation')[0]
     assert copied.startswith(expected) and ", para. 3, " in copied and copied.endswith("#p3")
     assert not offered  # copied without falling back to a prompt
     tab.assert_local("cite button")

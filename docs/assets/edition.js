@@ -1,19 +1,35 @@
-/* Copy a paragraph's citation: the edition's only script of its own. Runs offline too.
-   The clipboard API can hang or be refused (file:// pages, no permission), so it gets a short
-   time limit, then the classic copy command, then a prompt the reader can copy from. */
+/* The edition's own script. Runs offline (file://) too; no inline script anywhere.
+   - cite controls: any button.para-cite[data-cite-label][data-cite-anchor] copies
+     "<document citation>, <label>, <canonical URL>#<anchor>"
+   - the annotation control (essential / all / none), remembered in localStorage
+   - a tap on an annotated word shows its expansion first; a second tap follows the link
+   - the metadata card starts folded on a phone */
 (function () {
+  var KEY = "edition.annotations";
+  var LEVELS = ["essential", "all", "none"];
+  var root = document.documentElement;
+
+  /* ---- citations ---------------------------------------------------------------------------- */
+  function pageUrl() {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var href = canonical && canonical.getAttribute("href");
+    if (href) {
+      try { return new URL(href, location.href).href.split("#")[0]; } catch (e) { /* fall through */ }
+    }
+    return location.href.split("#")[0];
+  }
   function citation(button) {
     var card = document.querySelector(".memo-card");
     var base = (card && card.getAttribute("data-citation")) || document.title;
-    var para = button.getAttribute("data-para");
-    return base + ", para. " + para + ", " + location.href.split("#")[0] + "#p" + para;
+    var label = button.getAttribute("data-cite-label") || "";
+    var anchor = button.getAttribute("data-cite-anchor") || "";
+    return base + ", " + label + ", " + pageUrl() + (anchor ? "#" + anchor : "");
   }
   function copyWithCommand(text) {
     var area = document.createElement("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
+    area.className = "edition-copy-buffer";
     document.body.appendChild(area);
     area.select();
     var ok = false;
@@ -22,17 +38,17 @@
     return ok;
   }
   function copied(button, text) {
+    var label = button.textContent;
     button.textContent = "copied";
+    button.setAttribute("data-copied", text);
     button.title = "Copied: " + text;
-    setTimeout(function () { button.textContent = "cite"; }, 1500);
+    setTimeout(function () { button.textContent = label === "copied" ? "cite" : label; }, 1500);
   }
   function fallback(button, text) {
     if (copyWithCommand(text)) copied(button, text);
     else window.prompt("Copy this citation:", text);
   }
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest(".para-cite");
-    if (!button) return;
+  function cite(button) {
     var text = citation(button);
     if (!(navigator.clipboard && window.isSecureContext)) return fallback(button, text);
     var settled = false;
@@ -42,5 +58,87 @@
     }, function () {
       if (!settled) { settled = true; clearTimeout(timer); fallback(button, text); }
     });
+  }
+
+  /* ---- annotation level ---------------------------------------------------------------------- */
+  function stored() {
+    try { return window.localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  function currentLevel() {
+    var level = root.getAttribute("data-annotations");
+    return LEVELS.indexOf(level) >= 0 ? level : "essential";
+  }
+  /* Marks drawn as plain text leave the tab order, so keyboard users meet only what they see. */
+  function syncFocus(level) {
+    var marks = document.querySelectorAll(".memo-text a.entity, .memo-text abbr.term[tabindex]");
+    for (var i = 0; i < marks.length; i++) {
+      var el = marks[i];
+      var quiet = level === "none" || (level === "essential" && el.closest(".mark-rest"));
+      if (quiet) {
+        if (!el.hasAttribute("data-tabindex")) el.setAttribute("data-tabindex", el.getAttribute("tabindex") || "");
+        el.setAttribute("tabindex", "-1");
+      } else if (el.hasAttribute("data-tabindex")) {
+        var was = el.getAttribute("data-tabindex");
+        if (was) el.setAttribute("tabindex", was); else el.removeAttribute("tabindex");
+        el.removeAttribute("data-tabindex");
+      }
+    }
+  }
+  function apply(level) {
+    root.setAttribute("data-annotations", level);
+    var buttons = document.querySelectorAll(".annotation-control__option");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-annotations") === level));
+    }
+    syncFocus(level);
+  }
+  function choose(level) {
+    try { window.localStorage.setItem(KEY, level); } catch (e) { /* private mode: this page only */ }
+    apply(level);
+  }
+  var initial = stored();
+  apply(LEVELS.indexOf(initial) >= 0 ? initial : currentLevel());
+
+  /* A mention drawn as plain text shows no tooltip either (Material puts tooltips in <body>,
+     out of reach of a selector on the mention, so a class on <html> says what is hovered). */
+  function quiet(mark) {
+    var level = currentLevel();
+    return level === "none" || (level === "essential" && !!mark.closest(".mark-rest"));
+  }
+  document.addEventListener("mouseover", function (event) {
+    var mark = event.target.closest && event.target.closest(".memo-text a.entity, .memo-text abbr.term");
+    root.classList.toggle("edition-quiet-hover", !!(mark && quiet(mark)));
   });
+
+  /* ---- taps on annotated words --------------------------------------------------------------- */
+  var lastPointer = "mouse";
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType || "mouse"; }, true);
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target.closest) return;
+    var button = target.closest(".para-cite");
+    if (button) return cite(button);
+    var option = target.closest(".annotation-control__option");
+    if (option) return choose(option.getAttribute("data-annotations"));
+    if (lastPointer !== "touch") return;
+    // A first tap on an annotated word shows its tooltip (Material shows it on focus) instead of
+    // leaving the page; a second tap on the same word follows the link.
+    var mark = target.closest(".memo-text abbr.term, .memo-text a.entity");
+    if (!mark) return;
+    var link = target.closest("a[href]");
+    var host = mark.closest("abbr.term") || link || mark;
+    if (!link || host.hasAttribute("data-tapped")) return;
+    if (quiet(mark)) return;
+    event.preventDefault();
+    var previous = document.querySelector("[data-tapped]");
+    if (previous) previous.removeAttribute("data-tapped");
+    host.setAttribute("data-tapped", "");
+    (link || host).focus();
+  });
+
+  /* ---- the metadata card folds away on a phone, and opens to print ---------------------------- */
+  var card = document.querySelector("details.memo-card");
+  if (card && window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches) card.removeAttribute("open");
+  window.addEventListener("beforeprint", function () { if (card) card.setAttribute("open", ""); });
 })();

@@ -1,0 +1,530 @@
+"""The reading page, tried as a reader would: in Chromium, at 1280 and 375 px, printed, in the
+light and the dark scheme, over HTTP and from the offline bundle.
+
+Data-driven: every memo of docs/documents/ (front matter through ``edition.documents``) and
+every built page with a table; expectations come from the memos' own files, never from counts.
+Screenshots and PDFs go to ``test-artifacts/reading/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from edition.diagnostics import Diagnostics
+from edition.documents import Document, load_documents
+from tests.browser_support import AXE_JS, ROOT, chromium, offline_bundle, serve_directory, wait_for_material
+
+ARTIFACTS = ROOT / "test-artifacts" / "reading"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+MAX_MARKS_PER_1000_WORDS = 30
+# The Heritage backgrounder has 11 original pages and must print on at most 14 Letter pages:
+# an edition page holds at least 11/14 of a page of the original.
+PRINTED_PER_ORIGINAL = 14 / 11
+# Words the reader's screen shows around the text and a printed page must not.
+UI_TEXT = ["Annotations:", "Copy a citation", "Cite this document", "Named in this document", "Acronyms used",
+           "Table of contents", "Back to top", "Skip to content", "Search", "Previous", "Next", "¶", "/*"]
+
+DOCS: list[Document] = sorted(load_documents(ROOT / "docs", Diagnostics(), ROOT), key=lambda d: (d.date, d.path))
+assert DOCS, "no memos in docs/documents/"
+MEMO_IDS = [d.slug for d in DOCS]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the browser measures
+
+
+VISIBLE_MARKS_JS = """
+(root) => {
+  root = root || document.querySelector('.memo-text');
+  const isMark = e => e.hasAttribute('data-entity') || e.hasAttribute('data-term');
+  const marks = [...root.querySelectorAll('[data-entity],[data-term]')].filter(e => {
+    for (let p = e.parentElement; p && p !== root; p = p.parentElement) if (isMark(p)) return false;
+    return true;
+  });
+  const plainAround = e => { let p = e.parentElement; while (p !== root && isMark(p)) p = p.parentElement; return p; };
+  // drawn as a mark: an underline, a bottom border, a colour or a background the text around it has not
+  const drawn = (e, base) => {
+    const s = getComputedStyle(e), b = getComputedStyle(base);
+    return (s.textDecorationLine !== 'none' && s.textDecorationLine !== b.textDecorationLine)
+      || (s.borderBottomStyle !== 'none' && parseFloat(s.borderBottomWidth) > 0)
+      || s.color !== b.color
+      || (s.backgroundColor !== 'rgba(0, 0, 0, 0)' && s.backgroundColor !== b.backgroundColor);
+  };
+  const visible = new Set(marks.filter(e => [e, ...e.querySelectorAll('[data-entity],[data-term]')].some(x => drawn(x, plainAround(e)))));
+  const text = root.cloneNode(true);
+  text.querySelectorAll('[data-search-exclude], .para-anchor, .para-cite, .footnote-backref, .redaction, .page-break').forEach(e => e.remove());
+  const words = (text.textContent.match(/[A-Za-z0-9][\\w'’.\\-]*/g) || []).length;
+  const sections = [];
+  let current = {title: '(before the title)', counts: {}};
+  sections.push(current);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.currentNode; n; n = walker.nextNode()) {
+    if (/^H[12]$/.test(n.tagName)) { current = {title: n.textContent.trim(), counts: {}}; sections.push(current); }
+    if (!visible.has(n)) continue;
+    // what the mark stands for: the register entry it links to, else its glossary term
+    const link = n.matches('[data-entity]') ? n : n.querySelector('a[data-entity]');
+    const k = link ? link.getAttribute('data-entity') : n.getAttribute('data-term');
+    current.counts[k] = (current.counts[k] || 0) + 1;
+  }
+  const repeated = sections.flatMap(s => Object.entries(s.counts).filter(([, c]) => c > 1).map(([k, c]) => `${s.title}: ${k} ×${c}`));
+  return {marks: marks.length, visible: visible.size, words, repeated};
+}
+"""
+
+PSEUDO_CONTENT_JS = """
+() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    for (const pseudo of ['::before', '::after']) {
+      const c = getComputedStyle(el, pseudo).content;
+      if (c && c !== 'none' && c !== 'normal' && (c.includes('/*') || c.includes('*/')))
+        out.push(`${el.tagName.toLowerCase()}.${el.className}${pseudo}: ${c}`);
+    }
+  }
+  return out;
+}
+"""
+
+BROKEN_WORDS_JS = """
+() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('.md-content td, .md-content th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // a word ends at white space, a hyphen, a dash or a slash: the places a line may break
+      for (const m of node.data.matchAll(/[^\\s\\-\\u2010-\\u2015\\/]+/g)) {
+        if (m[0].length < 2) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures: one browser, the site over HTTP and the offline bundle
+
+
+@dataclass(frozen=True)
+class Served:
+    kind: str  # "http" | "offline"
+    root: Path
+    base: str
+
+    def url(self, page: str) -> str:
+        """``page`` is a docs path without .md ('' for home, 'documents/<slug>', 'acronyms')."""
+        if self.kind == "http":
+            return self.base + (f"{page}/" if page else "")
+        if not page:
+            return self.base + "index.html"
+        if (self.root / page / "index.html").is_file():
+            return self.base + f"{page}/index.html"
+        return self.base + f"{page}.html"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def http_site(built_site: Path) -> Iterator[Served]:
+    with serve_directory(built_site) as base:
+        yield Served("http", built_site, base)
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Served:
+    _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+    return Served("offline", root, root.as_uri() + "/")
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def new_page(browser: Browser, **options: object) -> Page:
+    context = browser.new_context(**{**DESKTOP, **options})  # type: ignore[arg-type]
+    context.set_default_timeout(30_000)
+    return context.new_page()
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_material(page)
+
+
+def memo_page(doc: Document) -> str:
+    return f"documents/{doc.slug}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Restraint, and the reader's control
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_marks_are_restrained_and_the_reader_can_turn_them_up_or_down(browser: Browser, http_site: Served, doc: Document) -> None:
+    page = new_page(browser)
+    open_page(page, http_site.url(memo_page(doc)))
+    essential = page.evaluate(VISIBLE_MARKS_JS)
+    assert essential["marks"] > 0, f"{doc.slug}: no annotated mention at all"
+    per_1000 = 1000 * essential["visible"] / essential["words"]
+    assert per_1000 <= MAX_MARKS_PER_1000_WORDS, f"{doc.slug}: {per_1000:.1f} visible marks per 1,000 words ({essential})"
+    assert not essential["repeated"], f"{doc.slug}: marked more than once in a section: {essential['repeated'][:10]}"
+    page.get_by_role("button", name="All", exact=True).click()
+    every = page.evaluate(VISIBLE_MARKS_JS)
+    assert every["marks"] == essential["marks"], "switching the level must not add or drop a mention"
+    assert every["visible"] == every["marks"], f"{doc.slug}: 'all' leaves {every['marks'] - every['visible']} mentions unmarked"
+    page.get_by_role("button", name="None", exact=True).click()
+    assert page.evaluate(VISIBLE_MARKS_JS)["visible"] == 0, f"{doc.slug}: 'none' still shows marks"
+    page.get_by_role("button", name="Essential", exact=True).click()
+    # a mention drawn as plain text does not pop up a tooltip either
+    quiet = page.locator(".memo-text .mark-rest[title]").first
+    if quiet.count():
+        quiet.scroll_into_view_if_needed()
+        quiet.hover()
+        page.wait_for_timeout(400)
+        assert page.locator('.md-tooltip2[role="tooltip"]').locator("visible=true").count() == 0, "a quiet mention shows a tooltip"
+    page.context.close()
+
+
+@pytest.mark.parametrize("kind", ["http", "offline"])
+def test_annotation_control_by_keyboard_remembered_across_pages(browser: Browser, request: pytest.FixtureRequest, kind: str) -> None:
+    site: Served = request.getfixturevalue(f"{kind}_site")
+    page = new_page(browser)
+    first, other = memo_page(DOCS[0]), memo_page(DOCS[-1])
+    open_page(page, site.url(first))
+    counts = page.evaluate(VISIBLE_MARKS_JS)
+    for level, expect in (("All", lambda c: c["visible"] == c["marks"]), ("None", lambda c: c["visible"] == 0),
+                          ("Essential", lambda c: c["visible"] == counts["visible"])):
+        button = page.get_by_role("button", name=level, exact=True)
+        button.focus()
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-pressed") == "true"
+        assert page.evaluate("localStorage.getItem('edition.annotations')") == level.lower()
+        open_page(page, site.url(other))  # a navigation: the choice must hold on the next page
+        assert page.evaluate("document.documentElement.getAttribute('data-annotations')") == level.lower()
+        assert page.get_by_role("button", name=level, exact=True).get_attribute("aria-pressed") == "true"
+        open_page(page, site.url(first))
+        now = page.evaluate(VISIBLE_MARKS_JS)
+        assert expect(now), f"{kind}: level {level} gives {now} (essential: {counts})"
+    page.context.close()
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_every_visible_acronym_explains_itself_on_focus(browser: Browser, http_site: Served, doc: Document) -> None:
+    """Each visible acronym mark (or the link it is part of) takes keyboard focus and shows its expansion."""
+    page = new_page(browser)
+    open_page(page, http_site.url(memo_page(doc)))
+    hosts = page.evaluate("""() => [...document.querySelectorAll('.memo-text abbr.term[title]')]
+        .filter(a => getComputedStyle(a).borderBottomStyle !== 'none' || getComputedStyle(a).textDecorationLine !== 'none'
+                     || (a.closest('a') && getComputedStyle(a.closest('a')).textDecorationLine !== 'none'))
+        .map((a, i) => { a.setAttribute('data-test-mark', i); return [i, a.getAttribute('title')]; })""")
+    failures = []
+    for i, expansion in hosts:
+        target = page.locator(f'[data-test-mark="{i}"]')
+        focusable = target.evaluate("a => { const t = a.tabIndex >= 0 ? a : (a.querySelector('a[href]') || a.closest('a[href]')); if (!t || t.tabIndex < 0) return false; t.focus(); return document.activeElement === t; }")
+        if not focusable:
+            failures.append(f"{expansion}: cannot take keyboard focus")
+            continue
+        tip = page.locator('.md-tooltip2--active[role="tooltip"]', has_text=" ".join(expansion.split())[:40])
+        try:
+            tip.wait_for(state="visible", timeout=3000)
+        except PlaywrightTimeout:
+            failures.append(f"{expansion}: no expansion shown on focus")
+    assert not failures, f"{doc.slug}: {failures}"
+    page.context.close()
+
+
+def test_tapping_an_annotated_link_shows_its_tooltip_first(browser: Browser, http_site: Served) -> None:
+    """On a phone, the first tap on a marked acronym that is also a link explains it; it does not navigate."""
+    for doc in DOCS:
+        page = new_page(browser, **PHONE)
+        open_page(page, http_site.url(memo_page(doc)))
+        mark = page.locator(".memo-text abbr.term[title]:not(.mark-rest):has(a.entity)").first
+        if mark.count() == 0:
+            page.context.close()
+            continue
+        url = page.url
+        handle = mark.element_handle()  # Material takes the title off while its tooltip shows
+        expansion = " ".join((handle.get_attribute("title") or "").split())[:40]
+        handle.scroll_into_view_if_needed()
+        handle.tap()
+        page.wait_for_timeout(300)
+        assert page.url == url, f"{doc.slug}: a tap on an acronym left the page for {page.url}"
+        page.locator('.md-tooltip2--active[role="tooltip"]', has_text=expansion).wait_for(state="visible", timeout=3000)
+        page.context.close()
+        return
+    pytest.skip("no visible acronym inside a register link in any memo")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Editorial marks, 3. paragraph numbers and cite controls
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_editorial_marks_look_editorial_and_cite_controls_wait_for_the_reader(browser: Browser, http_site: Served, doc: Document) -> None:
+    page = new_page(browser)
+    open_page(page, http_site.url(memo_page(doc)))
+    assert page.evaluate(PSEUDO_CONTENT_JS) == [], "code-like punctuation drawn around editorial marks"
+    comments = page.evaluate("() => [...document.querySelectorAll('.memo-text .critic.comment')].map(e => getComputedStyle(e, '::before').content)")
+    assert all(c.startswith('"[') for c in comments), f"editor's comments not in square brackets: {comments}"
+    # Marker names are short: the explanation is one step away.
+    names = page.evaluate("() => [...document.querySelectorAll('.memo-text .redaction')].map(e => e.getAttribute('aria-label'))")
+    assert all(n and len(n) <= 40 for n in names), f"long marker names: {[n for n in names if not n or len(n) > 40][:3]}"
+    assert page.locator(".memo-text p.marker-line + p.marker-line").count() == 0, "consecutive marker lines not collapsed"
+    # Only body paragraphs are numbered: nothing before the document's title is.
+    before_title = page.evaluate("""() => { const h1 = document.querySelector('.memo-text h1'); if (!h1) return 0;
+        return [...document.querySelectorAll('.memo-text .para-anchor')].filter(a => a.compareDocumentPosition(h1) & Node.DOCUMENT_POSITION_FOLLOWING).length; }""")
+    assert before_title == 0, "letterhead or date line numbered"
+    paragraphs = page.locator(".memo-text :is(p, li):has(> .para-cite)")
+    assert paragraphs.count() > 0
+    page.mouse.move(0, 0)
+    for i in sorted({0, paragraphs.count() // 2, paragraphs.count() - 1}):
+        para = paragraphs.nth(i)
+        button = para.locator(":scope > .para-cite")
+        anchor = para.locator(":scope > .para-anchor")
+        para.scroll_into_view_if_needed()
+        page.mouse.move(0, 0)
+        assert float(button.evaluate("b => getComputedStyle(b).opacity")) == 0, "cite control shown before hover/focus"
+        # the number sits in the margin, left of the text
+        assert anchor.bounding_box()["x"] + anchor.bounding_box()["width"] <= para.evaluate(
+            "p => { const r = document.createRange(); r.selectNodeContents(p); return [...r.getClientRects()].filter(x => x.width > 0).map(x => x.left).sort((a, b) => b - a).pop(); }") + 40
+        para.hover()
+        assert float(button.evaluate("b => getComputedStyle(b).opacity")) == 1, "cite control not shown on hover"
+        page.mouse.move(0, 0)
+        anchor.focus()
+        page.keyboard.press("Tab")
+        assert button.evaluate("b => document.activeElement === b"), "cite control not next in keyboard order after the number"
+        assert float(button.evaluate("b => getComputedStyle(b).opacity")) == 1, "cite control not shown on keyboard focus"
+    page.context.close()
+
+
+def test_cite_controls_copy_the_contract_citation(browser: Browser, http_site: Served) -> None:
+    """Any button.para-cite with a label and an anchor copies '<citation>, <label>, <canonical URL>#<anchor>'."""
+    doc = DOCS[0]
+    page = new_page(browser)
+    page.on("dialog", lambda d: d.dismiss())
+    open_page(page, http_site.url(memo_page(doc)))
+    made = page.evaluate("""() => { const b = document.createElement('button'); b.className = 'para-cite';
+        b.setAttribute('data-cite-label', 'n. 6'); b.setAttribute('data-cite-anchor', 'fn:6'); b.textContent = 'cite';
+        document.querySelector('.memo-text').appendChild(b); return true; }""")
+    assert made
+    for selector, label, anchor in (("#p1 > .para-cite", "para. 1", "p1"), ('.para-cite[data-cite-label="n. 6"]', "n. 6", "fn:6")):
+        button = page.locator(selector)
+        button.click()
+        page.wait_for_function("b => b.hasAttribute('data-copied')", arg=button.element_handle(), timeout=5000)
+        copied = button.get_attribute("data-copied")
+        citation = page.evaluate("document.querySelector('.memo-card').getAttribute('data-citation')")
+        canonical = page.evaluate("(() => { const l = document.querySelector('link[rel=canonical]'); return l ? new URL(l.getAttribute('href'), location.href).href : location.href.split('#')[0]; })()")
+        assert copied == f"{citation}, {label}, {canonical.split('#')[0]}#{anchor}"
+    page.context.close()
+
+
+def test_paragraph_furniture_stays_out_of_search(built_site: Path) -> None:
+    """Paragraph numbers, cite buttons and the annotation control carry data-search-exclude, which
+    Material's search plugin honours: the index holds the page's words without them."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in DOCS:
+        entries = [d for d in index["docs"] if d["location"].startswith(f"documents/{doc.slug}/")]
+        assert entries, f"{doc.slug} is not in the search index"
+        text = " ".join(d["text"] for d in entries)
+        article = lxml_html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot().xpath("//article")[0]
+        furniture = article.xpath(".//*[@data-search-exclude]")
+        assert article.xpath(".//*[contains(@class,'para-cite')][@data-search-exclude]"), f"{doc.slug}: cite buttons not excluded"
+        for el in furniture:
+            el.drop_tree()
+        words = article.text_content()
+        for word in ("cite", "Annotations", "Essential"):
+            found, expected = (len(re.findall(rf"\b{word}\b", t)) for t in (text, words))
+            assert found <= expected, f"{doc.slug}: '{word}' {found} times in the search index, {expected} in the page's text"
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Print
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_memo_prints_as_an_edition_page(browser: Browser, http_site: Served, artifacts: Path, doc: Document) -> None:
+    page = new_page(browser)
+    open_page(page, http_site.url(memo_page(doc)))
+    breaks = page.evaluate("() => [...document.querySelectorAll('.memo-text .page-break')].map(e => e.getAttribute('data-page'))")
+    page.emulate_media(media="print")
+    pdf = artifacts / f"{doc.slug}.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    page.context.close()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    printed = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    if doc.pages:
+        assert printed <= max(1, math.floor(doc.pages * PRINTED_PER_ORIGINAL)), f"{doc.slug}: {printed} Letter pages for {doc.pages} original pages"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    source = (ROOT / "docs" / doc.path).read_text(encoding="utf-8")
+    leaked = [ui for ui in UI_TEXT if ui in text and ui not in source]
+    assert not leaked, f"{doc.slug}: screen furniture in print: {leaked}"
+    assert not re.search(r"(?m)^\s*cite\s*$|\bcite\b\s+\S", text) or "cite" in source, f"{doc.slug}: cite buttons printed"
+    for number in breaks:
+        if number:
+            assert f"[Page {number}]" in text, f"{doc.slug}: page {number} of the original not shown as [Page {number}]"
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf), str(artifacts / f"{doc.slug}-print")], check=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Navigation
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_memo_is_in_the_navigation_with_previous_and_next(browser: Browser, http_site: Served, doc: Document) -> None:
+    page = new_page(browser)
+    open_page(page, http_site.url(memo_page(doc)))
+    nav_docs = page.evaluate("""() => [...document.querySelectorAll('.md-nav--primary a.md-nav__link')]
+        .map(a => a.getAttribute('href')).filter(h => !new URL(h, location.href).hash)
+        .filter(h => /documents\\/\\d{4}-/.test(new URL(h, location.href).pathname)
+        || new URL(h, location.href).href === location.href.split('#')[0])
+        .map(h => new URL(h, location.href).pathname.split('/').filter(Boolean).pop())""")
+    assert [d for d in nav_docs if d in MEMO_IDS] == MEMO_IDS, f"memos in the navigation, in date order: {nav_docs}"
+    active = page.locator(".md-nav--primary .md-nav__link--active").first
+    assert doc.title.split()[0] in active.inner_text(), "the current memo is not highlighted in the navigation"
+    i = MEMO_IDS.index(doc.slug)
+    prev_link, next_link = page.locator("a.md-footer__link--prev"), page.locator("a.md-footer__link--next")
+    if i > 0:
+        assert DOCS[i - 1].slug in prev_link.get_attribute("href")
+    if i < len(DOCS) - 1:
+        assert DOCS[i + 1].slug in next_link.get_attribute("href")
+    assert prev_link.count() + next_link.count() >= 1
+    page.context.close()
+    # On a phone the drawer holds the table of contents of the page.
+    phone = new_page(browser, **PHONE)
+    open_page(phone, http_site.url(memo_page(doc)))
+    phone.locator('.md-header label[for="__drawer"]').click()
+    headings = phone.locator(".md-content .memo-text h2[id]").count()
+    if headings:
+        # Material's drawer: the current page's entry opens onto its table of contents
+        phone.locator('.md-nav--primary label[for="__toc"]').locator("visible=true").first.click()
+        toc = phone.locator(".md-nav--primary .md-nav--secondary a.md-nav__link")
+        toc.first.wait_for(state="visible")
+        assert toc.count() >= headings, "the phone's drawer has no table of contents for the memo"
+    phone.context.close()
+
+
+def test_register_pages_lead_back_to_their_index(built_site: Path) -> None:
+    from edition.entities import load_entities
+
+    entities = load_entities(ROOT / "data" / "entities.yml", Diagnostics(), "data/entities.yml")
+    assert entities
+    for ent in entities.values():
+        page = built_site / ent.page.removesuffix(".md") / "index.html"
+        tree = lxml_html.parse(str(page)).getroot()
+        crumbs = [a.get("href") for a in tree.xpath('//nav[contains(@class,"md-path")]//a')]
+        assert any(h.rstrip("/").endswith("entities") or h in ("../", "./") for h in crumbs), f"{ent.page}: no way back to the register: {crumbs}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Phones, 7. dark scheme and accessibility, and the screenshots
+
+
+def _table_pages(site: Path) -> list[str]:
+    pages = []
+    for html_file in sorted(site.rglob("index.html")):
+        rel = html_file.parent.relative_to(site).as_posix()
+        if rel.startswith(("search", "assets")) or "<table" not in html_file.read_text(encoding="utf-8"):
+            continue
+        pages.append("" if rel == "." else rel)
+    return pages
+
+
+def test_no_word_breaks_inside_a_table_cell_on_a_phone(browser: Browser, http_site: Served, built_site: Path) -> None:
+    pages = _table_pages(built_site)
+    assert pages, "no page with a table"
+    page = new_page(browser, **PHONE)
+    failures = {}
+    for name in pages:
+        open_page(page, http_site.url(name))
+        page.wait_for_timeout(100)
+        unwrapped = page.evaluate("() => [...document.querySelectorAll('.md-content table')].filter(t => !t.closest('.md-typeset__table')).length")
+        broken = page.evaluate(BROKEN_WORDS_JS)
+        if broken or unwrapped:
+            failures[name or "home"] = {"broken": broken[:8], "tables outside Material's wrapper": unwrapped}
+    page.context.close()
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_memo_is_accessible_in_light_and_dark(browser: Browser, http_site: Served, artifacts: Path, doc: Document, scheme: str) -> None:
+    for name, options in (("1280", DESKTOP), ("375", PHONE)):
+        page = new_page(browser, **options)
+        open_page(page, http_site.url(memo_page(doc)))
+        toggle = page.locator('form[data-md-component="palette"] label')
+        assert toggle.count() >= 1, "no palette toggle"
+        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme:
+            toggle.locator("visible=true").first.click()
+            page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+        page.screenshot(path=str(artifacts / f"{doc.slug}-{name}-{scheme}.png"))
+        if name == "1280":
+            page.add_script_tag(path=str(AXE_JS))
+            result = page.evaluate("""async () => { const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                  .map(v => `${v.id}: ${v.nodes.length} × ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`); }""")
+            assert not result, f"{doc.slug} ({scheme}): {result}"
+        page.context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The metadata card (no browser)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
+def test_card_links_registered_authors_and_says_when_pages_are_not_known(doc: Document) -> None:
+    from dataclasses import replace
+
+    from edition.render import metadata_card
+
+    pages = {a: f"../../entities/{i}/" for i, a in enumerate(doc.authors)}
+    card = lxml_html.fragment_fromstring(metadata_card(doc, "Citation", pages))
+    assert card.tag == "details" and card.get("open") is not None, "the card folds away, open by default"
+    hrefs = card.xpath('.//a[contains(@class,"memo-card__author")]/@href')
+    assert sorted(hrefs) == sorted(pages.values())
+    unknown = lxml_html.fragment_fromstring(metadata_card(replace(doc, pages=None)))
+    row = unknown.xpath('.//dt[.="Pages"]/following-sibling::dd[1]')[0]
+    assert row.text_content() == "Not known"
+    plain = lxml_html.fragment_fromstring(metadata_card(doc))
+    assert not plain.xpath(".//a"), "no register page given, no link"
+
+
+def test_built_cards_link_every_author_in_the_register(built_site: Path) -> None:
+    from edition.entities import load_entities
+
+    people = {form.casefold(): e for e in load_entities(ROOT / "data" / "entities.yml", Diagnostics(), "data/entities.yml").values()
+              if e.type == "person" for form in e.forms}
+    for doc in DOCS:
+        card = lxml_html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot().xpath('//*[contains(@class,"memo-card")]')[0]
+        links = {a.text_content(): a.get("href") for a in card.xpath('.//a[contains(@class,"memo-card__author")]')}
+        for author in doc.authors:
+            ent = people.get(author.casefold())
+            if ent is None:
+                assert author not in links
+            else:
+                assert links.get(author, "").rstrip("/").endswith(ent.page.removesuffix(".md")), f"{doc.slug}: {author} not linked to {ent.page}"
