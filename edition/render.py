@@ -79,7 +79,7 @@ def annotation_control() -> str:
     )
 
 
-_TABLE = re.compile(r"<table\s+class=.*?</table>", re.S)  # Material wraps class-less tables itself
+_TABLE = re.compile(r"<table\s[^>]*\bclass=.*?</table>", re.S)  # Material wraps class-less tables itself
 
 
 def wrap_tables(html: str) -> str:

@@ -75,7 +75,7 @@ def _memo_place(href: str, page_rel: str) -> tuple[str, str] | None:
     base = Path(page_rel).parent
     target = (base / unquote(parts.path)).as_posix() if parts.path else page_rel
     m = re.search(r"documents/(\d{4}-\d{2}-\d{2}-[^/]+)/?(?:index\.html)?$", _normalise(target))
-    if not m or not re.match(r"^(p\d+|fn:.+)$", parts.fragment):
+    if not m or not re.match(r"^(p\d+|fn:.+|front-\d+|end-\d+)$", parts.fragment):
         return None
     return m.group(1), parts.fragment
 
