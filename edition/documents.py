@@ -28,7 +28,7 @@ DOCUMENT_FIELDS = [
     Field("release", "str"),
     Field("archival_source", "str-or-null"),
     Field("identifier", "str-or-null"),
-    Field("pages", "int"),
+    Field("pages", "int-or-null"),
     Field("bibkey", "str"),
     Field("source", "str-or-null", required=False),
     Field("editor_note", "str", required=False),
@@ -49,7 +49,7 @@ class Document:
     release: str
     archival_source: str | None
     identifier: str | None
-    pages: int
+    pages: int | None  # None: the page count of the released copy is not known
     bibkey: str
     source: str | None = None
     editor_note: str | None = None
@@ -82,8 +82,35 @@ def is_memo(path: str) -> bool:
     return path.startswith("documents/") and path.endswith(".md") and not path.endswith("index.md")
 
 
-def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | None = None) -> Document | None:
-    """Validate one memo's front matter; every problem goes to ``diags`` with its line."""
+SOURCES_DIR = "sources"
+
+
+def check_source(value: str, root: Path, shown: str, line: int, diags: Diagnostics) -> bool:
+    """``source:`` names a file under ``sources/``, relatively, that exists: the fidelity check reads
+    it, so it must never reach outside the repository (an absolute path, ``..``, a symlink out)."""
+    hint = f"write the path of the plain-text source from the repository root, e.g. '{SOURCES_DIR}/004_memo.txt'"
+    parts = Path(value).parts
+    if value.startswith(("/", "\\")) or Path(value).is_absolute() or (len(value) > 1 and value[1] == ":"):
+        diags.error(shown, line, f"source '{value}' is an absolute path; it must be a relative path under {SOURCES_DIR}/", hint)
+        return False
+    if ".." in parts or "\\" in value or not parts or parts[0] != SOURCES_DIR or len(parts) < 2:
+        diags.error(shown, line, f"source '{value}' must be a relative path under {SOURCES_DIR}/ (no '..')", hint)
+        return False
+    file = root / value
+    sources = (root / SOURCES_DIR).resolve()
+    if not file.is_file():
+        diags.error(shown, line, f"source '{value}' does not exist", f"put the plain-text source in {SOURCES_DIR}/ or correct the path")
+        return False
+    if not file.resolve().is_relative_to(sources):
+        diags.error(shown, line, f"source '{value}' leads outside {SOURCES_DIR}/ (a symbolic link)", "put the file itself in sources/")
+        return False
+    return True
+
+
+def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | None = None, root: Path | None = None) -> Document | None:
+    """Validate one memo's front matter; every problem goes to ``diags`` with its line.
+
+    With ``root`` (the repository), ``source:`` is checked too: relative, under sources/, existing."""
     shown = shown_path or path
     name = Path(path).name
     m = FILE_NAME.match(name)
@@ -101,6 +128,9 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
     v = item.value
     if m and v["date"].isoformat() != m.group(1):
         diags.error(shown, item.line_of("date"), f"date {v['date']} does not match the file name's date {m.group(1)}", "make the file name start with the document's date")
+    source = v.get("source")
+    if root is not None and source is not None and not check_source(source, root, shown, item.line_of("source"), diags):
+        source = None
     return Document(
         path=path,
         title=v["title"].strip(),
@@ -114,7 +144,7 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
         identifier=v["identifier"],
         pages=v["pages"],
         bibkey=v["bibkey"].strip(),
-        source=v.get("source"),
+        source=source,
         editor_note=v.get("editor_note"),
         body_line=body_line,
         bibkey_line=item.line_of("bibkey"),
@@ -129,7 +159,7 @@ def load_documents(docs_dir: Path, diags: Diagnostics, root: Path | None = None)
         rel = file.relative_to(docs_dir).as_posix()
         if not is_memo(rel):
             continue
-        doc = read_document(rel, file.read_text(encoding="utf-8"), diags, shown_path=file.relative_to(base).as_posix())
+        doc = read_document(rel, file.read_text(encoding="utf-8"), diags, shown_path=file.relative_to(base).as_posix(), root=base)
         if doc:
             docs.append(doc)
     docs.sort(key=lambda d: (d.date, d.path))
