@@ -49,7 +49,7 @@ def fidelity_problems(root: Path, docs_dir: Path, site: Path) -> list[str]:
     differs, with the missing and the extra words; a memo without a source is a problem too."""
     from edition.diagnostics import Diagnostics
     from edition.documents import load_documents, split_front_matter
-    from edition.fidelity import describe, edition_words, first_difference, line_of_words, source_tokens
+    from edition.fidelity import describe, edition_words, first_difference, line_of_words, source_paragraphs
 
     diags = Diagnostics()
     for doc in load_documents(docs_dir, Diagnostics(), root):  # front-matter problems were reported by the build
@@ -63,8 +63,8 @@ def fidelity_problems(root: Path, docs_dir: Path, site: Path) -> list[str]:
         page = _memo_page(site, doc.slug)
         if not page.is_file():
             continue
-        source = source_tokens((root / doc.source).read_text(encoding="utf-8", errors="replace"))
-        diff = first_difference(source, edition_words(page.read_text(encoding="utf-8")))
+        source, starts = source_paragraphs((root / doc.source).read_text(encoding="utf-8", errors="replace"))
+        diff = first_difference(source, edition_words(page.read_text(encoding="utf-8")), starts)
         if diff is None:
             continue
         _, body, body_line = split_front_matter(text)
@@ -72,7 +72,7 @@ def fidelity_problems(root: Path, docs_dir: Path, site: Path) -> list[str]:
         if diff.block and diff.block.startswith("fn:"):
             label = diff.block[3:]
             line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith(f"[^{label}]:")), None)
-        line = line or line_of_words(body, diff.context, body_line) or body_line
+        line = line or line_of_words(body.lstrip("\n"), diff.context, body_line) or body_line
         message, hint = describe(diff, doc.source)
         diags.error(shown, line, message, hint)
     return [str(d) for d in diags.errors]

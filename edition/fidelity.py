@@ -43,13 +43,20 @@ def _strip_markdown(paragraph: str) -> str:
 
 def source_tokens(text: str) -> list[str]:
     """Words of a source text after the published normalisations."""
+    return source_paragraphs(text)[0]
+
+
+def source_paragraphs(text: str) -> tuple[list[str], set[int]]:
+    """The words of a source text, and the positions of the words that start a paragraph."""
     tokens: list[str] = []
+    starts: set[int] = set()
     for para in re.split(r"\n\s*\n", text):
         para = _LINE_START.sub("", para)
         para = _strip_markdown(para)
         para = _SUPERSCRIPTS.sub("", para)
+        starts.add(len(tokens))
         tokens.extend(para.split())
-    return tokens
+    return tokens, starts
 
 
 def edition_tokens(page_html: str) -> list[str]:
@@ -127,8 +134,11 @@ class Difference:
     fidelity: Fidelity
 
 
-def first_difference(source: list[str], words: list[tuple[str, str | None]]) -> Difference | None:
-    """The first place where words are missing, added or out of order; None when the text is faithful."""
+def first_difference(source: list[str], words: list[tuple[str, str | None]], starts: set[int] | None = None) -> Difference | None:
+    """The first place where words are missing, added or out of order; None when the text is faithful.
+
+    ``starts`` (from ``source_paragraphs``) places words missing between two paragraphs: with the
+    next one when they start a paragraph of the source, else with the one before."""
     edition = [w for w, _ in words]
     fid = compare(source, edition)
     if fid.faithful and fid.order > ORDER_THRESHOLD:
@@ -141,7 +151,8 @@ def first_difference(source: list[str], words: list[tuple[str, str | None]]) -> 
         extra = [w for w in edition[j1:j2] if w in fid.extra] if not fid.faithful else edition[j1:j2]
         if not missing and not extra:
             continue
-        at = min(j1 if j2 > j1 or j1 == 0 else j1 - 1, len(words) - 1)  # words deleted: where they would stand
+        deleted_after = j2 == j1 and j1 > 0 and not (starts and i1 in starts)
+        at = min(j1 - 1 if deleted_after else j1, len(words) - 1)  # words deleted: where they would stand
         block = words[at][1] if words else None
         context = [w for w, b in words if b == block][:6] if block else edition[max(0, at - 5):at + 1]
         return Difference(block, missing, extra, context, fid)
