@@ -128,3 +128,28 @@ def edition(request: pytest.FixtureRequest) -> BuiltEdition:
     if request.param == "real":
         return BuiltEdition("real", ROOT, request.getfixturevalue("built_site"))
     return BuiltEdition("generated", request.getfixturevalue("generated_project"), request.getfixturevalue("generated_site"))
+
+
+@pytest.fixture(scope="session")
+def generated_offline(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline bundle of the generated edition (``edition.offline``), unzipped; its site root."""
+    import zipfile
+
+    from edition.offline import ZIP_ROOT, make_bundle
+
+    base = tmp_path_factory.mktemp("generated-offline")
+    bundle = make_bundle(base / "bundle", generated_project)
+    with zipfile.ZipFile(bundle.zip_path) as zf:
+        zf.extractall(base / "unzipped")
+    return base / "unzipped" / ZIP_ROOT
+
+
+@pytest.fixture(scope="session", params=["real", "generated"])
+def offline_edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BuiltEdition:
+    """The offline bundle (unzipped) of the real edition and of the generated one: ``site`` is its root."""
+    if request.param == "real":
+        from tests.browser_support import offline_bundle
+
+        _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+        return BuiltEdition("real", ROOT, root)
+    return BuiltEdition("generated", request.getfixturevalue("generated_project"), request.getfixturevalue("generated_offline"))
