@@ -95,6 +95,13 @@ class Site:
         assert pages, f"{self.kind}: no memo pages in {self.root / 'documents'}"
         return pages
 
+    def sampled_memos(self) -> list[str]:
+        """Every memo of the real edition; every fourth of a generated one, whose memos all have the
+        same shapes (a browser visit costs seconds on a busy 2-core machine; test_links, test_build and
+        test_offline read every generated page)."""
+        memos = self.memos()
+        return memos if self.edition == "real" else memos[::4]
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
@@ -159,10 +166,6 @@ def any_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:
         yield Tab(context.new_page(), recorder, any_site)
 
 
-@pytest.fixture
-def any_phone_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:
-    with recorded_context(browser, **PHONE) as (context, recorder):
-        yield Tab(context.new_page(), recorder, any_site)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,11 +475,8 @@ def test_no_serious_accessibility_violations(tab: Tab, which: int) -> None:
 def test_no_serious_accessibility_violations_on_any_memo(any_tab: Tab) -> None:
     """The whole page for the first memo; for the others their article, the only part that differs, without
     the colour-contrast rule (the slowest by far, and the style sheet is the same on every memo page).
-    Every memo of the real edition; every fourth of the generated one (2-3 s each on a busy machine)."""
-    memos = any_tab.site.memos()
-    if any_tab.site.edition == "generated":
-        memos = memos[::4]
-    for i, memo in enumerate(memos):
+    Every memo of the real edition, a sample of the generated one (``Site.sampled_memos``)."""
+    for i, memo in enumerate(any_tab.site.sampled_memos()):
         _assert_no_serious_violations(any_tab, memo, None if i == 0 else "article")
 
 
@@ -503,8 +503,7 @@ def _assert_no_serious_violations(tab: Tab, name: str, scope: str | None = None)
     assert not violations, f"{tab.site.kind} {name or 'home'}: serious/critical axe violations:\n" + "\n".join(report)
 
 
-def test_memo_fits_phone_screen(any_phone_tab: Tab) -> None:
-    phone_tab = any_phone_tab
+def test_memo_fits_phone_screen(phone_tab: Tab) -> None:
     for memo in phone_tab.site.memos():
         phone_tab.open(memo)
         widths = phone_tab.page.evaluate(
@@ -565,9 +564,11 @@ def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
 
 def test_every_memo_opens_with_its_apparatus(any_tab: Tab) -> None:
     """Any edition, every memo: it opens with nothing leaving the machine, its last paragraph's
-    permalink scrolls to it, and its first note marker shows the note in a popover."""
+    permalink scrolls to it, its first note marker shows the note in a popover, and at a phone's
+    width (375 px) nothing makes it scroll sideways."""
     site = any_tab.site
-    for memo in site.memos():
+    for memo in site.sampled_memos():
+        any_tab.page.set_viewport_size({"width": 1280, "height": 720})
         any_tab.open(memo)
         _follow_last_permalink(any_tab, memo)
         refs = any_tab.page.locator("sup a.footnote-ref")
@@ -582,4 +583,8 @@ def test_every_memo_opens_with_its_apparatus(any_tab: Tab) -> None:
             assert wording.split()[0] in norm(tip.inner_text()), f"{site.kind} {memo}: popover {tip.inner_text()[:80]!r} is not note {note_id}"
             any_tab.page.mouse.move(0, 0)
             any_tab.page.locator(".md-tooltip2--active").wait_for(state="detached")
+        any_tab.page.set_viewport_size(PHONE["viewport"])  # type: ignore[arg-type]
+        any_tab.page.wait_for_function("() => document.documentElement.clientWidth === 375")
+        widths = any_tab.page.evaluate("() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{site.kind} {memo} scrolls sideways at a phone's width: {widths}"
     any_tab.assert_local("every memo")
