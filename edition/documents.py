@@ -31,7 +31,8 @@ DOCUMENT_FIELDS = [
     Field("pages", "int-or-null"),
     Field("bibkey", "str"),
     Field("source", "str-or-null", required=False),
-    Field("editor_note", "str", required=False),
+    Field("editor_note", "str-or-null", required=False),
+    Field("excerpt", "excerpt", required=False),
 ]
 
 
@@ -53,6 +54,7 @@ class Document:
     bibkey: str
     source: str | None = None
     editor_note: str | None = None
+    excerpt: dict[str, str] | None = None  # part (for readers), from and to (first and last words in the source)
     body_line: int = 1  # file line where the Markdown body starts, for notes' line numbers
     bibkey_line: int = 1
 
@@ -83,6 +85,33 @@ def is_memo(path: str) -> bool:
 
 
 SOURCES_DIR = "sources"
+SCAFFOLD_TEXT = "FILL IN: transcribe the document here"  # the scaffold's placeholder body, refused until replaced
+_CRITIC = re.compile(r"\{(\+\+|--|~~|>>|==)|(\+\+|--|~~|<<|==)\}")
+_CRITIC_CLOSE = {"++": "++", "--": "--", "~~": "~~", ">>": "<<", "==": "=="}
+_CRITIC_NAME = {"++": "insertion", "--": "deletion", "~~": "substitution", ">>": "comment", "==": "highlight"}
+
+
+def check_body(body: str, first_line: int, shown: str, diags: Diagnostics) -> None:
+    """What the Markdown body must not contain: the scaffold's placeholder, an unclosed CriticMarkup
+    mark (which would swallow the text up to the next closing mark, note markers included)."""
+    opened: tuple[str, int] | None = None
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if line.startswith(SCAFFOLD_TEXT):
+            diags.error(shown, number, "the memo's text is still the scaffold's placeholder", "replace the FILL IN line with the transcription")
+        for m in _CRITIC.finditer(line):
+            if m.group(1):
+                if opened:
+                    break  # reported below: a mark opened before this one is not closed
+                opened = (m.group(1), number)
+            elif opened and m.group(2) == _CRITIC_CLOSE[opened[0]]:
+                opened = None
+        else:
+            continue
+        break
+    if opened:
+        mark, number = opened
+        diags.error(shown, number, f"CriticMarkup {_CRITIC_NAME[mark]} '{{{mark}' is never closed with '{_CRITIC_CLOSE[mark]}}}'",
+                    f"close it on the same paragraph: {{{mark} … {_CRITIC_CLOSE[mark]}}}")
 
 
 def check_source(value: str, root: Path, shown: str, line: int, diags: Diagnostics) -> bool:
@@ -116,7 +145,9 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
     m = FILE_NAME.match(name)
     if not m:
         diags.error(shown, 1, f"memo file name '{name}' must be 'YYYY-MM-DD-slug.md'", "rename the file: date first, lowercase words joined by '-'")
-    yaml_text, _, body_line = split_front_matter(text)
+    yaml_text, body, body_line = split_front_matter(text)
+    if yaml_text is not None:
+        check_body(body.lstrip("\n"), body_line, shown, diags)
     if yaml_text is None:
         diags.error(shown, 1, "memo has no front matter", "start the file with '---', the metadata fields, and '---'")
         return None
@@ -146,6 +177,7 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
         bibkey=v["bibkey"].strip(),
         source=source,
         editor_note=v.get("editor_note"),
+        excerpt=v.get("excerpt"),
         body_line=body_line,
         bibkey_line=item.line_of("bibkey"),
     )

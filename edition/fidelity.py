@@ -207,3 +207,24 @@ def describe(diff: Difference, source_path: str) -> tuple[str, str]:
     else:
         message = f"the words of {source_path} are out of order: only {diff.fidelity.order:.0%} in sequence"
     return message, "transcribe every word of the source, in order; mark an editorial change with CriticMarkup ({++ ++}, {-- --}, {~~ ~> ~~})"
+
+
+def excerpt_span(tokens: list[str], excerpt: dict[str, str] | None) -> tuple[int, int] | str:
+    """Where the excerpted part lies in a source's words: (start, end), or why it cannot be found.
+
+    An excerpt names its first and last words as the source has them (``from``, ``to``); the
+    transcription is compared with that part only, so every word of it must still be there."""
+    if not excerpt:
+        return 0, len(tokens)
+    first, last = source_tokens(excerpt["from"]), source_tokens(excerpt["to"])
+
+    def find(words: list[str], start: int) -> int | None:
+        return next((i for i in range(start, len(tokens) - len(words) + 1) if tokens[i:i + len(words)] == words), None)
+
+    begin = find(first, 0)
+    if begin is None:
+        return f"the excerpt's first words '{excerpt['from'][:60]}' are not in the source"
+    stop = find(last, begin)
+    if stop is None:
+        return f"the excerpt's last words '{excerpt['to'][:60]}' are not in the source after its first words"
+    return begin, stop + len(last)

@@ -36,6 +36,8 @@ def _type_ok(kind: str, value: Any) -> bool:
         "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
         "partial-date": lambda v: parse_partial_date(v) is not None,
         "str-list": lambda v: isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v),
+        "excerpt": lambda v: v is None or (isinstance(v, dict) and set(v) == {"part", "from", "to"}
+                                           and all(isinstance(x, str) and x.strip() for x in v.values())),
     }
     return checks[kind](value)
 
@@ -48,6 +50,7 @@ _EXPECT = {
     "date": "an ISO date YYYY-MM-DD",
     "partial-date": "a date written YYYY, YYYY-MM or YYYY-MM-DD (quoted)",
     "str-list": "a list of texts, e.g. [\"A\", \"B\"]",
+    "excerpt": "null, or 'part' (what part of the source, for readers), 'from' and 'to' (its first and last words as in the source)",
 }
 
 

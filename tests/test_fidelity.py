@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from edition.documents import split_front_matter
-from edition.fidelity import ORDER_THRESHOLD, compare, edition_tokens, edition_words, first_difference, source_tokens
+from edition.fidelity import ORDER_THRESHOLD, compare, edition_tokens, edition_words, excerpt_span, first_difference, source_tokens
 from tests.conftest import BuiltEdition, documents_of
 
 
@@ -26,7 +26,10 @@ def test_built_memo_has_every_source_word(edition: BuiltEdition) -> None:
     for doc in edition.documents():
         assert doc.source, f"{doc.path}: no source"
         built = edition.memo_page(doc).read_text(encoding="utf-8")
-        result = compare(source_tokens((edition.project / doc.source).read_text(encoding="utf-8")), edition_tokens(built))
+        source = source_tokens((edition.project / doc.source).read_text(encoding="utf-8"))
+        span = excerpt_span(source, doc.excerpt)
+        assert not isinstance(span, str), f"{doc.path}: {span}"
+        result = compare(source[span[0]:span[1]], edition_tokens(built))
         assert result.faithful, f"{doc.path}: {result.explain()}"
         assert result.order > ORDER_THRESHOLD, f"{doc.path}: words are out of order: only {result.order:.0%} in sequence"
         checked += 1
