@@ -79,8 +79,8 @@ lint: setup-test
 
 # Recompile the pinned requirements with hashes after editing requirements/*.in.
 lock: setup-test
-	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --output-file build.txt build.in
-	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --output-file test.txt test.in
+	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file build.txt build.in
+	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file test.txt test.in
 
 print-stamps:
 	@echo $(BUILD_STAMP) $(TEST_STAMP)

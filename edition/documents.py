@@ -85,7 +85,7 @@ def is_memo(path: str) -> bool:
 
 
 SOURCES_DIR = "sources"
-SCAFFOLD_TEXT = "FILL IN: transcribe the document here"  # the scaffold's placeholder body, refused until replaced
+SCAFFOLD_TEXT = "(fill in: transcribe the document here"  # the scaffold's placeholder body (no capitals: no acronym), refused until replaced
 _CRITIC = re.compile(r"\{(\+\+|--|~~|>>|==)|(\+\+|--|~~|<<|==)\}")
 _CRITIC_CLOSE = {"++": "++", "--": "--", "~~": "~~", ">>": "<<", "==": "=="}
 _CRITIC_NAME = {"++": "insertion", "--": "deletion", "~~": "substitution", ">>": "comment", "==": "highlight"}
@@ -97,7 +97,7 @@ def check_body(body: str, first_line: int, shown: str, diags: Diagnostics) -> No
     opened: tuple[str, int] | None = None
     for number, line in enumerate(body.split("\n"), start=first_line):
         if line.startswith(SCAFFOLD_TEXT):
-            diags.error(shown, number, "the memo's text is still the scaffold's placeholder", "replace the FILL IN line with the transcription")
+            diags.error(shown, number, "the memo's text is still the scaffold's placeholder", "replace the '(fill in: …)' line with the transcription")
         for m in _CRITIC.finditer(line):
             if m.group(1):
                 if opened:

@@ -47,7 +47,7 @@ editor_note: null  # a sentence for readers about this copy (an excerpt, a web c
 
 # {title_md}
 
-{placeholder}: every word of the source, in order, as the contributors' guide says.
+{placeholder}: every word of the source, in order, as the contributors' guide says)
 """
 
 BIB = """
