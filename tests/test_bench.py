@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 TINY = {  # each documented command, and the arguments that make it tiny
     "make bench": ["-m", "bench.run", "--tiny"],
     "-m bench.run --quick": ["-m", "bench.run", "--tiny"],
+    "-m bench.run --tiny": ["-m", "bench.run", "--tiny"],
     "-m bench.run --sizes": ["-m", "bench.run", "--tiny"],  # --tiny is --sizes 3 with tiny micro-benchmarks
     "-m bench.run --breakdown": ["-m", "bench.run", "--breakdown", "3"],
     "-m bench.run --profile": ["-m", "bench.run", "--profile", "3"],
@@ -26,7 +27,7 @@ TINY = {  # each documented command, and the arguments that make it tiny
     "-m bench.offline_bench": ["-m", "bench.offline_bench", "--memos", "2", "--runs", "1"],
 }
 EXPECT = {  # what each prints when it worked
-    "make bench": "Total benchmark time", "-m bench.run --quick": "Total benchmark time", "-m bench.run --sizes": "Total benchmark time",
+    "make bench": "Total benchmark time", "-m bench.run --quick": "Total benchmark time", "-m bench.run --tiny": "Total benchmark time", "-m bench.run --sizes": "Total benchmark time",
     "-m bench.run --breakdown": "citeproc formatting", "-m bench.run --profile": "HTML report:",
     "-m bench.generate": "wrote a synthetic edition of 3 memos", "-m bench.offline_bench": "generated edition",
 }
