@@ -253,7 +253,7 @@ class Edition:
                 self.diags.warning(ref.path, ref.line, f"BibTeX entry '{key}' is cited by no note", "cite it or remove it")
         used = {m.target for pg in self.pages.values() for m in pg.terms}
         metadata = " ".join(f"{d.title} {d.document_type} {d.classification} {d.release}" for d in self.documents.values())
-        used |= {t.key for t in self.terms if re.search(rf"(?<!\w){re.escape(t.term)}(?!\w)", metadata, 0 if t.kind == "acronym" else re.I)}
+        used |= {t.key for t in self.terms if t.key not in used and re.search(rf"(?<!\w){re.escape(t.term)}(?!\w)", metadata, 0 if t.kind == "acronym" else re.I)}
         for t in self.terms:
             if t.key not in used and t.kind != "exemption":
                 self.diags.warning(t.path, t.line, f"glossary term '{t.term}' occurs in no document", "keep it only if a document will use it")
