@@ -81,12 +81,14 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
                              "source '/etc/hostname' is an absolute path; it must be a relative path under sources/"),
     "source outside sources/": (edit(CIA, "source: sources/003_76c765d1eb3b95d3.txt", "source: sources/../mkdocs.yml"), CIA, "source: sources/../",
                                 "source 'sources/../mkdocs.yml' must be a relative path under sources/ (no '..')"),
+    "scaffold placeholder left in": (edit(CIA, "\n25X1\n", "\n(fill in: transcribe the document here: every word of the source, in order, as the contributors' guide says)\n\n25X1\n"),
+                                     CIA, "(fill in: transcribe", "the memo's text is still the scaffold's placeholder"),
     "excerpt not in the source": (edit(CIA, "pages: 4\n", "pages: 4\nexcerpt:\n  part: the first section\n  from: Words never printed\n  to: anywhere.\n"),
                                   CIA, "excerpt:", "the excerpt's first words 'Words never printed' are not in the source"),
 }
 
 # Where a line carries two lines of text, the needle's first line is the reported one.
-ONLY_PROBLEM = {"missing comma in BibTeX", "unclosed CriticMarkup comment", "page count in words", "missing source file",
+ONLY_PROBLEM = {"missing comma in BibTeX", "scaffold placeholder left in", "unclosed CriticMarkup comment", "page count in words", "missing source file",
                 "absolute source path", "source outside sources/"}
 
 
