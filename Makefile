@@ -1,25 +1,45 @@
 # The edition's commands. Each target sets up what it needs first, so on a fresh machine with
 # Python, Node.js and Debian's package manager `make serve` and `make test` are enough.
+#
+# The virtual environment is reused whenever the pinned requirements are unchanged: a stamp file in
+# it is named by the requirements' hash. `make test VENV=/path/to/venv` uses another environment.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
+hash_of = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
+BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt)
+TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt)
+SYSTEM_PACKAGES := chromium biber poppler-utils
 
-.PHONY: setup browser node serve build check test offline bench new-memo lint clean
+.PHONY: setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
 
-$(BIN)/mkdocs: requirements.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+
+$(BUILD_STAMP): | $(BIN)/python
+	$(PIP_INSTALL) -r requirements/build.txt
+	rm -f $(VENV)/.edition-build-*
 	touch $@
 
-setup: $(BIN)/mkdocs
+$(TEST_STAMP): | $(BUILD_STAMP)
+	$(PIP_INSTALL) -r requirements/build.txt -r requirements/test.txt
+	rm -f $(VENV)/.edition-test-*
+	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+setup: $(BUILD_STAMP)
+setup-test: $(TEST_STAMP)
+
+# Debian packages: Chromium for the browser tests (Playwright drives it; it never downloads a
+# browser), biber and pdftotext (poppler-utils) for the bibliography and print tests.
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+browser: system
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -27,30 +47,43 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node: node_modules/.package-lock.json
 
-serve: setup
+serve: setup node
 	$(BIN)/mkdocs serve --strict
 
-build: setup
+build: setup node
 	$(BIN)/mkdocs build --strict
 
-check: setup
+check: setup node
 	$(BIN)/python -m edition.check
 
-test: setup browser node
+test: setup-test system node
 	$(BIN)/ruff check edition hooks tests bench
 	$(BIN)/python -m pytest -q
 
-offline: setup
+offline: setup node
 	$(BIN)/python -m edition.offline
 
-bench: setup
+bench: setup-test
 	$(BIN)/python -m bench.run
 
+# DATE, TITLE and SLUG reach the scaffold through the environment, never through the shell's
+# parsing of this recipe: a title with quotes, backquotes or $(...) is only text.
+new-memo: export EDITION_DATE := $(value DATE)
+new-memo: export EDITION_TITLE := $(value TITLE)
+new-memo: export EDITION_SLUG := $(value SLUG)
 new-memo: setup
-	$(BIN)/python -m edition.scaffold --date "$(DATE)" --title "$(TITLE)" $(if $(SLUG),--slug "$(SLUG)")
+	$(BIN)/python -m edition.scaffold --from-environment
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check edition hooks tests bench
+
+# Recompile the pinned requirements with hashes after editing requirements/*.in.
+lock: setup-test
+	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file build.txt build.in
+	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file test.txt test.in
+
+print-stamps:
+	@echo $(BUILD_STAMP) $(TEST_STAMP)
 
 clean:
 	rm -rf site dist .pytest_cache

@@ -254,6 +254,26 @@ class Memo:
     text: str
     bib: str  # the memo's own BibTeX entry
     words: int
+    source_name: str = ""  # sources/NNN_key.txt, named in the memo's ``source:``
+    source: str = ""  # the text "as received" that the memo transcribes, for the fidelity check
+
+
+_CITE_KEY = re.compile(r"\s*\[@[^\]]*\]$")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _source_text(blocks: list[str], notes: list[str]) -> str:
+    """The plain text a transcriber would have received: notes numbered at the end with superscript
+    markers in the text, no Markdown headings, no editor's comments, page breaks or citation keys."""
+    out = []
+    for block in blocks:
+        if block.startswith("[[page-break"):
+            continue
+        block = re.sub(r"\s*\{>>.*?<<\}", "", block)
+        block = re.sub(r"\[\^(\d+)\]", lambda m: m.group(1).translate(_SUPERSCRIPT), block)
+        out.append(re.sub(r"^#+ ", "", block))
+    out.append("\n".join(f"{i}. {_CITE_KEY.sub('', n)}" for i, n in enumerate(notes, start=1)))
+    return "\n\n".join(out) + "\n"
 
 
 def _plain(text: str) -> str:
@@ -689,6 +709,7 @@ class _MemoWriter:
             "identifier": f"CIA-RDP{rng.randint(80, 99)}T{rng.randint(10000, 99999)}R{rng.randint(10**11, 10**12 - 1)}-{rng.randint(0, 9)}" if sanitized else None,
             "pages": page,
             "bibkey": bibkey,
+            "source": f"sources/{self.index:03d}_{bibkey}.txt",
         }
         if rng.random() < 0.1:
             front["editor_note"] = s.sentence_plain(rng.randint(10, 20))
@@ -700,7 +721,7 @@ class _MemoWriter:
                       persons=[tuple(a.split(" ", 1)) for a in authors],  # type: ignore[misc]
                       corporate=None if authors else issuer, container=corp, city="Washington")
         bib = own.bibtex().replace("\n}", f",\n  type        = {{{doc_type}}},\n  pagetotal   = {{{page}}}\n}}")
-        return Memo(file_name, text, bib, self.words + sum(len(n.split()) for n in notes))
+        return Memo(file_name, text, bib, self.words + sum(len(n.split()) for n in notes), str(front["source"]), _source_text(blocks, notes))
 
     def _notes(self, count: int) -> list[str]:
         """Note wordings, resolvable by the edition: full citations with markers, Ibid., op. cit."""
@@ -835,8 +856,10 @@ def generate_edition(dest: Path, n_memos: int, seed: int = 0, n_terms: int | Non
     _prepare(dest)
     _copy_project_files(dest, is_memo)
     (dest / "docs" / "documents").mkdir(parents=True, exist_ok=True)
+    (dest / "sources").mkdir(exist_ok=True)
     for memo in memos:
         (dest / "docs" / "documents" / memo.file_name).write_text(memo.text, encoding="utf-8")
+        (dest / memo.source_name).write_text(memo.source, encoding="utf-8")
     (dest / "data").mkdir(exist_ok=True)
     (dest / "data" / "glossary.yml").write_text(synth.glossary_yaml(), encoding="utf-8")
     (dest / "data" / "entities.yml").write_text(synth.entities_yaml(), encoding="utf-8")

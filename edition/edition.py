@@ -293,7 +293,12 @@ class Edition:
         return {path: GENERATED_FRONT_MATTER + text for path, text in pages.items()}
 
     def finish(self) -> None:
-        """Checks that need the whole edition: works nothing cites are reported as warnings."""
+        """Checks that need the whole edition: works nothing cites are reported as warnings.
+
+        Not after an error: a memo that failed to load cites nothing and uses no term, so every
+        warning would be a false knock-on of that error."""
+        if self.diags.errors:
+            return
         cited = {rn.key for notes in self.notes.values() for rn in notes if rn.key}
         own = {d.bibkey for d in self.documents.values()}
         for key, ref in self.library.references.items():
@@ -306,6 +311,8 @@ class Edition:
             self.diags.warning(ent.path, ent.line, f"register entry '{eid}' is named in a memo file but in none of the built pages",
                                "its name may sit where mentions are not looked for (a heading, a link, an editor's note): pin the mention with [words](entity:id)")
         used = {m.target for pg in self.pages.values() for m in pg.terms}
+        metadata = " ".join(f"{d.title} {d.document_type} {d.classification} {d.release}" for d in self.documents.values())
+        used |= {t.key for t in self.terms if t.key not in used and re.search(rf"(?<!\w){re.escape(t.term)}(?!\w)", metadata, 0 if t.kind == "acronym" else re.I)}
         for t in self.terms:
             if t.key not in used and t.kind != "exemption":
                 self.diags.warning(t.path, t.line, f"glossary term '{t.term}' occurs in no document", "keep it only if a document will use it")

@@ -1,4 +1,4 @@
-"""The register of people, organisations, programmes, agreements, places and events."""
+"""The register of people, organisations, periodicals, programmes, agreements, laws, places and events."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from .diagnostics import Diagnostics
 from .schema import Field, parse_partial_date, validate
 from .yamldata import load_list_of_mappings
 
-TYPES = ("person", "organisation", "programme", "agreement", "place", "event")
+TYPES = ("person", "organisation", "periodical", "programme", "agreement", "law", "place", "event")
 TYPE_TITLES = {
-    "person": "People", "organisation": "Organisations", "programme": "Programmes and weapon systems",
-    "agreement": "Agreements, laws and policies", "place": "Places", "event": "Events",
+    "person": "People", "organisation": "Organisations", "periodical": "Newspapers and periodicals",
+    "programme": "Programmes and weapon systems", "agreement": "Agreements and policies",
+    "law": "Laws and statutes", "place": "Places", "event": "Events",
 }
 ENTITY_FIELDS = [
     Field("id", "str"),

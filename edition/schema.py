@@ -22,7 +22,7 @@ PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # "str" | "int" | "date" | "partial-date" | "str-list" | "str-or-null"
+    kind: str  # "str" | "int" | "int-or-null" | "date" | "partial-date" | "str-list" | "str-or-null"
     required: bool = True
     choices: tuple[str, ...] = ()
 
@@ -32,9 +32,12 @@ def _type_ok(kind: str, value: Any) -> bool:
         "str": lambda v: isinstance(v, str) and v.strip() != "",
         "str-or-null": lambda v: v is None or (isinstance(v, str) and v.strip() != ""),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
+        "int-or-null": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0),
         "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
         "partial-date": lambda v: parse_partial_date(v) is not None,
         "str-list": lambda v: isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v),
+        "excerpt": lambda v: v is None or (isinstance(v, dict) and set(v) == {"part", "from", "to"}
+                                           and all(isinstance(x, str) and x.strip() for x in v.values())),
     }
     return checks[kind](value)
 
@@ -43,10 +46,30 @@ _EXPECT = {
     "str": "a non-empty text",
     "str-or-null": "a text or null",
     "int": "a positive whole number",
+    "int-or-null": "a positive whole number, or null when it is not known",
     "date": "an ISO date YYYY-MM-DD",
     "partial-date": "a date written YYYY, YYYY-MM or YYYY-MM-DD (quoted)",
     "str-list": "a list of texts, e.g. [\"A\", \"B\"]",
+    "excerpt": "null, or 'part' (what part of the source, for readers), 'from' and 'to' (its first and last words as in the source)",
 }
+
+
+def shown_value(value: Any, limit: int = 60) -> str:
+    """A value as the contributor wrote it in YAML (null, true, "text"), shortened: never Python's repr."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f'"{text}"' if isinstance(value, str) else text
 
 
 def parse_partial_date(value: Any) -> tuple[int, int, int] | None:
@@ -94,7 +117,7 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
             continue
         if not _type_ok(f.kind, value):
             diags.error(
-                path, item.line_of(f.name), f"field '{f.name}' in {what} must be {_EXPECT[f.kind]}, not {value!r}",
+                path, item.line_of(f.name), f"field '{f.name}' in {what} must be {_EXPECT[f.kind]}, not {shown_value(value)}",
                 "fix the value's type",
             )
             ok = False

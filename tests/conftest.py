@@ -65,3 +65,91 @@ def project(tmp_path: Path) -> Path:
 
 def memo_pages(site: Path) -> dict[str, Path]:
     return {p.parent.name: p for p in (site / "documents").glob("*/index.html") if p.parent.name[:4].isdigit()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The edition as data: memos, and every edition-level test run on more than the real edition
+
+GENERATED_MEMOS = 20  # a generated edition of this size is built once per session (bench/generate.py)
+
+
+@dataclass(frozen=True)
+class BuiltEdition:
+    """A project and its strict build: the real edition, or a generated one of many memos."""
+
+    name: str  # "real" or "generated"
+    project: Path
+    site: Path
+
+    def documents(self) -> list:
+        """Every memo of the project, from its front matter (``edition.documents.Document``)."""
+        return documents_of(self.project)
+
+    def memo_page(self, doc) -> Path:  # type: ignore[no-untyped-def]
+        return self.site / "documents" / doc.slug / "index.html"
+
+
+def documents_of(project: Path) -> list:
+    """Every memo of ``project`` (``edition.documents.Document``), asserting that none is invalid."""
+    from edition.diagnostics import Diagnostics
+    from edition.documents import load_documents
+
+    diags = Diagnostics()
+    docs = load_documents(project / "docs", diags, project)
+    assert not diags.errors, [str(d) for d in diags.errors]
+    assert docs, f"no memo in {project / 'docs/documents'}"
+    return docs
+
+
+def generate_project(dest: Path, n_memos: int = GENERATED_MEMOS, seed: int = 0) -> Path:
+    """A complete synthetic edition of ``n_memos`` memos (``bench.generate``)."""
+    from bench.generate import generate_edition
+
+    return generate_edition(dest, n_memos, seed=seed)
+
+
+@pytest.fixture(scope="session")
+def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated edition of about 20 memos: the general case (many memos, notes, redactions)."""
+    return generate_project(tmp_path_factory.mktemp("generated") / "project")
+
+
+@pytest.fixture(scope="session")
+def generated_site(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("generated-site")
+    result = run_build(generated_project, site)
+    assert result.ok, result.output
+    return site
+
+
+@pytest.fixture(scope="session", params=["real", "generated"])
+def edition(request: pytest.FixtureRequest) -> BuiltEdition:
+    """Each edition-level test runs on the real edition and on a generated one of about 20 memos."""
+    if request.param == "real":
+        return BuiltEdition("real", ROOT, request.getfixturevalue("built_site"))
+    return BuiltEdition("generated", request.getfixturevalue("generated_project"), request.getfixturevalue("generated_site"))
+
+
+@pytest.fixture(scope="session")
+def generated_offline(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline bundle of the generated edition (``edition.offline``), unzipped; its site root."""
+    import zipfile
+
+    from edition.offline import ZIP_ROOT, make_bundle
+
+    base = tmp_path_factory.mktemp("generated-offline")
+    bundle = make_bundle(base / "bundle", generated_project)
+    with zipfile.ZipFile(bundle.zip_path) as zf:
+        zf.extractall(base / "unzipped")
+    return base / "unzipped" / ZIP_ROOT
+
+
+@pytest.fixture(scope="session", params=["real", "generated"])
+def offline_edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BuiltEdition:
+    """The offline bundle (unzipped) of the real edition and of the generated one: ``site`` is its root."""
+    if request.param == "real":
+        from tests.browser_support import offline_bundle
+
+        _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+        return BuiltEdition("real", ROOT, root)
+    return BuiltEdition("generated", request.getfixturevalue("generated_project"), request.getfixturevalue("generated_offline"))

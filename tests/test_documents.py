@@ -79,3 +79,52 @@ def test_broken_yaml_is_reported_not_raised() -> None:
 
 def test_no_front_matter() -> None:
     assert errors("Just text\n") == ["docs/documents/1984-05-01-a-memo.md:1: memo has no front matter (start the file with '---', the metadata fields, and '---')"]
+
+
+def test_unknown_page_count_is_null() -> None:
+    diags = Diagnostics()
+    doc = read_document(PATH, GOOD.replace("pages: 2", "pages: null"), diags)
+    assert diags.items == [] and doc is not None and doc.pages is None
+
+
+def test_wrong_value_is_quoted_as_written_not_as_python() -> None:
+    (err,) = errors(GOOD.replace("pages: 2", "pages: true"))
+    assert "must be a positive whole number, or null when it is not known, not true" in err and "True" not in err
+    (err,) = errors(GOOD.replace('title: "A memo"', "title:"))
+    assert err.endswith("must be a non-empty text, not empty (null) (fix the value's type)")
+
+
+def test_editor_note_may_be_null_and_excerpt_is_validated() -> None:
+    diags = Diagnostics()
+    doc = read_document(PATH, GOOD.replace("pages: 2\n", "pages: 2\neditor_note: null\nexcerpt: {part: 'pp. 2-3', from: 'One', to: 'two.'}\n"), diags)
+    assert diags.items == [] and doc is not None and doc.excerpt == {"part": "pp. 2-3", "from": "One", "to": "two."}
+    (err,) = errors(GOOD.replace("pages: 2\n", "pages: 2\nexcerpt: {part: 'pp. 2-3'}\n"))
+    assert "field 'excerpt'" in err and "'from' and 'to'" in err
+
+
+def test_source_must_be_an_existing_file_under_sources(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.txt").write_text("One.")
+    (tmp_path / "secret.txt").write_text("x")
+    (tmp_path / "sources" / "link.txt").symlink_to(tmp_path / "secret.txt")
+
+    def problems(source: str) -> list[str]:
+        diags = Diagnostics()
+        read_document(PATH, GOOD.replace("pages: 2\n", f"pages: 2\nsource: {source}\n"), diags, shown_path=f"docs/{PATH}", root=tmp_path)
+        return [str(d) for d in diags.errors]
+
+    assert problems("sources/a.txt") == []
+    line = GOOD.splitlines().index("pages: 2") + 2
+    assert problems("sources/b.txt") == [f"docs/{PATH}:{line}: source 'sources/b.txt' does not exist (put the plain-text source in sources/ or correct the path)"]
+    assert "is an absolute path" in problems(str(tmp_path / "sources/a.txt"))[0]
+    assert "no '..'" in problems("sources/../secret.txt")[0]
+    assert "no '..'" in problems("secret.txt")[0]
+    assert "leads outside sources/" in problems("sources/link.txt")[0]
+
+
+def test_unclosed_critic_markup_and_scaffold_placeholder_are_named() -> None:
+    text = GOOD.replace("Text.\n", "Text {>>a comment\n\nMore text.[^1]\n\n(fill in: transcribe the document here: every word)\n\n[^1]: A note.\n")
+    errs = errors(text)
+    assert f"docs/{PATH}:15: CriticMarkup comment '{{>>' is never closed with '<<}}' (close it on the same paragraph: {{>> … <<}})" in errs
+    assert any(e.startswith(f"docs/{PATH}:19: the memo's text is still the scaffold's placeholder") for e in errs), errs
+    assert errors(GOOD.replace("Text.\n", "Text {>>a comment<<} and {++an insertion++}.\n")) == []

@@ -1,46 +1,115 @@
-"""Every word of each source, and nothing else, in the built memo pages."""
+"""Every word of each source, and nothing else, in the built memo pages; and `make check` says so.
+
+The edition-level tests run on the real edition and on a generated one (the ``edition`` fixture);
+the broken cases break a copy of the real project, choosing what to break from its own files.
+"""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-
-from edition.diagnostics import Diagnostics
-from edition.documents import load_documents
-from edition.fidelity import compare, edition_tokens, source_tokens
-from tests.conftest import ROOT, run_build
+from edition.documents import split_front_matter
+from edition.fidelity import ORDER_THRESHOLD, compare, edition_tokens, edition_words, excerpt_span, first_difference, source_tokens
+from tests.conftest import BuiltEdition, documents_of
 
 
-def memos() -> list[tuple[str, Path]]:
-    docs = load_documents(ROOT / "docs", Diagnostics(), ROOT)
-    return [(Path(d.path).stem, ROOT / d.source) for d in docs if d.source]
+def run_check(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True, timeout=600,
+                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
 
 
-@pytest.mark.parametrize(("slug", "source"), memos(), ids=[s for s, _ in memos()])
-def test_built_memo_has_every_source_word(built_site: Path, slug: str, source: Path) -> None:
-    built = (built_site / "documents" / slug / "index.html").read_text(encoding="utf-8")
-    result = compare(source_tokens(source.read_text(encoding="utf-8")), edition_tokens(built))
-    assert result.faithful, result.explain()
-    assert result.order > 0.9, f"words are out of order: only {result.order:.0%} in sequence"
+def test_built_memo_has_every_source_word(edition: BuiltEdition) -> None:
+    checked = 0
+    for doc in edition.documents():
+        assert doc.source, f"{doc.path}: no source"
+        built = edition.memo_page(doc).read_text(encoding="utf-8")
+        source = source_tokens((edition.project / doc.source).read_text(encoding="utf-8"))
+        span = excerpt_span(source, doc.excerpt)
+        assert not isinstance(span, str), f"{doc.path}: {span}"
+        result = compare(source[span[0]:span[1]], edition_tokens(built))
+        assert result.faithful, f"{doc.path}: {result.explain()}"
+        assert result.order > ORDER_THRESHOLD, f"{doc.path}: words are out of order: only {result.order:.0%} in sequence"
+        checked += 1
+    assert checked == len(edition.documents())
 
 
-def test_every_memo_names_its_source() -> None:
-    assert len(memos()) == len(list((ROOT / "docs" / "documents").glob("19*.md"))) == 2
+def test_every_memo_names_its_source(edition: BuiltEdition) -> None:
+    memo_files = [p for p in (edition.project / "docs" / "documents").rglob("*.md") if p.name != "index.md"]
+    docs = edition.documents()
+    assert len(docs) == len(memo_files)
+    for doc in docs:
+        assert doc.source and re.fullmatch(r"sources/[^/]+", doc.source), (doc.path, doc.source)
+        assert (edition.project / doc.source).is_file(), doc.source
 
 
-def test_deleting_a_sentence_is_caught(project: Path, tmp_path: Path) -> None:
-    memo = project / "docs/documents/1983-09-07-cia-technology-leakage-from-japan.md"
-    sentence = "On the other hand, Japan will continue to look for ways to increase sales to China."
+def _longest_sentence(project: Path) -> tuple[Path, str, str]:
+    """(memo file, a sentence of its longest prose line, the words of that sentence) in the first memo."""
+    doc = documents_of(project)[0]
+    memo = project / "docs" / doc.path
+    _, body, _ = split_front_matter(memo.read_text(encoding="utf-8"))
+    prose = [line for line in body.splitlines() if line and line[0].isalpha() and "[^" not in line and "{" not in line]
+    line = max(prose, key=len)
+    sentences = re.split(r"(?<=\.) (?=[A-Z])", line)
+    sentence = max(sentences, key=len)
+    assert len(sentence.split()) > 3
+    return memo, sentence, line
+
+
+def test_deleting_a_sentence_fails_the_check_naming_file_and_line(project: Path) -> None:
+    memo, sentence, line = _longest_sentence(project)
     text = memo.read_text(encoding="utf-8")
-    assert sentence in text
-    memo.write_text(text.replace(sentence, ""), encoding="utf-8")
-    result = run_build(project, tmp_path / "site")
-    assert result.ok, result.output
-    built = (tmp_path / "site/documents/1983-09-07-cia-technology-leakage-from-japan/index.html").read_text()
-    fidelity = compare(source_tokens((project / "sources/003_76c765d1eb3b95d3.txt").read_text()), edition_tokens(built))
-    assert not fidelity.faithful
-    assert fidelity.missing["sales"] == 1 and not fidelity.extra
+    number = text.splitlines().index(line) + 1
+    memo.write_text(text.replace(sentence, "", 1), encoding="utf-8")
+    check = run_check(project)
+    rel = memo.relative_to(project).as_posix()
+    reported = [ln for ln in check.stdout.splitlines() if ln.startswith(f"{rel}:") and "differs from" in ln]
+    assert check.returncode == 1 and reported, check.stdout + check.stderr
+    assert reported[0].startswith(f"{rel}:{number}: "), (number, reported)
+    word = next(w for w in sentence.split() if len(w) > 3 and w.isalpha())
+    assert f"'{word}'" in reported[0] and "missing" in reported[0], reported
+
+
+def test_an_added_word_is_named_as_extra(project: Path) -> None:
+    memo, sentence, _ = _longest_sentence(project)
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text.replace(sentence, sentence.replace(" ", " Xylophonic ", 1), 1), encoding="utf-8")
+    check = run_check(project)
+    assert check.returncode == 1 and "not in the source 'Xylophonic'" in check.stdout, check.stdout
+
+
+def test_a_missing_source_fails_the_check_naming_the_memo(project: Path) -> None:
+    doc = documents_of(project)[0]
+    memo = project / "docs" / doc.path
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text.replace(f"source: {doc.source}", "source: sources/no-such-file.txt"), encoding="utf-8")
+    line = next(n for n, ln in enumerate(memo.read_text().splitlines(), start=1) if ln.startswith("source:"))
+    check = run_check(project)
+    assert check.returncode == 1
+    assert f"docs/{doc.path}:{line}: source 'sources/no-such-file.txt' does not exist" in check.stdout, check.stdout
+
+
+def test_a_source_outside_sources_is_refused(project: Path) -> None:
+    doc = documents_of(project)[0]
+    memo = project / "docs" / doc.path
+    text = memo.read_text(encoding="utf-8")
+    for bad, message in [("/etc/passwd", "is an absolute path"), ("sources/../mkdocs.yml", "must be a relative path under sources/"),
+                         ("docs/index.md", "must be a relative path under sources/")]:
+        memo.write_text(text.replace(f"source: {doc.source}", f"source: {bad}"), encoding="utf-8")
+        check = run_check(project)
+        assert check.returncode == 1 and f"docs/{doc.path}:" in check.stdout and message in check.stdout, (bad, check.stdout)
+        assert "root:" not in check.stdout  # nothing of the file named is shown
+
+
+def test_first_difference_names_paragraph_and_words() -> None:
+    page = ('<html><body><div class="memo-text"><p id="p1">One two three.</p>\n'
+            '<p id="p2">Four five six seven.</p>\n<div class="footnote"><ol><li id="fn:1">Note words.</li></ol></div></div></body></html>')
+    source = source_tokens("One two three.\n\nFour five six seven eight.\n\n1. Note words.")
+    diff = first_difference(source, edition_words(page))
+    assert diff is not None and diff.block == "p2" and diff.missing == ["seven", "eight."] and diff.extra == ["seven."]
+    assert first_difference(source_tokens("One two three.\n\nFour five six seven.\n\n1. Note words."), edition_words(page)) is None
 
 
 def test_a_silent_correction_is_caught_but_a_marked_one_is_not() -> None:

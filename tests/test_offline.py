@@ -16,6 +16,7 @@ from playwright.sync_api import Browser
 
 from edition.offline import SEARCH_INDEX, ZIP_DATE, ZIP_NAME, ZIP_ROOT, check_offline_site, remote_loads_in_html, zip_site
 from tests.browser_support import chromium, recorded_context, result_pages, search, wait_for_material
+from tests.conftest import BuiltEdition
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,6 +89,17 @@ def test_zip_is_byte_identical_for_the_same_files(tmp_path: Path) -> None:
 def test_bundle_has_no_remote_loads(cli_bundle: tuple[Path, str]) -> None:
     out, _ = cli_bundle
     assert check_offline_site(out / "offline-site") == []
+
+
+def test_every_bundle_has_no_remote_loads_and_every_memo(offline_edition: BuiltEdition) -> None:
+    """The bundle of the real edition and of a generated one: no remote load, every memo as a page."""
+    root = offline_edition.site
+    assert check_offline_site(root) == []
+    for doc in offline_edition.documents():
+        page = root / "documents" / f"{doc.slug}.html"
+        if not page.is_file():
+            page = root / "documents" / doc.slug / "index.html"
+        assert page.is_file(), f"{offline_edition.name}: {doc.path} is not in the bundle"
 
 
 def test_check_finds_every_kind_of_remote_load(tmp_path: Path) -> None:

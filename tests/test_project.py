@@ -22,10 +22,29 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     assert "make test" in ci
 
 
-def test_python_and_node_dependencies_are_pinned() -> None:
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line.strip()), line
+def pins(name: str) -> dict[str, str]:
+    """``package: version`` of a compiled requirements file (requirements/build.txt or test.txt)."""
+    text = (ROOT / "requirements" / name).read_text()
+    return {m[0].lower(): m[1] for m in re.findall(r"^([A-Za-z0-9_.\-]+)==([\w.]+)", text, re.M)}
+
+
+def test_python_and_node_dependencies_are_pinned_with_hashes() -> None:
+    for name in ("build.txt", "test.txt"):
+        text = (ROOT / "requirements" / name).read_text()
+        requirements = re.split(r"\n(?=[A-Za-z])", "\n".join(line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")))
+        assert requirements, name
+        for req in requirements:
+            assert re.match(r"[A-Za-z0-9_.\-]+==[\w.]+ \\", req) and "--hash=sha256:" in req, (name, req[:80])
+        source = (ROOT / "requirements" / name.replace(".txt", ".in")).read_text()
+        for line in source.splitlines():
+            if line.strip() and not line.startswith(("#", "-")):
+                package, version = line.split("==")
+                assert pins(name).get(package.lower()) == version.strip(), (name, line)
+    assert not set(pins("build.txt")) & {"pytest", "playwright", "ruff", "hypothesis"}, "test tools in the build requirements"
+    assert {"nh3", "mkdocs", "mkdocs-material"} <= set(pins("build.txt"))
+    assert {"hypothesis", "jsonschema", "pip-tools"} <= set(pins("test.txt"))
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes" in makefile and "requirements/build.txt" in makefile and "requirements/test.txt" in makefile
     deps = json.loads((ROOT / "package.json").read_text())["dependencies"]
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in deps.values()), deps
     lock = json.loads((ROOT / "package-lock.json").read_text())
@@ -33,8 +52,7 @@ def test_python_and_node_dependencies_are_pinned() -> None:
 
 
 def test_mkdocs_is_below_2() -> None:
-    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().split() if "==" in line)
-    assert int(pins["mkdocs"].split(".")[0]) < 2
+    assert int(pins("build.txt")["mkdocs"].split(".")[0]) < 2
 
 
 def test_workflow_uses_pinned_actions_and_readme_commands() -> None:
@@ -47,6 +65,11 @@ def test_workflow_uses_pinned_actions_and_readme_commands() -> None:
     assert workflow[True]["pull_request"] is None and workflow[True]["push"]["branches"] == ["main"]  # YAML reads 'on' as True
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "test" and "refs/heads/main" in deploy["if"]
+    for name, job in workflow["jobs"].items():
+        assert 0 < job["timeout-minutes"] <= 60, name
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
 
 
 def test_vendored_shim_matches_the_pinned_package() -> None:

@@ -1,41 +1,192 @@
-"""A new memo from the scaffold: refused until filled in, then built like the others."""
+"""A new memo from the scaffold: refused until filled in, then accepted by the check and by the
+data-driven tests unchanged; and the scaffold's inputs (date, title, slug) can do nothing else."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import run_build
+import pytest
+
+from tests.conftest import ROOT
+
+DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
+MEMO = f"docs/documents/{DATE}-soviet-acquisition-of-japanese-robotics.md"
+SOURCE_TEXT = """Soviet Acquisition of Japanese Robotics
+
+25X1
+
+Moscow continues to seek robotics technology in Japan, despite tighter controls by MITI under COCOM rules.¹ Prime
+Minister Nakasone has promised further measures. [redacted]
+
+1. Japan Defense Agency, Defense of Japan 1986 (Tokyo: The Japan Times, Ltd., 1986), p. 12.
+"""
+BODY = f"""# {TITLE}
+
+25X1
+
+Moscow continues to seek robotics technology in Japan, despite tighter controls by MITI under COCOM rules.[^1] Prime Minister Nakasone has promised further measures. [redacted]
+
+[^1]: Japan Defense Agency, *Defense of Japan 1986* (Tokyo: The Japan Times, Ltd., 1986), p. 12. [@jda1986defense, p. 12]
+"""
+FILLED = {
+    "issuing_body": "Central Intelligence Agency, Directorate of Intelligence",
+    "document_type": "Intelligence memorandum",
+    "classification": "Secret",
+    "release": "Sanitized copy approved for release",
+}
 
 
-def test_scaffolded_memo_is_refused_until_filled_then_builds(project: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "edition.scaffold", "--date", "1985-04-02", "--title", "Soviet Acquisition of Japanese Robotics"],
-                          cwd=project, capture_output=True, text=True, check=True)
-    memo = project / "docs/documents/1985-04-02-soviet-acquisition-of-japanese-robotics.md"
-    assert memo.exists() and "created" in proc.stdout
-    check = subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True)
-    assert check.returncode == 1
-    fill_lines = [line for line in check.stdout.splitlines() if "template text" in line]
-    assert {re.search(r"field '(\w+)'", line).group(1) for line in fill_lines} >= {"issuing_body", "document_type", "classification", "release", "author", "institution", "type"}
-    # a contributor fills in the metadata and writes the text
-    text = memo.read_text()
-    text = re.sub(r'"FILL IN[^"]*"', '"Central Intelligence Agency"', text)
-    memo.write_text(text.replace("Transcribe the document here, following CONTRIBUTING.md: every word of the source, in order.",
-                                 "Moscow continues to seek robotics technology in Japan."))
+def scaffold(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "edition.scaffold", *args], cwd=project, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})})
+
+
+def check(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def fill_in(project: Path) -> None:
+    """What CONTRIBUTING.md asks of a contributor: the source in sources/, every FILL IN replaced, the text transcribed."""
+    (project / "sources" / f"{DATE}-soviet-robotics.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    memo = project / MEMO
+    front = memo.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n\n"
+    for field, value in FILLED.items():
+        front = re.sub(rf'^{field}: "FILL IN[^"]*"', f'{field}: "{value}"', front, flags=re.M)
+    front = re.sub(r'^source: "FILL IN[^"]*"', f"source: sources/{DATE}-soviet-robotics.txt", front, flags=re.M)
+    front = re.sub(r"^pages: null", "pages: 2", front, flags=re.M)
+    memo.write_text(front + BODY, encoding="utf-8")
     bib = project / "bib/references.bib"
-    bib.write_text(re.sub(r"\{?FILL IN[^}]*\}?", "Central Intelligence Agency", bib.read_text()))
-    result = run_build(project, tmp_path / "site")
-    assert result.ok, result.output
-    home = (tmp_path / "site/index.html").read_text()
-    assert "Soviet Acquisition of Japanese Robotics" in home
-    assert (tmp_path / "site/documents/1985-04-02-soviet-acquisition-of-japanese-robotics/index.html").exists()
+    bib.write_text(re.sub(r"\{?FILL IN: issuing body or Last, First\}?", "{Central Intelligence Agency}", bib.read_text())
+                   .replace("{FILL IN: issuing body}", "{Central Intelligence Agency}")
+                   .replace("{FILL IN: document type}", "{Intelligence memorandum}"))
+
+
+def test_scaffolded_memo_is_refused_until_filled_in(project: Path) -> None:
+    proc = scaffold(project, "--date", DATE, "--title", TITLE)
+    assert proc.returncode == 0 and "created" in proc.stdout, proc.stderr
+    memo = (project / MEMO).read_text()
+    for field in ("title", "date", "authors", "issuing_body", "document_type", "classification", "release", "archival_source",
+                  "identifier", "pages", "bibkey", "source", "editor_note"):
+        assert re.search(rf"^{field}:", memo, re.M), f"the scaffold does not write '{field}'"
+    result = check(project)
+    assert result.returncode == 1
+    fill_lines = [line for line in result.stdout.splitlines() if "template text" in line]
+    assert {re.search(r"field '(\w+)'", line).group(1) for line in fill_lines} >= {
+        "issuing_body", "document_type", "classification", "release", "source", "author", "institution", "type"}
+    assert f"{MEMO}:" in result.stdout and "still the scaffold's placeholder" in result.stdout
+    assert "undefined acronym" not in result.stdout and "cited by no note" not in result.stdout, result.stdout
+
+
+def test_a_third_memo_filled_in_as_contributing_says_passes_check_and_tests(project: Path) -> None:
+    """The general case: a new memo with a note, a redaction and registered names passes `make check`
+    and the data-driven tests of the suite, run unchanged on the copy (real edition only)."""
+    assert scaffold(project, "--date", DATE, "--title", TITLE).returncode == 0
+    fill_in(project)
+    result = check(project)
+    assert result.returncode == 0 and "No problems found (0 warning(s))" in result.stdout, result.stdout + result.stderr
+    shutil.copytree(ROOT / "tests", project / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
+    tests = ["tests/test_build.py", "tests/test_fidelity.py", "tests/test_links.py", "tests/test_registries.py", "tests/test_bibliography.py"]
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "real and not offline", *tests],
+                         cwd=project, capture_output=True, text=True, timeout=900, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert re.search(r"\d+ passed", run.stdout) and "failed" not in run.stdout, run.stdout[-2000:]
+    # and the memo was really taken into account: the deleted sentence of the new memo is caught
+    memo = project / MEMO
+    memo.write_text(memo.read_text().replace(" Prime Minister Nakasone has promised further measures.", ""))
+    result = check(project)
+    assert result.returncode == 1 and f"{MEMO}:" in result.stdout and "'Nakasone'" in result.stdout, result.stdout
 
 
 def test_scaffold_refuses_an_impossible_date(project: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "edition.scaffold", "--date", "1985-02-30", "--title", "X"], cwd=project, capture_output=True, text=True)
+    proc = scaffold(project, "--date", "1985-02-30", "--title", "X")
     assert proc.returncode == 2 and "not a real date" in proc.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--slug", "a/../../../x"], "must be lowercase letters and digits joined by '-'"),
+    (["--slug", "',}@misc{'"], "must be lowercase letters and digits joined by '-'"),
+    (["--slug", "x" * 5000], "characters long; at most"),
+    (["--title", "a\nb"], "line break"),
+    (["--title", "y" * 5000], "characters long; at most"),
+    (["--date", "1985-4-2; id"], "not a real date"),
+])
+def test_scaffold_refuses_bad_input_without_a_traceback(project: Path, args: list[str], message: str) -> None:
+    base = {"--date": DATE, "--title": TITLE}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    bib = (project / "bib/references.bib").read_text()
+    proc = scaffold(project, *[x for kv in base.items() for x in kv])
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+    assert (project / "bib/references.bib").read_text() == bib
+
+
+def test_a_title_cannot_inject_bibtex_or_yaml(project: Path) -> None:
+    title = "Robotics',}@misc{evil, title={x}} \"quoted\": # not a comment"
+    proc = scaffold(project, "--date", DATE, "--title", title, "--slug", "robotics")
+    assert proc.returncode == 0, proc.stderr
+    import bibtexparser
+    import yaml
+
+    entries = bibtexparser.parse_string((project / "bib/references.bib").read_text()).entries
+    assert "evil" not in {e.key for e in entries}
+    memo = (project / f"docs/documents/{DATE}-robotics.md").read_text()
+    assert yaml.safe_load(memo.split("---")[1])["title"] == title
+
+
+def _throwaway_venv(project: Path, tmp_path: Path) -> dict[str, str]:
+    """A VENV for make whose python runs this one, its requirement stamps in place: make reuses it
+    and installs nothing (the shared environment is never touched)."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    env = {**os.environ, "VENV": str(venv)}
+    stamps = subprocess.run(["make", "-s", "print-stamps"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout.split()
+    assert stamps and all(s.startswith(str(venv)) for s in stamps), stamps
+    for stamp in stamps:
+        Path(stamp).touch()
+    return env
+
+
+def test_make_new_memo_hands_values_over_without_a_shell(project: Path, tmp_path: Path) -> None:
+    """`make new-memo TITLE='a`id`'` must not run `id`: the recipe passes the values through the environment."""
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    shutil.copytree(ROOT / "requirements", project / "requirements")
+    env = _throwaway_venv(project, tmp_path)
+    marker = tmp_path / "ran"
+    title = f"a`touch {marker}`$(touch {marker}) \"q\" 'q' $HOME"
+    proc = subprocess.run(["make", "-s", "new-memo", f"DATE={DATE}", f"TITLE={title}", "SLUG=robotics"],
+                          cwd=project, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not marker.exists(), "the title was run by the shell"
+    import yaml
+
+    memo = (project / f"docs/documents/{DATE}-robotics.md").read_text()
+    assert yaml.safe_load(memo.split("---")[1])["title"] == title
+    proc = subprocess.run(["make", "-s", "new-memo", f"DATE={DATE}", "TITLE=x", "SLUG=a/../../../x"],
+                          cwd=project, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode != 0 and "SLUG" in proc.stderr and "Traceback" not in proc.stderr
+    assert not list(project.parent.rglob("x.md"))
+
+
+def test_make_reuses_a_venv_whose_requirements_are_unchanged(project: Path, tmp_path: Path) -> None:
+    shutil.copy2(ROOT / "Makefile", project / "Makefile")
+    shutil.copytree(ROOT / "requirements", project / "requirements")
+    env = _throwaway_venv(project, tmp_path)
+    dry = subprocess.run(["make", "-n", "setup", "setup-test"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout
+    assert "pip install" not in dry and "-m venv" not in dry, dry
+    with (project / "requirements/build.txt").open("a") as f:
+        f.write("\n# changed\n")
+    dry = subprocess.run(["make", "-n", "setup"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout
+    assert "--require-hashes -r requirements/build.txt" in dry and "-m venv" not in dry, dry
 
 
 def test_slug_and_key() -> None:
