@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus
+from . import apparatus, sanitize
 from . import pages as gen
 from .annotate import Annotator, Found
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
@@ -21,6 +21,7 @@ from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .glossary import Term, load_glossary, load_ignore_list
 from .htmltext import parse_fragment, serialise_children
+from .inputs import escaping_links, read_text
 from .model import Marker, Mention, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
@@ -58,7 +59,10 @@ class Edition:
     @classmethod
     def load(cls, root: Path, docs_dir: Path) -> Edition:
         """Read every registry, the library and every memo's front matter once, before any page renders."""
+        root, docs_dir = root.resolve(), docs_dir.resolve()  # `mkdocs build -f mkdocs.yml` gives a relative root
         ed = cls(root=root, docs_dir=docs_dir)
+        for link in escaping_links(root):
+            ed.diags.error(link, None, "symlink points outside the repository (or nowhere)", "replace it with the file itself: nothing outside the repository is published")
         before = len(ed.diags.errors)
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
         # With no usable glossary every acronym would be reported as undefined: say it once instead.
@@ -69,7 +73,8 @@ class Edition:
                 ed.diags.error(t.path, t.line, f"glossary entry '{t.term}' links to unknown entity '{t.entity}'", "use an id from data/entities.yml")
         ignore = load_ignore_list(root / "data" / "acronym-ignore.yml", ed.diags, "data/acronym-ignore.yml")
         ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
-        ed.library = load_library(root / "bib", root, ed.diags)
+        unreadable = [p for p in sorted((root / "bib").glob("*.bib")) if read_text(p, p.relative_to(root).as_posix(), ed.diags) is None]
+        ed.library = Library() if unreadable else load_library(root / "bib", root, ed.diags)
         ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json")
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
         for doc in ed.documents.values():
@@ -101,6 +106,27 @@ class Edition:
         doc = self.documents.get(doc_path)
         ref = self.library.get(doc.bibkey) if doc else None
         return apparatus.meta_tags(citation_meta(ref, page_url)) if ref else ""
+
+    # -- contributor markup -------------------------------------------------------------------
+
+    def sanitize_page(self, doc_path: str, content: str) -> str:
+        """Report markup the edition refuses (file and line) and remove it: see ``edition.sanitize``."""
+        found = sanitize.problems(content)
+        source_file = self.docs_dir / doc_path
+        if found and source_file.is_file():
+            shown = source_file.relative_to(self.root).as_posix() if source_file.resolve().is_relative_to(self.root) else f"docs/{doc_path}"
+            source = source_file.read_text(encoding="utf-8", errors="replace")
+            for problem in dict.fromkeys(found):
+                self.diags.error(shown, sanitize.line_of(source, problem.needle), problem.message,
+                                 "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
+        return sanitize.clean(content)
+
+    def check_page_meta(self, doc_path: str, meta: dict) -> None:
+        """Front matter of pages that are not memos (memos are validated field by field) is plain text too."""
+        for key, value in meta.items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and sanitize.markup_in_text(v) for v in values):
+                self.diags.error(f"docs/{doc_path}", None, f"front-matter field '{sanitize.shorten(key, 40)}' holds markup", "front-matter values are plain text: write the words without '<' or '>'")
 
     # -- memo pages -------------------------------------------------------------------------
 
