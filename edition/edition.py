@@ -121,6 +121,11 @@ class Edition:
                                  "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
         return sanitize.clean(content)
 
+    def report_address(self, doc_path: str, url: str) -> None:
+        source_file = self.docs_dir / doc_path
+        source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
+        self.diags.error(f"docs/{doc_path}", sanitize.line_of(source, url), f"malformed address '{sanitize.shorten(url)}'", "write a complete http(s) address, or a relative one")
+
     def check_page_meta(self, doc_path: str, meta: dict) -> None:
         """Front matter of pages that are not memos (memos are validated field by field) is plain text too."""
         for key, value in meta.items():

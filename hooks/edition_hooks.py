@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -28,6 +30,7 @@ from edition import csp  # noqa: E402
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
 from edition.inputs import outside  # noqa: E402
+from edition.sanitize import url_scheme  # noqa: E402
 
 SHIM = "assets/vendor/iframe-worker/shim.js"
 
@@ -62,7 +65,28 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent  # `-f mkdocs.yml` is relative
     _fix_build_date(root)
     _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve())
+    if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
+        config.markdown_extensions.append(_AddressCheck())
     return config
+
+
+class _MalformedAddresses(Treeprocessor):
+    """Takes out an address Python cannot parse (``http://[a]/x``) before MkDocs' link rewriting crashes on it."""
+
+    def run(self, root):
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is not None and url_scheme(value) == "malformed":
+                    el.set(attr, "#")  # MkDocs expects every link to keep an address
+                    page = _state.get("page")
+                    if isinstance(page, str):
+                        _edition().report_address(page, value)
+
+
+class _AddressCheck(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_MalformedAddresses(md), "edition-malformed-addresses", 1)  # before MkDocs' (0)
 
 
 def _fix_build_date(root: Path) -> None:
@@ -96,6 +120,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     ed = _edition()
+    _state["page"] = page.file.src_uri
     if not is_memo(page.file.src_uri):
         ed.check_page_meta(page.file.src_uri, page.meta)
         return markdown
