@@ -16,7 +16,7 @@ from . import pages as gen
 from .annotate import Annotator, Found
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
 from .diagnostics import Diagnostics
-from .documents import Document, load_documents
+from .documents import Document, is_memo, load_documents
 from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .glossary import Term, load_glossary, load_ignore_list
@@ -50,6 +50,7 @@ class Edition:
     notes: dict[str, list[ResolvedNote]] = field(default_factory=dict)
     interventions: list[Intervention] = field(default_factory=list)
     check_acronyms: bool = True
+    unreadable: set[str] = field(default_factory=set)  # docs paths reported as unreadable: not rendered
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
     _markers: MarkerPattern = field(init=False)
@@ -77,6 +78,13 @@ class Edition:
         ed.library = Library() if unreadable else load_library(root / "bib", root, ed.diags)
         ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json")
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
+        for file in sorted(docs_dir.rglob("*.md")):
+            rel = file.relative_to(docs_dir).as_posix()
+            if rel in ed.documents:
+                continue
+            # memos are reported by load_documents; other pages here, each once
+            if read_text(file, f"docs/{rel}", Diagnostics() if is_memo(rel) else ed.diags) is None:
+                ed.unreadable.add(rel)
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
@@ -117,7 +125,8 @@ class Edition:
             shown = source_file.relative_to(self.root).as_posix() if source_file.resolve().is_relative_to(self.root) else f"docs/{doc_path}"
             source = source_file.read_text(encoding="utf-8", errors="replace")
             for problem in dict.fromkeys(found):
-                self.diags.error(shown, sanitize.line_of(source, problem.needle), problem.message,
+                line = sanitize.line_of(source, problem.needle) or sanitize.line_of(source, problem.fallback)
+                self.diags.error(shown, line, problem.message,
                                  "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
         return sanitize.clean(content)
 

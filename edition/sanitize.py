@@ -64,6 +64,7 @@ class Problem:
 
     message: str
     needle: str
+    fallback: str = ""  # when the needle is not in the source as written (a character reference)
 
 
 def url_scheme(url: str) -> str | None:
@@ -111,7 +112,7 @@ def problems(fragment: str) -> list[Problem]:
                     found.append(Problem(f"attribute '{shorten(name, 40)}' on <{tag}> is not allowed", name))
                 elif name in URL_ATTRIBUTES and not _url_ok(tag, name, value):
                     where = "an image must be a file of the site (a relative address)" if tag == "img" else "links may use http, https, mailto or a relative address"
-                    found.append(Problem(f"address '{shorten(value)}' on <{tag} {name}> is not allowed: {where}", value.strip()[:40] or name))
+                    found.append(Problem(f"address '{shorten(value)}' on <{tag} {name}> is not allowed: {where}", value.strip()[:40] or name, name))
                 elif name == "id" and RESERVED_ID.match(value):
                     found.append(Problem(f"id '{shorten(value)}' is reserved (paragraph numbers and Material's own ids)", value))
                 elif name == "id" and value in seen_ids:
