@@ -232,7 +232,7 @@ def text_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Pat Zorblax wrote about the zorblax.[^1] Escaped markup stays text: "
         f"\\<img src=\"x.png\" onerror=\"{PAYLOAD}\"\\> and `<script>{PAYLOAD}</script>`.\n\n"
         f"## Zorblax heading \\<b onmouseover=\"{PAYLOAD}\"\\>\n\n"
-        f"A [link](https://example.org \"{QUOTED.replace(chr(34), '&quot;')}\") and [another](#zorblax-heading).\n\n"
+        f"A [link](https://example.org \"{QUOTED.replace(chr(34), '&quot;')}\") and [another](../glossary.md).\n\n"
         "[^1]: Pat Payload, *Zorblax papers* (1991), p. 3. [@payload1991]\n"
     )
     _write(project, "docs/documents/1991-01-01-zorblax.md", front_matter("1991-01-01", title=yaml_q(title)) + body)
@@ -298,6 +298,8 @@ def _run_pages(browser: Browser, base: str, suffix: str) -> None:
         page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
         problems: dict[str, list[str]] = {}
         for name in PAGES:
+            if name == "404" and suffix == ".html":
+                continue  # Material's 404 page is for a server: its links are absolute
             url = base + (name + suffix if name else "index.html" if suffix == ".html" else "")
             if name == "404":
                 url = base + "404.html"
