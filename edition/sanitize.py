@@ -9,7 +9,7 @@ active content. The rule, enforced here and nowhere else:
 - attributes are limited to ``id``, ``class``, ``title``, ``lang``, ``dir`` everywhere, plus the
   few each element needs (``href`` of a link, ``src``/``alt`` of an image, table alignment);
   never ``on*``, ``style`` (except a table cell's ``text-align``), ``data-*`` or ``srcdoc``;
-- links go to ``http(s)``, ``mailto`` or a relative address; images only to a relative address
+- links go to ``http(s)``, ``mailto``, a relative address or an ``entity:`` pin; images only to a relative address
   (no request leaves the reader's machine);
 - ids may not take Material's (``__*``) or the paragraph numbers' (``p1``, ``p2``...) names,
   and the class ``mermaid`` (Material fetches Mermaid from a CDN for it) is refused.
@@ -49,7 +49,8 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "details": frozenset({"open"}),
 }
 STYLE_PROPERTIES = frozenset({"text-align"})  # the only style: Markdown's table column alignment
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# ``entity:`` is the edition's own pin syntax ([words](entity:id)), replaced by a register link.
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "entity"})
 URL_ATTRIBUTES = frozenset({"href", "src"})
 REFUSED_CLASSES = frozenset({"mermaid"})
 RESERVED_ID = re.compile(r"^(?:__|p\d+$)")

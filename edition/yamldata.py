@@ -57,9 +57,9 @@ def _mapping(node: yaml.MappingNode, path: str, diags: Diagnostics, offset: int,
             diags.error(path, key_line, f"field '{shorten(key, 40)}' has an invalid value: {shorten(exc)}", "for dates write YYYY-MM-DD with a real day")
             value[key] = _INVALID
             continue
-        for text, line in _texts(value_node):
+        for text, text_line in _texts(value_node):
             if markup_in_text(text):
-                diags.error(path, line + offset, f"field '{shorten(key, 40)}' holds markup: {shorten(text)!r}", "registry and front-matter values are plain text: write the words without '<' or '>'")
+                diags.error(path, text_line + offset, f"field '{shorten(key, 40)}' holds markup: {shorten(text)!r}", "registry and front-matter values are plain text: write the words without '<' or '>'")
                 value[key] = _INVALID
                 break
     return Located(value, line, key_lines)
