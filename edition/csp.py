@@ -59,6 +59,11 @@ def shim_script(shim_js: str, worker_url: str) -> str | None:
     return m.group(1).replace("${" + m.group(2) + "}", post).replace("${" + m.group(3) + "}", imports).replace("${e}", worker_url)
 
 
+# `mkdocs serve` injects its live-reload script inline, different on every request: no hash can
+# allow it, so the local preview (never published) allows inline script instead.
+PREVIEW_POLICY = POLICY.format(hashes=" 'unsafe-inline'")
+
+
 def policy_for(page_html: str, shim_js: str | None = None) -> str:
     """The policy for one rendered page: its own inline scripts (and the shim's) allowed by hash."""
     hashes: list[str] = []
@@ -83,8 +88,8 @@ def policy_for(page_html: str, shim_js: str | None = None) -> str:
     return POLICY.format(hashes="".join(" " + h for h in dict.fromkeys(hashes)))
 
 
-def fill(page_html: str, shim_js: str | None = None) -> str | None:
+def fill(page_html: str, shim_js: str | None = None, preview: bool = False) -> str | None:
     """``page_html`` with its policy in place of the placeholder; ``None`` when there is no placeholder."""
     if PLACEHOLDER not in page_html:
         return None
-    return page_html.replace(PLACEHOLDER, policy_for(page_html, shim_js), 1)
+    return page_html.replace(PLACEHOLDER, PREVIEW_POLICY if preview else policy_for(page_html, shim_js), 1)

@@ -60,6 +60,13 @@ def _url_for(files: Files, page: Page):
     return url_for
 
 
+_command: dict[str, str] = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _command["name"] = command  # `serve` injects an inline live-reload script: see edition.csp
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.clear()
     root = Path(config.config_file_path).resolve().parent  # `-f mkdocs.yml` is relative
@@ -149,7 +156,7 @@ def _with_csp(output: str, name: str, config: MkDocsConfig) -> str:
     if "shim" not in _state:
         shim = Path(config.docs_dir) / SHIM
         _state["shim"] = shim.read_text(encoding="utf-8") if shim.is_file() else None
-    filled = csp.fill(output, _state["shim"])  # type: ignore[arg-type]
+    filled = csp.fill(output, _state["shim"], preview=_command.get("name") == "serve")  # type: ignore[arg-type]
     if filled is None:
         raise PluginError(f"{name}: the page has no Content-Security-Policy placeholder (overrides/main.html, block site_meta)")
     return filled
