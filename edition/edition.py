@@ -139,8 +139,9 @@ class Edition:
         """Front matter of pages that are not memos (memos are validated field by field) is plain text too."""
         for key, value in meta.items():
             values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, str) and sanitize.markup_in_text(v) for v in values):
-                self.diags.error(f"docs/{doc_path}", None, f"front-matter field '{sanitize.shorten(key, 40)}' holds markup", "front-matter values are plain text: write the words without '<' or '>'")
+            # Material writes some of them (description, author) into attributes unescaped: no quotes either
+            if any(isinstance(v, str) and (sanitize.markup_in_text(v) or '"' in v) for v in values):
+                self.diags.error(f"docs/{doc_path}", None, f"front-matter field '{sanitize.shorten(key, 40)}' holds markup or a double quote", "front-matter values of pages are plain text: no '<', '>' or '\"'")
 
     # -- memo pages -------------------------------------------------------------------------
 

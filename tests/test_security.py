@@ -34,7 +34,7 @@ from edition.documents import load_documents, read_document
 from edition.edition import Edition
 from edition.entities import load_entities
 from edition.glossary import load_glossary
-from edition.offline import CSP_LISTENER, make_bundle
+from edition.offline import CSP_LISTENER, find_remote_loads, make_bundle
 from tests.browser_support import chromium, recorded_context, search, serve_directory, wait_for_material
 from tests.conftest import ROOT, copy_project, run_build
 
@@ -123,6 +123,8 @@ def _refused_cases() -> list[tuple[Refused, str | bytes | None]]:
     add("memo in a sub-folder", "docs/documents/more/1990-02-03-sub.md", sub + "Words.\n", _line(sub, "template:"), "unknown field 'template'")
     page = f"---\ntitle: \"<img src=x onerror='{PAYLOAD}'>\"\n---\n\n# A page\n"
     add("front matter of a page", "docs/page-title.md", page, None, "front-matter field 'title' holds markup")
+    quoted = f'---\ndescription: \'x" onmouseover="{PAYLOAD}\'\n---\n\n# A page\n'
+    add("quote in a page's description", "docs/page-description.md", quoted, None, "front-matter field 'description' holds markup or a double quote")
     ok = front_matter("1990-02-04") + "Words.\n"
     add("byte-order mark", "docs/documents/1990-02-04-bom.md", "\ufeff" + ok, 1, "byte-order mark")
     add("NUL byte", "docs/documents/1990-02-05-nul.md", ok.replace("Words.", "Wor\x00ds."), _line(ok, "Words."), "NUL byte")
@@ -332,6 +334,11 @@ def test_text_payloads_show_as_text(text_site: Path) -> None:
     assert PLACEHOLDER not in page
     policy = tree.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
+def test_online_site_loads_nothing_remote(text_site: Path) -> None:
+    """The static scan of the offline bundle holds for the online site too (no CDN, no Mermaid)."""
+    assert find_remote_loads(text_site) == []
 
 
 def test_every_page_has_the_policy(text_site: Path) -> None:
