@@ -10,7 +10,11 @@ by itself (scripts, stylesheets and other ``<link>`` resources, images, media, i
 SVG references, a ``<base>`` or a meta refresh), a ``url()`` or ``@import`` in inline or shipped CSS,
 or a Mermaid diagram (Material fetches Mermaid's script from a CDN to draw one). Plain
 ``<a href>`` links to cited sources are allowed: the reader follows them or not. It also fails when
-the search index script that offline search needs is missing.
+the search index script that offline search needs is missing. URLs are read as Chromium reads
+them (``https:/host`` and ``https:\\\\host`` go to the network; tabs and newlines inside are
+ignored), and an ``<iframe srcdoc>`` is scanned as a page of its own. With ``--browser`` every
+page is also opened from ``file://`` in Chromium with the network blocked (``browser_check``):
+every attempted request and every Content-Security-Policy violation is a problem.
 """
 
 from __future__ import annotations
@@ -198,8 +202,8 @@ document.addEventListener('securitypolicyviolation', e => window.__edition_csp.p
 """
 
 
-def browser_check(site: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
-    """Every page of ``site`` opened from ``file://`` in Chromium with the network blocked.
+def browser_check(site: Path, chromium: str = "/usr/bin/chromium", base_url: str | None = None) -> list[str]:
+    """Every page of ``site`` opened from ``file://`` (or ``base_url``, a local server of it) in Chromium with the network blocked.
 
     Returns each request that would have left the machine and each Content-Security-Policy
     violation, as ``page: what``. Sees what the static scan cannot (script-made requests,
@@ -213,20 +217,21 @@ def browser_check(site: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
         browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                      args=["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"])
         try:
-            context = browser.new_context(offline=True)
+            context = browser.new_context(offline=base_url is None)  # a local server needs the loopback
             current = {"name": ""}
 
             def block(route, request) -> None:  # type: ignore[no-untyped-def]
                 problems.append(f"{current['name']}: request to {request.url}")
                 route.abort("blockedbyclient")
 
-            context.route(lambda url: not url.startswith(("file:", "data:", "blob:", "about:")), block)
+            local = ("file:", "data:", "blob:", "about:", *((base_url,) if base_url else ()))
+            context.route(lambda url: not url.startswith(local), block)
             context.add_init_script(CSP_LISTENER)
             page = context.new_page()
             page.on("console", lambda m: problems.append(f"{current['name']}: {m.text}") if "Content Security Policy" in m.text else None)
             for path in pages:
                 current["name"] = path.relative_to(site).as_posix()
-                page.goto(path.as_uri(), wait_until="load")
+                page.goto(base_url + current["name"] if base_url else path.as_uri(), wait_until="load")
                 problems += [f"{current['name']}: CSP {v}" for v in page.evaluate("window.__edition_csp || []")]
         finally:
             browser.close()

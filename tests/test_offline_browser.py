@@ -1,5 +1,6 @@
 """The offline check sees what the browser sees: every page of the bundle opened from ``file://``
-in Chromium with the network blocked, every attempted request and every CSP violation recorded;
+(and of the online site, over HTTP) in Chromium with the network blocked, every attempted request
+and every CSP violation recorded;
 and the static scan knows the URL spellings Chromium fetches (``https:/host``, ``https:\\\\host``,
 ``<iframe srcdoc>``)."""
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from edition.offline import browser_check, check_offline_site, remote_loads_in_html
-from tests.browser_support import offline_bundle
+from tests.browser_support import offline_bundle, serve_directory
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,13 @@ def bundle_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_page_of_the_bundle_stays_offline_in_chromium(bundle_site: Path) -> None:
     assert check_offline_site(bundle_site) == []
     problems = browser_check(bundle_site)
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_page_of_the_online_site_keeps_its_policy(built_site: Path) -> None:
+    """The same in the online site, served over HTTP: no request out, no CSP violation on any page."""
+    with serve_directory(built_site) as base:
+        problems = browser_check(built_site, base_url=base)
     assert problems == [], "\n".join(problems)
 
 
