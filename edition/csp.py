@@ -93,3 +93,14 @@ def fill(page_html: str, shim_js: str | None = None, preview: bool = False) -> s
     if PLACEHOLDER not in page_html:
         return None
     return page_html.replace(PLACEHOLDER, PREVIEW_POLICY if preview else policy_for(page_html, shim_js), 1)
+
+
+def outside_features(scripts: list[str], stylesheets: list[str], theme_font: object) -> list[str]:
+    """What in the site's configuration would load from another origin (the policy would block it)."""
+    from .offline import is_remote  # the offline module reads URLs as the browser does
+
+    found = [f"extra_javascript loads {url}" for url in scripts if is_remote(url)]
+    found += [f"extra_css loads {url}" for url in stylesheets if is_remote(url)]
+    if theme_font not in (False, None):
+        found.append("theme.font is set: Material would load web fonts from Google (use font: false)")
+    return found

@@ -72,6 +72,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent  # `-f mkdocs.yml` is relative
     _fix_build_date(root)
     _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve())
+    scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
+    for problem in csp.outside_features(scripts, [str(c) for c in config.extra_css], config.theme.get("font")):
+        _edition().diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
     if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
         config.markdown_extensions.append(_AddressCheck())
     return config

@@ -205,6 +205,20 @@ def test_relative_config_file_builds(tmp_path: Path) -> None:
     assert result.ok, result.output
 
 
+def test_outside_scripts_and_fonts_are_refused(tmp_path: Path) -> None:
+    """A CDN script or stylesheet, or Material's web fonts, in mkdocs.yml: refused before anything is built."""
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "font: false" in text and "  - assets/edition.js" in text
+    text = text.replace("font: false", "font:\n    text: Roboto").replace("  - assets/edition.js", "  - assets/edition.js\n  - https:/cdn.example/x.js")
+    config.write_text(text, encoding="utf-8")
+    result = run_build(project, tmp_path / "site")
+    assert not result.ok
+    assert "mkdocs.yml: extra_javascript loads https:/cdn.example/x.js" in result.output, result.output
+    assert "mkdocs.yml: theme.font is set" in result.output, result.output
+
+
 def test_unreadable_bib_file_is_a_message(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     (project / "bib" / "latin1.bib").write_bytes(b"@misc{x,\n  title = {Caf\xe9}\n}\n")
