@@ -130,6 +130,17 @@ class Edition:
                                  "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
         return sanitize.clean(content)
 
+    def report_duplicate_ids(self, doc_path: str, page_html: str) -> None:
+        """An id of the text that the edition's own apparatus also uses (a heading 'Works cited', ``{#works-cited}``)."""
+        seen: set[str] = set()
+        for value in parse_fragment(page_html).xpath("//@id"):
+            if value in seen:
+                source_file = self.docs_dir / doc_path
+                source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
+                self.diags.error(self.shown_path(doc_path), sanitize.line_of(source, f"#{value}"), f"id '{sanitize.shorten(value)}' is used twice on the page",
+                                 "the edition's apparatus uses it too: give the heading or element another id")
+            seen.add(value)
+
     def report_address(self, doc_path: str, url: str) -> None:
         source_file = self.docs_dir / doc_path
         source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""

@@ -143,7 +143,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     ed = _edition()
     html = ed.sanitize_page(page.file.src_uri, html)  # every page: contributor markup never becomes active
     if is_memo(page.file.src_uri):
-        return ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+        html = ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+        ed.report_duplicate_ids(page.file.src_uri, html)
     return html
 
 

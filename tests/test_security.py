@@ -97,6 +97,7 @@ BODY_CASES: list[tuple[str, str, str, str]] = [
     ("heading id taking a paragraph number", "## A heading {#p3}\n\nWords.\n", "{#p3}", "id 'p3' is reserved"),
     ("explicit paragraph id", "Words in a paragraph.\n{: #p1 }\n", "#p1", "id 'p1' is reserved"),
     ("id used twice", "## One {#same}\n\n## Two {#same}\n", "{#same}", "id 'same' is used twice"),
+    ("id of the edition's apparatus", "## Cite {#cite-this-document}\n\nWords.\n", "{#cite-this-document}", "id 'cite-this-document' is used twice"),
     ("Material's own id", "## One {#__config}\n", "__config", "id '__config' is reserved"),
     ("mermaid block", "Words.\n\n<pre class=\"mermaid\">graph TD; A--&gt;B</pre>\n", "mermaid", "class 'mermaid'"),
     ("malformed address", "A [link](http://[a]/x) here.\n", "http://[a]/x", "malformed address"),
