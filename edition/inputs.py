@@ -44,8 +44,9 @@ def read_text(path: Path, shown: str, diags: Diagnostics, limit: int = MAX_BYTES
     """The text of a contributor's file, or ``None`` with the reason reported."""
     try:
         size = path.stat().st_size
-        if size > limit:
-            return decode(b"\0" * (limit + 1), shown, diags, limit)  # reported without reading it
+        if size > limit:  # reported without reading it
+            diags.error(shown, None, f"file is too large ({size} bytes; the limit is {limit})", "split it, or check that it is the file you meant to add")
+            return None
         return decode(path.read_bytes(), shown, diags, limit)
     except OSError as exc:
         diags.error(shown, None, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is a regular file")

@@ -118,7 +118,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     ed = _edition()
     for file in list(files):  # contributors' files only (the theme's live elsewhere); reported by Edition.load
         src = Path(file.abs_src_path) if file.abs_src_path else None
-        if (src and src.is_relative_to(ed.docs_dir) and outside(src, ed.root)) or file.src_uri in ed.unreadable:
+        if (src and src.is_relative_to(config.docs_dir) and outside(src, ed.root)) or file.src_uri in ed.unreadable:
             files.remove(file)
     for path, content in ed.generated_pages().items():
         if files.get_file_from_path(path) is None:
