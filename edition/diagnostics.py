@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+MAX_MESSAGE = 400  # a message quotes contributor input: bounded, whatever the input's size
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,10 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path: str, line: int | None, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line, message, hint, "error"))
+        self.items.append(Diagnostic(_bounded(path), line, _bounded(message), _bounded(hint), "error"))
 
     def warning(self, path: str, line: int | None, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line, message, hint, "warning"))
+        self.items.append(Diagnostic(_bounded(path), line, _bounded(message), _bounded(hint), "warning"))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .htmltext import shorten
+from .inputs import read_text
 from .schema import Field, validate
 from .yamldata import load_mapping
 
@@ -193,14 +194,18 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
 
 
 def load_documents(docs_dir: Path, diags: Diagnostics, root: Path | None = None) -> list[Document]:
-    """Every memo under ``docs/documents``, sorted by date then file name."""
+    """Every memo under ``docs/documents`` (sub-folders too: each is validated), sorted by date then file name."""
     docs: list[Document] = []
     base = root or docs_dir.parent
-    for file in sorted((docs_dir / "documents").glob("*.md")):
+    for file in sorted((docs_dir / "documents").rglob("*.md")):
         rel = file.relative_to(docs_dir).as_posix()
         if not is_memo(rel):
             continue
-        doc = read_document(rel, file.read_text(encoding="utf-8"), diags, shown_path=file.relative_to(base).as_posix(), root=base)
+        shown = file.relative_to(base).as_posix()
+        text = read_text(file, shown, diags)
+        if text is None:
+            continue
+        doc = read_document(rel, text, diags, shown_path=shown, root=base)
         if doc:
             docs.append(doc)
     docs.sort(key=lambda d: (d.date, d.path))

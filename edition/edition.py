@@ -11,16 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus, chronology
+from . import apparatus, chronology, sanitize
 from . import pages as gen
 from .annotate import Annotator, Found, restrain
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
 from .diagnostics import Diagnostics
-from .documents import Document, load_documents
+from .documents import Document, is_memo, load_documents
 from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .glossary import Term, load_glossary, load_ignore_list, term_key
 from .htmltext import parse_fragment, serialise_children
+from .inputs import escaping_links, read_text
 from .model import Marker, Mention, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
@@ -53,6 +54,7 @@ class Edition:
     interventions: list[Intervention] = field(default_factory=list)
     check_acronyms: bool = True
     referenced: set[str] = field(default_factory=set)  # entities some memo mentions, pins or cites: they get pages
+    unreadable: set[str] = field(default_factory=set)  # docs paths reported as unreadable: not rendered
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
     _markers: MarkerPattern = field(init=False)
@@ -63,7 +65,10 @@ class Edition:
     @classmethod
     def load(cls, root: Path, docs_dir: Path) -> Edition:
         """Read every registry, the library and every memo's front matter once, before any page renders."""
+        root, docs_dir = root.resolve(), docs_dir.resolve()  # `mkdocs build -f mkdocs.yml` gives a relative root
         ed = cls(root=root, docs_dir=docs_dir)
+        for link in escaping_links(root):
+            ed.diags.error(link, None, "symlink points outside the repository (or nowhere)", "replace it with the file itself: nothing outside the repository is published")
         before = len(ed.diags.errors)
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
         # With no usable glossary every acronym would be reported as undefined: say it once instead.
@@ -74,9 +79,17 @@ class Edition:
                 ed.diags.error(t.path, t.line, f"glossary entry '{t.term}' links to unknown entity '{t.entity}'", "use an id from data/entities.yml")
         ignore = load_ignore_list(root / "data" / "acronym-ignore.yml", ed.diags, "data/acronym-ignore.yml")
         ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
-        ed.library = load_library(root / "bib", root, ed.diags)
+        unreadable = [p for p in sorted((root / "bib").glob("*.bib")) if read_text(p, p.relative_to(root).as_posix(), ed.diags) is None]
+        ed.library = Library() if unreadable else load_library(root / "bib", root, ed.diags)
         ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json")
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
+        for file in sorted(docs_dir.rglob("*.md")):
+            rel = file.relative_to(docs_dir).as_posix()
+            if rel in ed.documents:
+                continue
+            # memos are reported by load_documents; other pages here, each once
+            if read_text(file, f"docs/{rel}", Diagnostics() if is_memo(rel) else ed.diags) is None:
+                ed.unreadable.add(rel)
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
@@ -111,6 +124,45 @@ class Edition:
         doc = self.documents.get(doc_path)
         ref = self.library.get(doc.bibkey) if doc else None
         return apparatus.meta_tags(citation_meta(ref, page_url)) if ref else ""
+
+    # -- contributor markup -------------------------------------------------------------------
+
+    def sanitize_page(self, doc_path: str, content: str) -> str:
+        """Report markup the edition refuses (file and line) and remove it: see ``edition.sanitize``."""
+        found = sanitize.problems(content)
+        source_file = self.docs_dir / doc_path
+        if found and source_file.is_file():
+            shown = source_file.relative_to(self.root).as_posix() if source_file.resolve().is_relative_to(self.root) else f"docs/{doc_path}"
+            source = source_file.read_text(encoding="utf-8", errors="replace")
+            for problem in dict.fromkeys(found):
+                line = sanitize.line_of(source, problem.needle) or sanitize.line_of(source, problem.fallback)
+                self.diags.error(shown, line, problem.message,
+                                 "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
+        return sanitize.clean(content)
+
+    def report_duplicate_ids(self, doc_path: str, page_html: str) -> None:
+        """An id of the text that the edition's own apparatus also uses (a heading 'Works cited', ``{#works-cited}``)."""
+        seen: set[str] = set()
+        for value in parse_fragment(page_html).xpath("//@id"):
+            if value in seen:
+                source_file = self.docs_dir / doc_path
+                source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
+                self.diags.error(self.shown_path(doc_path), sanitize.line_of(source, f"#{value}"), f"id '{sanitize.shorten(value)}' is used twice on the page",
+                                 "the edition's apparatus uses it too: give the heading or element another id")
+            seen.add(value)
+
+    def report_address(self, doc_path: str, url: str) -> None:
+        source_file = self.docs_dir / doc_path
+        source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
+        self.diags.error(f"docs/{doc_path}", sanitize.line_of(source, url), f"malformed address '{sanitize.shorten(url)}'", "write a complete http(s) address, or a relative one")
+
+    def check_page_meta(self, doc_path: str, meta: dict) -> None:
+        """Front matter of pages that are not memos (memos are validated field by field) is plain text too."""
+        for key, value in meta.items():
+            values = value if isinstance(value, list) else [value]
+            # Material writes some of them (description, author) into attributes unescaped: no quotes either
+            if any(isinstance(v, str) and (sanitize.markup_in_text(v) or '"' in v) for v in values):
+                self.diags.error(f"docs/{doc_path}", None, f"front-matter field '{sanitize.shorten(key, 40)}' holds markup or a double quote", "front-matter values of pages are plain text: no '<', '>' or '\"'")
 
     # -- memo pages -------------------------------------------------------------------------
 

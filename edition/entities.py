@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .inputs import read_text
 from .schema import Field, parse_partial_date, validate
 from .yamldata import load_list_of_mappings
 
@@ -55,7 +56,7 @@ class Entity:
 def load_entities(path: Path, diags: Diagnostics, shown: str) -> dict[str, Entity]:
     if not path.exists():
         return {}
-    items = load_list_of_mappings(path.read_text(encoding="utf-8"), shown, diags, "entity")
+    items = load_list_of_mappings(read_text(path, shown, diags) or "", shown, diags, "entity")
     entities: dict[str, Entity] = {}
     forms: dict[str, tuple[str, int]] = {}
     related_lines: list[tuple[str, str, int]] = []
@@ -86,7 +87,10 @@ def load_entities(path: Path, diags: Diagnostics, shown: str) -> dict[str, Entit
                     "keep the alias in one entity, and pin ambiguous mentions in the text with [words](entity:id)",
                 )
             forms[form] = (eid, item.line)
-        for rel in ent.related:
+        for n, rel in enumerate(ent.related):
+            if rel == eid or rel in ent.related[:n]:
+                what = "itself" if rel == eid else f"'{rel}' twice"
+                diags.error(shown, item.line_of("related"), f"entity '{eid}' lists {what} in 'related'", "list each other entity once; 'related' links to other entities")
             related_lines.append((rel, eid, item.line_of("related")))
         entities[eid] = ent
     for rel, eid, line in related_lines:

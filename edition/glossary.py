@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .inputs import read_text
 from .schema import Field, validate
 from .yamldata import load_list_of_mappings
 
@@ -55,7 +56,7 @@ def term_key(term: str) -> str:
 def load_glossary(path: Path, diags: Diagnostics, shown: str) -> list[Term]:
     if not path.exists():
         return []
-    items = load_list_of_mappings(path.read_text(encoding="utf-8"), shown, diags, "glossary")
+    items = load_list_of_mappings(read_text(path, shown, diags) or "", shown, diags, "glossary")
     terms: list[Term] = []
     keys: dict[str, int] = {}
     forms: dict[str, tuple[str, int]] = {}
@@ -99,5 +100,5 @@ def load_ignore_list(path: Path, diags: Diagnostics, shown: str) -> set[str]:
     """Tokens that look like acronyms but are not; each must say why."""
     if not path.exists():
         return set()
-    items = load_list_of_mappings(path.read_text(encoding="utf-8"), shown, diags, "acronym ignore list")
+    items = load_list_of_mappings(read_text(path, shown, diags) or "", shown, diags, "acronym ignore list")
     return {item.value["token"] for item in items if validate(item, IGNORE_FIELDS, shown, diags, "ignore entry")}

@@ -87,6 +87,8 @@ def extract_notes(markdown: str, doc_path: str, shown: str, first_line: int, dia
             marker = CITE.search(lines[last])
             if marker:
                 lines[last] = lines[last][: marker.start()].rstrip()
+        if any(r.group(1) == m.group(1) for r in REFERENCE.finditer(text)):
+            diags.error(shown, start + first_line, f"note [^{m.group(1)}] refers to itself", f"remove [^{m.group(1)}] from the note's own text")
         notes.append(Note(doc_path, m.group(1), text, start + first_line, key, locator))
         i = j
     return "\n".join(lines), notes, markers

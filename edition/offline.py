@@ -10,7 +10,11 @@ by itself (scripts, stylesheets and other ``<link>`` resources, images, media, i
 SVG references, a ``<base>`` or a meta refresh), a ``url()`` or ``@import`` in inline or shipped CSS,
 or a Mermaid diagram (Material fetches Mermaid's script from a CDN to draw one). Plain
 ``<a href>`` links to cited sources are allowed: the reader follows them or not. It also fails when
-the search index script that offline search needs is missing.
+the search index script that offline search needs is missing. URLs are read as Chromium reads
+them (``https:/host`` and ``https:\\\\host`` go to the network; tabs and newlines inside are
+ignored), and an ``<iframe srcdoc>`` is scanned as a page of its own. With ``--browser`` every
+page is also opened from ``file://`` in Chromium with the network blocked (``browser_check``):
+every attempted request and every Content-Security-Policy violation is a problem.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from .sanitize import url_scheme
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE_DIRNAME = "offline-site"
 ZIP_NAME = "edition-offline.zip"
@@ -38,7 +44,7 @@ FETCHED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "script": ("src",),
     "img": ("src", "srcset"),
     "source": ("src", "srcset"),
-    "iframe": ("src",),
+    "iframe": ("src",),  # and srcdoc: a page of its own, scanned as one
     "frame": ("src",),
     "embed": ("src",),
     "object": ("data",),
@@ -55,8 +61,8 @@ FETCHED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 NON_LOADING_LINK_RELS = frozenset(
     {"alternate", "author", "bookmark", "canonical", "external", "help", "license", "me", "next", "prev", "search", "tag"}
 )
-REMOTE_URL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
-CSS_REMOTE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*([^'")\s]+)""", re.IGNORECASE)
+LOCAL_SCHEMES = frozenset({None, "data", "blob", "about", "file"})
 META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
 
 
@@ -101,6 +107,16 @@ def build_offline_site(project: Path, site: Path) -> str:
     return log
 
 
+def is_remote(url: str) -> bool:
+    """Whether the browser would go to the network for ``url``, read as the browser reads it:
+    ``https:/host`` and ``https:\\\\host`` are ``https://host``, and tabs or newlines inside are ignored."""
+    return url_scheme(url) not in LOCAL_SCHEMES
+
+
+def _css_remote(text: str) -> list[str]:
+    return [u for u in CSS_URL.findall(text) if is_remote(u)]
+
+
 def _srcset_urls(value: str) -> list[str]:
     return [candidate.strip().split()[0] for candidate in value.split(",") if candidate.strip()]
 
@@ -129,15 +145,17 @@ def remote_loads_in_html(text: str, name: str) -> list[RemoteLoad]:
                 continue
             urls = _srcset_urls(value) if attr.endswith("srcset") else [value]
             label = attr.rsplit("}", 1)[-1]
-            found += [RemoteLoad(name, el.sourceline, f"<{tag} {label}>", url) for url in urls if REMOTE_URL.match(url)]
+            found += [RemoteLoad(name, el.sourceline, f"<{tag} {label}>", url) for url in urls if is_remote(url)]
         if tag == "meta" and el.get("http-equiv", "").lower() == "refresh":
             match = META_REFRESH_URL.search(el.get("content", ""))
-            if match and REMOTE_URL.match(match.group(1)):
+            if match and is_remote(match.group(1)):
                 found.append(RemoteLoad(name, el.sourceline, "<meta http-equiv=refresh>", match.group(1)))
         if style := el.get("style"):
-            found += [RemoteLoad(name, el.sourceline, f"<{tag} style> url()", url) for url in CSS_REMOTE.findall(style)]
+            found += [RemoteLoad(name, el.sourceline, f"<{tag} style> url()", url) for url in _css_remote(style)]
         if tag == "style" and el.text:
-            found += [RemoteLoad(name, el.sourceline, "<style> url()/@import", url) for url in CSS_REMOTE.findall(el.text)]
+            found += [RemoteLoad(name, el.sourceline, "<style> url()/@import", url) for url in _css_remote(el.text)]
+        if tag in ("iframe", "frame") and (srcdoc := el.get("srcdoc")):
+            found += [RemoteLoad(name, el.sourceline, f"<{tag} srcdoc> {r.what}", r.url) for r in remote_loads_in_html(srcdoc, name)]
         if tag == "pre" and "mermaid" in el.get("class", "").split():
             found.append(RemoteLoad(name, el.sourceline, "<pre class=mermaid> (Material fetches Mermaid from a CDN)", "mermaid"))
     return found
@@ -146,7 +164,7 @@ def remote_loads_in_html(text: str, name: str) -> list[RemoteLoad]:
 def remote_loads_in_css(text: str, name: str) -> list[RemoteLoad]:
     found = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        found += [RemoteLoad(name, lineno, "CSS url()/@import", url) for url in CSS_REMOTE.findall(line)]
+        found += [RemoteLoad(name, lineno, "CSS url()/@import", url) for url in _css_remote(line)]
     return found
 
 
@@ -174,6 +192,50 @@ def check_offline_site(site: Path) -> list[str]:
         problems.append("index.html is missing")
     problems += [str(load) for load in find_remote_loads(site)]
     return problems
+
+
+# Collects what the Content-Security-Policy refuses, in every frame, before the page's own scripts run.
+CSP_LISTENER = """
+window.__edition_csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__edition_csp.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile || location.href}:${e.lineNumber})`), true);
+"""
+
+
+def browser_check(site: Path, chromium: str = "/usr/bin/chromium", base_url: str | None = None) -> list[str]:
+    """Every page of ``site`` opened from ``file://`` (or ``base_url``, a local server of it) in Chromium with the network blocked.
+
+    Returns each request that would have left the machine and each Content-Security-Policy
+    violation, as ``page: what``. Sees what the static scan cannot (script-made requests,
+    URL spellings the scan does not know). Needs Playwright, a test dependency: imported here.
+    """
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    pages = [p for p in site_files(site) if p.suffix == ".html"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                     args=["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"])
+        try:
+            context = browser.new_context(offline=base_url is None)  # a local server needs the loopback
+            current = {"name": ""}
+
+            def block(route, request) -> None:  # type: ignore[no-untyped-def]
+                problems.append(f"{current['name']}: request to {request.url}")
+                route.abort("blockedbyclient")
+
+            local = ("file:", "data:", "blob:", "about:", *((base_url,) if base_url else ()))
+            context.route(lambda url: not url.startswith(local), block)
+            context.add_init_script(CSP_LISTENER)
+            page = context.new_page()
+            page.on("console", lambda m: problems.append(f"{current['name']}: {m.text}") if "Content Security Policy" in m.text else None)
+            for path in pages:
+                current["name"] = path.relative_to(site).as_posix()
+                page.goto(base_url + current["name"] if base_url else path.as_uri(), wait_until="load")
+                problems += [f"{current['name']}: CSP {v}" for v in page.evaluate("window.__edition_csp || []")]
+        finally:
+            browser.close()
+    return list(dict.fromkeys(problems))
 
 
 def site_files(site: Path) -> list[Path]:
@@ -230,11 +292,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m edition.offline", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
     parser.add_argument("--project", type=Path, default=ROOT, help="project to build (default: this repository)")
+    parser.add_argument("--browser", action="store_true", help="also open every page in Chromium with the network blocked (needs Playwright)")
     args = parser.parse_args(argv)
     try:
         bundle = make_bundle(args.out, args.project)
     except OfflineError as err:
         print(f"edition.offline: error: {err}", file=sys.stderr)
+        return 1
+    if args.browser and (seen := browser_check(bundle.site)):
+        print("edition.offline: error: in Chromium, the offline site:\n" + "\n".join(f"  - {p}" for p in seen), file=sys.stderr)
         return 1
     print(bundle.zip_path)
     print(f"  zip:          {human_size(bundle.zip_bytes)} ({bundle.zip_bytes} bytes)")

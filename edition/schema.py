@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostics
+from .sanitize import shorten
 from .yamldata import Located, is_invalid
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -101,7 +102,7 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
     for key in item.value:
         if key not in known:
             diags.error(
-                path, item.line_of(key), f"unknown field '{key}' in {what}",
+                path, item.line_of(key), f"unknown field '{shorten(key, 40)}' in {what}",
                 f"allowed fields: {', '.join(sorted(known))}",
             )
             ok = False
@@ -126,7 +127,7 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
             ok = False
         elif f.choices and value not in f.choices:
             diags.error(
-                path, item.line_of(f.name), f"field '{f.name}' in {what} is {value!r}",
+                path, item.line_of(f.name), f"field '{f.name}' in {what} is {shorten(repr(value))}",
                 f"use one of: {', '.join(f.choices)}",
             )
             ok = False

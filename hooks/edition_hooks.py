@@ -7,10 +7,15 @@ cross-page placeholders and stops the build if any input had a problem.
 
 from __future__ import annotations
 
+import gzip
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -22,8 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from edition import csp  # noqa: E402
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
+from edition.inputs import outside  # noqa: E402
+from edition.sanitize import url_scheme  # noqa: E402
+
+SHIM = "assets/vendor/iframe-worker/shim.js"
 
 log = logging.getLogger("mkdocs.plugins.edition")
 _state: dict[str, object] = {}
@@ -51,15 +61,66 @@ def _url_for(files: Files, page: Page):
     return url_for
 
 
+_command: dict[str, str] = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _command["name"] = command  # `serve` injects an inline live-reload script: see edition.csp
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.clear()
-    docs_dir = Path(config.docs_dir)
-    _state["edition"] = Edition.load(Path(config.config_file_path).parent, docs_dir)
+    root = Path(config.config_file_path).resolve().parent  # `-f mkdocs.yml` is relative
+    _fix_build_date(root)
+    _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve())
+    scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
+    for problem in csp.outside_features(scripts, [str(c) for c in config.extra_css], config.theme.get("font")):
+        _edition().diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
+    if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
+        config.markdown_extensions.append(_AddressCheck())
     return config
+
+
+class _MalformedAddresses(Treeprocessor):
+    """Takes out an address Python cannot parse (``http://[a]/x``) before MkDocs' link rewriting crashes on it."""
+
+    def run(self, root):
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is not None and url_scheme(value) == "malformed":
+                    el.set(attr, "#")  # MkDocs expects every link to keep an address
+                    page = _state.get("page")
+                    if isinstance(page, str):
+                        _edition().report_address(page, value)
+
+
+class _AddressCheck(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_MalformedAddresses(md), "edition-malformed-addresses", 1)  # before MkDocs' (0)
+
+
+def _fix_build_date(root: Path) -> None:
+    """Rebuilds are byte-identical on any day: the build date (sitemap, gzip header) is fixed.
+
+    ``SOURCE_DATE_EPOCH`` when the builder sets it (MkDocs honours it); otherwise the time of the
+    checked-out commit, and without git a fixed date.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "315532800"  # 1980-01-01, as the offline zip
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     ed = _edition()
+    for file in list(files):  # contributors' files only (the theme's live elsewhere); reported by Edition.load
+        src = Path(file.abs_src_path) if file.abs_src_path else None
+        if (src and src.is_relative_to(config.docs_dir) and outside(src, ed.root)) or file.src_uri in ed.unreadable:
+            files.remove(file)
     for path, content in ed.generated_pages().items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=content))
@@ -134,7 +195,9 @@ def _index_path(section: Section) -> str | None:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     ed = _edition()
+    _state["page"] = page.file.src_uri
     if not is_memo(page.file.src_uri):
+        ed.check_page_meta(page.file.src_uri, page.meta)
         return markdown
     # an attribute, not page.meta: front matter must never be able to inject into <head>
     page.edition_head = ed.head_for(page.file.src_uri, page.canonical_url)  # type: ignore[attr-defined]
@@ -143,9 +206,37 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     ed = _edition()
+    html = ed.sanitize_page(page.file.src_uri, html)  # every page: contributor markup never becomes active
     if is_memo(page.file.src_uri):
-        return ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+        html = ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+        ed.report_duplicate_ids(page.file.src_uri, html)
     return html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _with_csp(output, page.file.src_uri, config)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    return _with_csp(output_content, template_name, config) if template_name.endswith(".html") else output_content
+
+
+def _with_csp(output: str, name: str, config: MkDocsConfig) -> str:
+    if "shim" not in _state:
+        shim = Path(config.docs_dir) / SHIM
+        _state["shim"] = shim.read_text(encoding="utf-8") if shim.is_file() else None
+    filled = csp.fill(output, _state["shim"], preview=_command.get("name") == "serve")  # type: ignore[arg-type]
+    if filled is None:
+        raise PluginError(f"{name}: the page has no Content-Security-Policy placeholder (overrides/main.html, block site_meta)")
+    return filled
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """sitemap.xml.gz again, with the gzip header's time fixed (MkDocs writes the time of the build)."""
+    sitemap = Path(config.site_dir) / "sitemap.xml"
+    if sitemap.is_file():
+        with open(sitemap.with_suffix(".xml.gz"), "wb") as raw, gzip.GzipFile("sitemap.xml", "wb", fileobj=raw, mtime=int(os.environ.get("SOURCE_DATE_EPOCH", "0"))) as gz:
+            gz.write(sitemap.read_bytes())
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

@@ -141,10 +141,11 @@ def test_definitions_are_escaped(project: Path, tmp_path: Path) -> None:
         "- term: COCOM\n  kind: acronym\n", "- term: COCOM\n  kind: acronym\n  aliases: [\"<b>Co</b>\"]\n", 1
     ).replace("Informal, non-treaty body", "Informal <script>alert(1)</script> & non-treaty body", 1))
     result = run_build(project, tmp_path / "site")
-    assert result.ok, result.output
-    page = (tmp_path / "site/glossary/index.html").read_text()
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; non-treaty" in page
-    assert "&lt;b&gt;Co&lt;/b&gt;" in page
+    # Registry values are plain text (issue 15): markup is refused with its line, never published.
+    assert not result.ok
+    assert re.search(r"data/glossary\.yml:\d+: field 'aliases' holds markup", result.output), result.output
+    assert re.search(r"data/glossary\.yml:\d+: field 'definition' holds markup", result.output), result.output
+    assert not (tmp_path / "site/glossary/index.html").exists()
 
 
 def test_glossary_and_entity_backlinks_point_at_existing_anchors(edition: BuiltEdition) -> None:

@@ -1,0 +1,68 @@
+"""The offline check sees what the browser sees: every page of the bundle opened from ``file://``
+(and of the online site, over HTTP) in Chromium with the network blocked, every attempted request
+and every CSP violation recorded;
+and the static scan knows the URL spellings Chromium fetches (``https:/host``, ``https:\\\\host``,
+``<iframe srcdoc>``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edition.offline import browser_check, check_offline_site, remote_loads_in_html
+from tests.browser_support import offline_bundle, serve_directory
+
+
+@pytest.fixture(scope="module")
+def bundle_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return offline_bundle(tmp_path_factory.mktemp("offline-browser"))[1]
+
+
+def test_every_page_of_the_bundle_stays_offline_in_chromium(bundle_site: Path) -> None:
+    assert check_offline_site(bundle_site) == []
+    problems = browser_check(bundle_site)
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_page_of_the_online_site_keeps_its_policy(built_site: Path) -> None:
+    """The same in the online site, served over HTTP: no request out, no CSP violation on any page."""
+    with serve_directory(built_site) as base:
+        problems = browser_check(built_site, base_url=base)
+    assert problems == [], "\n".join(problems)
+
+
+def test_browser_check_catches_what_a_page_would_fetch(bundle_site: Path, tmp_path: Path) -> None:
+    """A page that would fetch from the network (with and without the policy), and one with an inline script."""
+    site = tmp_path / "site"
+    for part in ("assets", "search"):  # the home page and what it loads: fast
+        shutil.copytree(bundle_site / part, site / part)
+    shutil.copy2(bundle_site / "index.html", site / "index.html")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    pixel = '<img src="https:/evil.example/pixel.png"></body>'
+    (site / "fetch.html").write_text(home.replace("</body>", pixel), encoding="utf-8")
+    no_policy = home.replace('http-equiv="Content-Security-Policy"', 'name="no-policy"')
+    (site / "fetch-no-csp.html").write_text(no_policy.replace("</body>", pixel), encoding="utf-8")
+    (site / "inline.html").write_text(home.replace("</body>", "<script>window.__pwned = 1</script></body>"), encoding="utf-8")
+    problems = browser_check(site)
+    assert any(p.startswith("fetch-no-csp.html: request to https://evil.example/pixel.png") for p in problems), problems
+    assert any(p.startswith("fetch.html") and "evil.example" in p for p in problems), problems  # the policy stops it first
+    assert any(p.startswith("inline.html") and "script-src" in p for p in problems), problems
+    assert not any(p.startswith("index.html") for p in problems), problems
+
+
+@pytest.mark.parametrize("markup", [
+    '<img src="https:\\\\evil.example/x.png">',
+    '<img src="https:/evil.example/x.png">',
+    '<img src="ht\ttps://evil.example/x.png">',
+    '<iframe srcdoc="&lt;img src=https://evil.example/x.png&gt;"></iframe>',
+    '<div style="background: url(https:\\\\evil.example/x.png)"></div>',
+])
+def test_static_scan_reads_urls_as_chromium_does(markup: str) -> None:
+    found = remote_loads_in_html(f"<html><body>{markup}</body></html>", "page.html")
+    assert found and all("evil.example" in f.url for f in found), found
+
+
+def test_static_scan_leaves_local_files_alone() -> None:
+    assert remote_loads_in_html('<html><body><img src="assets/a.png"><a href="https://example.org">x</a></body></html>', "p.html") == []
