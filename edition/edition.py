@@ -94,10 +94,6 @@ class Edition:
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
         ed.referenced = referenced_entities([(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents], ed.annotator)
-        for ent in ed.entities.values():
-            if ent.id not in ed.referenced:
-                ed.diags.warning(ent.path, ent.line, f"register entry '{ent.id}' is mentioned, pinned or cited in no document, so it gets no page",
-                                 f"pin the words that mean it in a memo with [words](entity:{ent.id}), add the form the memo uses to its aliases, or remove the entry")
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
         return ed
@@ -357,6 +353,10 @@ class Edition:
             if key not in cited and key not in own:
                 self.diags.warning(ref.path, ref.line, f"BibTeX entry '{key}' is cited by no note", "cite it or remove it")
         self._check_years()
+        for ent in self.entities.values():  # here, not at load: a memo that failed to load names nothing
+            if ent.id not in self.referenced:
+                self.diags.warning(ent.path, ent.line, f"register entry '{ent.id}' is mentioned, pinned or cited in no document, so it gets no page",
+                                   f"pin the words that mean it in a memo with [words](entity:{ent.id}), add the form the memo uses to its aliases, or remove the entry")
         mentioned = {m.target for pg in self.pages.values() for m in pg.entities}
         for eid in sorted(self.referenced - mentioned if self.pages else ()):
             ent = self.entities[eid]
