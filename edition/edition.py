@@ -49,6 +49,7 @@ class Edition:
     notes: dict[str, list[ResolvedNote]] = field(default_factory=dict)
     interventions: list[Intervention] = field(default_factory=list)
     check_acronyms: bool = True
+    settings: apparatus.EditionSettings = field(default_factory=apparatus.EditionSettings)
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
     _markers: MarkerPattern = field(init=False)
@@ -56,9 +57,12 @@ class Edition:
     _renderer_table: dict[str, Callable[[UrlFor, str | None], str]] | None = field(init=False, default=None)
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path) -> Edition:
+    def load(cls, root: Path, docs_dir: Path, settings: apparatus.EditionSettings | None = None) -> Edition:
         """Read every registry, the library and every memo's front matter once, before any page renders."""
         ed = cls(root=root, docs_dir=docs_dir)
+        if settings is not None:
+            ed.settings = settings
+            settings.check(ed.diags)
         before = len(ed.diags.errors)
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
         # With no usable glossary every acronym would be reported as undefined: say it once instead.
@@ -70,14 +74,24 @@ class Edition:
         ignore = load_ignore_list(root / "data" / "acronym-ignore.yml", ed.diags, "data/acronym-ignore.yml")
         ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
         ed.library = load_library(root / "bib", root, ed.diags)
-        ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json")
+        ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json", ed.diags)
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
+        ed._prepare_citations()
         return ed
+
+    def _prepare_citations(self) -> None:
+        """Every citation the build will show, rendered in one batch (one Node run, or none when cached)."""
+        notes: dict[str, list[ResolvedNote]] = {}
+        for doc in self.documents.values():
+            scratch = Diagnostics()  # problems are reported when the page itself is processed
+            _, found, _ = extract_notes((self.docs_dir / doc.path).read_text(encoding="utf-8"), doc.path, "", 1, scratch)
+            notes[doc.path] = resolve_notes(found, self.library, "", scratch)
+        self.formatter.prepare(apparatus.citation_jobs(notes, self.documents, self.library))
 
     def shown_path(self, doc_path: str) -> str:
         return (self.docs_dir / doc_path).relative_to(self.root).as_posix()
@@ -92,8 +106,9 @@ class Edition:
             if ref is None:
                 continue
             out[f"cite/{doc.slug}.bib"] = to_bibtex(ref)
-            out[f"cite/{doc.slug}.ris"] = to_ris(ref)
-            out[f"cite/{doc.slug}.json"] = to_csl_json(ref)
+            url = self.settings.url_of(f"documents/{doc.slug}/")
+            out[f"cite/{doc.slug}.ris"] = to_ris(ref, url)
+            out[f"cite/{doc.slug}.json"] = to_csl_json(ref, url)
         return out
 
     def head_for(self, doc_path: str, page_url: str | None = None) -> str:
@@ -137,7 +152,7 @@ class Edition:
         parts.append(gen.memo_acronyms(index.terms, self.annotator.terms, url_for("glossary.md")))
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
-            parts.append(apparatus.cite_this(doc, self.formatter, downloads))
+            parts.append(apparatus.cite_this(doc, self.formatter, downloads, self.settings, self.settings.url_of(f"documents/{doc.slug}/")))
         return parts[0] + parts[1] + _BLOCK_END.sub(r"\g<0>\n", "".join(parts[2:]))
 
     def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
@@ -190,6 +205,7 @@ class Edition:
             "documents": lambda u, _: documents_table(docs, u),
             "interventions": lambda u, _: interventions_table(self.interventions, self.documents, u),
             "normalisations": lambda u, _: normalisations_list(),
+            "edition-facts": lambda u, _: apparatus.about_edition(self.settings),
             "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
             "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self.entities, self.documents, u),
             "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md")),

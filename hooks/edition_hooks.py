@@ -8,6 +8,7 @@ cross-page placeholders and stops the build if any input had a problem.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from edition.apparatus import EditionSettings  # noqa: E402
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
 
@@ -53,7 +55,16 @@ def _url_for(files: Files, page: Page):
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.clear()
     docs_dir = Path(config.docs_dir)
-    _state["edition"] = Edition.load(Path(config.config_file_path).parent, docs_dir)
+    # SITE_URL (set by the Pages workflow) wins over mkdocs.yml: canonical links, sitemap, citations
+    site_url = os.environ.get("SITE_URL", "").strip()
+    if site_url:
+        config.site_url = site_url.rstrip("/") + "/"
+    config_path = Path(config.config_file_path)
+    settings = EditionSettings.from_config(
+        config.site_name, config.site_url, config.extra,
+        config_path.read_text(encoding="utf-8") if config_path.is_file() else "",
+    )
+    _state["edition"] = Edition.load(config_path.parent, docs_dir, settings)
     return config
 
 
