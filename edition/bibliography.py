@@ -249,7 +249,11 @@ class Reference:
         for src, dst in simple.items():
             if f.get(src):
                 item[dst] = f[src].replace("–", "-") if src == "pages" else f[src]
-        genre = f.get("type") or (f.get("howpublished") if self.entry_type == "misc" else "")
+        genre = f.get("type", "")
+        if self.csl_type == "speech" and f.get("howpublished"):
+            item["event"] = f["howpublished"]  # where it was given: "testimony to the … Committee"
+        elif self.entry_type == "misc" and f.get("howpublished"):
+            genre = genre or f["howpublished"]
         if self.csl_type == "interview":
             genre = "interview"
         if genre:
