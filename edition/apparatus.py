@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -51,7 +53,8 @@ class EditionSettings:
     lines: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, site_name: str, site_url: str | None, extra: Mapping[str, object] | None, config_text: str = "") -> EditionSettings:
+    def from_config(cls, site_name: str, site_url: str | None, extra: Mapping[str, object] | None, config_text: str = "",
+                    root: Path | None = None) -> EditionSettings:
         ed = (extra or {}).get("edition") if isinstance(extra, Mapping) else None
         ed = ed if isinstance(ed, Mapping) else {}
 
@@ -61,7 +64,7 @@ class EditionSettings:
 
         editors = ed.get("editors")
         names = tuple(str(e).strip() for e in editors if str(e).strip()) if isinstance(editors, list) else ((str(editors).strip(),) if editors else ())
-        version = text("version") or os.environ.get("EDITION_VERSION") or None
+        version = os.environ.get("EDITION_VERSION") or text("version") or (_git_version(root) if root else None)
         lines = {}
         for i, line in enumerate(config_text.splitlines(), start=1):
             m = re.match(r"^\s*(site_url|edition|editors|publisher|version|licence|repository)\s*:", line)
@@ -88,7 +91,16 @@ class EditionSettings:
                            ("licence", self.licence), ("repository", self.repository)):
             if not value:
                 diags.warning(path, self.lines.get(key, where), f"extra.edition.{key} is not set: the citation and the About page leave it out",
-                              f"set extra.edition.{key} in mkdocs.yml" + (", or EDITION_VERSION in the environment" if key == "version" else ""))
+                              f"set extra.edition.{key} in mkdocs.yml" + (", or EDITION_VERSION in the environment (a git checkout gives its commit)" if key == "version" else ""))
+
+
+def _git_version(root: Path) -> str | None:
+    """The commit being built ('git describe': a release tag if there is one), when ``root`` is a checkout."""
+    try:
+        proc = subprocess.run(["git", "describe", "--tags", "--always", "--dirty"], cwd=root, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
 def _build_date() -> dt.date:

@@ -62,7 +62,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config_path = Path(config.config_file_path)
     settings = EditionSettings.from_config(
         config.site_name, config.site_url, config.extra,
-        config_path.read_text(encoding="utf-8") if config_path.is_file() else "",
+        config_path.read_text(encoding="utf-8") if config_path.is_file() else "", config_path.parent,
     )
     _state["edition"] = Edition.load(config_path.parent, docs_dir, settings)
     return config
