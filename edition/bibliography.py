@@ -705,7 +705,8 @@ def citation_meta(ref: Reference, page_url: str | None = None) -> list[tuple[str
             tags.append(("citation_technical_report_number", str(item["number"])))
     if ref.publisher:
         tags.append(("citation_publisher", ref.publisher))
-    series = item.get("collection-title") or item.get("genre")
+    # a series: 'series', or a report type that carries a number ("Asian Backgrounder" no. 70)
+    series = item.get("collection-title") or (item.get("genre") if item["type"] == "report" and item.get("number") else None)
     if series:
         tags.append(("citation_series_title", str(series)))
     if item.get("container-title"):

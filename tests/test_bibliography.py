@@ -187,6 +187,11 @@ def test_memo_pages_carry_citation_meta_tags(built_site: Path) -> None:
             assert meta["citation_abstract"] == ref.fields["abstract"]
         if ref.fields.get("number"):
             assert meta["citation_technical_report_number"] == ref.fields["number"]
+            assert meta["citation_series_title"] == ref.fields.get("series", ref.fields.get("type"))
+        else:
+            assert "citation_series_title" not in meta or ref.fields.get("series")
+        if ref.fields.get("pagetotal"):
+            assert meta["citation_num_pages"] == ref.fields["pagetotal"]
 
 
 def test_bibliography_page_links_back_to_every_citing_note(built_site: Path) -> None:
