@@ -267,6 +267,16 @@ class Reference:
         return item
 
 
+def processor_item(ref: Reference) -> dict[str, object]:
+    """The CSL item as the processor gets it: titles as the source prints them, protected from the
+    style's title-casing (BibTeX's braces protect words; a title here is already in title case)."""
+    item = ref.csl()
+    for var in ("title", "container-title"):
+        if isinstance(item.get(var), str):
+            item[var] = f'<span class="nocase">{item[var]}</span>'
+    return item
+
+
 def decode_latex(value: str) -> str:
     """Plain Unicode for display; pylatexenc only where there is a macro to expand."""
     if "\\" in value:
@@ -472,9 +482,9 @@ class Formatter:
     # digest of what a rendering depends on: the style, the job and the CSL data of its entries
     def _digest(self, job: Job) -> str:
         if isinstance(job, NoteJob):
-            data: object = ["note", self.library.references[job.key].csl(), job.locator.label if job.locator else None, job.locator.value if job.locator else None]
+            data: object = ["note", processor_item(self.library.references[job.key]), job.locator.label if job.locator else None, job.locator.value if job.locator else None]
         else:
-            data = ["bibliography", [self.library.references[k].csl() for k in job.keys]]
+            data = ["bibliography", [processor_item(self.library.references[k]) for k in job.keys]]
         return hashlib.sha256(json.dumps([STYLE, data], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def prepare(self, jobs: Iterable[Job]) -> None:
@@ -519,7 +529,7 @@ class Formatter:
         request = {
             "style": STYLE_FILE.read_text(encoding="utf-8"),
             "locale": LOCALE_FILE.read_text(encoding="utf-8"),
-            "items": {k: self.library.references[k].csl() for k in keys},
+            "items": {k: processor_item(self.library.references[k]) for k in keys},
             "jobs": [
                 {"kind": "note", "id": j.key, "locator": j.locator.value if j.locator else None, "label": j.locator.label if j.locator else None}
                 if isinstance(j, NoteJob) else {"kind": "bibliography", "ids": list(j.keys)}

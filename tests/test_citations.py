@@ -27,6 +27,7 @@ from edition.bibliography import (
     parse_library,
     parse_locator,
     plain,
+    processor_item,
 )
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
@@ -147,7 +148,7 @@ def test_a_second_processor_renders_every_shown_citation_the_same(tmp_path: Path
     library = _library()
     notes, keys = _shown(library)
     style = _comparison_style()
-    items = {k: library.references[k].csl() for k in keys}
+    items = {k: processor_item(library.references[k]) for k in keys}
 
     # citeproc-js, as the build runs it (the same renderer script), over the comparison style
     request = {

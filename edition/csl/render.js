@@ -41,21 +41,23 @@ function engine() {
 }
 
 const results = [];
-let noteEngine = null;
+// One engine for the whole batch: compiling the style is the expensive part. `updateItems`
+// resets the registry to the job's items, so each note is a first, full citation and each
+// bibliography holds exactly its own entries.
+let eng = null;
 for (const job of request.jobs) {
   try {
     if (job.kind === "note") {
-      // A fresh engine state per note: every note is rendered as a first, full citation.
-      noteEngine = noteEngine || engine();
-      noteEngine.updateItems([job.id]);
+      eng = eng || engine();
+      eng.updateItems([job.id]);
       const cite = { id: job.id };
       if (job.locator) {
         cite.locator = job.locator;
         cite.label = job.label || "page";
       }
-      results.push(noteEngine.makeCitationCluster([cite]));
+      results.push(eng.makeCitationCluster([cite]));
     } else if (job.kind === "bibliography") {
-      const eng = engine();
+      eng = eng || engine();
       eng.updateItems(job.ids);
       const [meta, entries] = eng.makeBibliography();
       // entries that cannot be rendered are left out of `entries` but stay in `entry_ids`
