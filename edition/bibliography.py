@@ -65,6 +65,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _SIMPLE_LATEX = [("---", "—"), ("--", "–"), ("~", "\u00a0"), ("``", "“"), ("''", "”")]
 _ALLOWED_TAGS = frozenset({"i", "b", "sup", "sub"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_LT, _GT = "\ue000", "\ue001"  # '<' and '>' of a title on their way through the processor
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 log = logging.getLogger(__name__)
@@ -273,7 +274,10 @@ def processor_item(ref: Reference) -> dict[str, object]:
     item = ref.csl()
     for var in ("title", "container-title"):
         if isinstance(item.get(var), str):
-            item[var] = f'<span class="nocase">{item[var]}</span>'
+            # '<' and '>' travel as private-use characters (restored by ``sanitise``), so that a
+            # title's own angle brackets are never read as markup by the processor
+            value = str(item[var]).replace("<", _LT).replace(">", _GT)
+            item[var] = f'<span class="nocase">{value}</span>'
     return item
 
 
@@ -419,14 +423,17 @@ def load_library(bib_dir: Path, root: Path, diags: Diagnostics) -> Library:
 def sanitise(markup: str) -> str:
     """Processor output as safe HTML: text escaped, only <i>, <b>, <sup>, <sub> kept (no attributes)."""
 
+    def text(value: str | None) -> str:
+        return escape((value or "").replace(_LT, "<").replace(_GT, ">"), quote=False)
+
     def clean(el) -> str:  # type: ignore[no-untyped-def]
-        parts = [escape(el.text or "", quote=False)]
+        parts = [text(el.text)]
         for child in el:
             if isinstance(child.tag, str):
                 inner = clean(child)
                 tag = child.tag.lower()
                 parts.append(f"<{tag}>{inner}</{tag}>" if tag in _ALLOWED_TAGS else inner)
-            parts.append(escape(child.tail or "", quote=False))
+            parts.append(text(child.tail))
         return "".join(parts)
 
     if not markup.strip():
