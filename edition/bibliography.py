@@ -292,6 +292,23 @@ def decode_latex(value: str) -> str:
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
 
 
+def _raw_names(value: str) -> list[str]:
+    """The names of a BibTeX name list as written, split at top-level 'and'."""
+    parts, depth, current = [], 0, []
+    for tok in re.split(r"(\s+and\s+|[{}])", value):
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+        if depth == 0 and re.fullmatch(r"\s+and\s+", tok or ""):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(tok or "")
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
 def split_names(value: str) -> tuple[Name, ...]:
     """BibTeX names: 'Last, First and First Last and {Corporate Body}'."""
     parts, depth, current = [], 0, []
@@ -367,12 +384,12 @@ def parse_library(text: str, shown: str, diags: Diagnostics, library: Library | 
 
 def _check_names(raw: str, label: str, shown: str, line: int, diags: Diagnostics) -> None:
     """Organisations must reach every channel as one name: double braces, and no comma inside."""
-    for name in split_names(raw):
+    for name, written in zip(split_names(raw), _raw_names(raw), strict=False):
         if name.literal:
             if "," in name.literal:
                 diags.error(shown, line, f"{label}: the organisation '{name.literal}' contains a comma, so reference managers (RIS, citation_author) split it into persons",
                             "name the body that wrote the work as one name without commas, and put the parent body in 'institution'")
-        elif name.given and ORGANISATION_WORDS.search(f"{name.family} {name.given}") and len(f"{name.family} {name.given}".split()) > 2:
+        elif "," in written and ORGANISATION_WORDS.search(f"{name.family} {name.given}") and len(f"{name.family} {name.given}".split()) > 2:
             diags.error(shown, line, f"{label}: '{name.family}, {name.given}' is an organisation written as 'Last, First'",
                         f"write an organisation in double braces: {{{{{name.given} {name.family}}}}}")
 
