@@ -483,10 +483,7 @@ timed(ed, "serialise_children", "  serialise HTML")
 timed(app, "annotate_footnotes", "  references in the notes")
 timed(app, "works_cited", "  works cited")
 timed(app, "cite_this", "  cite this document")
-for _name in ("_citeproc", "_format", "_render_all", "format_all"):  # the formatter's own work, whatever it is called
-    if hasattr(bib.Formatter, _name):
-        timed(bib.Formatter, _name, "citeproc formatting (inside the above)")
-        break
+timed(bib.Formatter, "_run", "citeproc-js batch, one Node run (inside edition: load)")
 timed(ed.Edition, "fill_placeholders", "edition: generated pages (on_env)")
 timed(ed.gen, "entity_page", "  entity pages")
 timed(ed.gen, "glossary_page", "  glossary page")

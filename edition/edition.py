@@ -55,6 +55,7 @@ class Edition:
     check_acronyms: bool = True
     referenced: set[str] = field(default_factory=set)  # entities some memo mentions, pins or cites: they get pages
     unreadable: set[str] = field(default_factory=set)  # docs paths reported as unreadable: not rendered
+    settings: apparatus.EditionSettings = field(default_factory=apparatus.EditionSettings)
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
     _markers: MarkerPattern = field(init=False)
@@ -63,12 +64,15 @@ class Edition:
     _person_forms: dict[str, Entity] | None = field(init=False, default=None)
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path) -> Edition:
+    def load(cls, root: Path, docs_dir: Path, settings: apparatus.EditionSettings | None = None) -> Edition:
         """Read every registry, the library and every memo's front matter once, before any page renders."""
         root, docs_dir = root.resolve(), docs_dir.resolve()  # `mkdocs build -f mkdocs.yml` gives a relative root
         ed = cls(root=root, docs_dir=docs_dir)
         for link in escaping_links(root):
             ed.diags.error(link, None, "symlink points outside the repository (or nowhere)", "replace it with the file itself: nothing outside the repository is published")
+        if settings is not None:
+            ed.settings = settings
+            settings.check(ed.diags)
         before = len(ed.diags.errors)
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
         # With no usable glossary every acronym would be reported as undefined: say it once instead.
@@ -81,7 +85,7 @@ class Edition:
         ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
         unreadable = [p for p in sorted((root / "bib").glob("*.bib")) if read_text(p, p.relative_to(root).as_posix(), ed.diags) is None]
         ed.library = Library() if unreadable else load_library(root / "bib", root, ed.diags)
-        ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json")
+        ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json", ed.diags)
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
         for file in sorted(docs_dir.rglob("*.md")):
             rel = file.relative_to(docs_dir).as_posix()
@@ -96,7 +100,17 @@ class Edition:
         ed.referenced = referenced_entities([(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents], ed.annotator)
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
+        ed._prepare_citations()
         return ed
+
+    def _prepare_citations(self) -> None:
+        """Every citation the build will show, rendered in one batch (one Node run, or none when cached)."""
+        notes: dict[str, list[ResolvedNote]] = {}
+        for doc in self.documents.values():
+            scratch = Diagnostics()  # problems are reported when the page itself is processed
+            _, found, _ = extract_notes((self.docs_dir / doc.path).read_text(encoding="utf-8"), doc.path, "", 1, scratch)
+            notes[doc.path] = resolve_notes(found, self.library, "", scratch)
+        self.formatter.prepare(apparatus.citation_jobs(notes, self.documents, self.library))
 
     def shown_path(self, doc_path: str) -> str:
         return (self.docs_dir / doc_path).relative_to(self.root).as_posix()
@@ -111,8 +125,9 @@ class Edition:
             if ref is None:
                 continue
             out[f"cite/{doc.slug}.bib"] = to_bibtex(ref)
-            out[f"cite/{doc.slug}.ris"] = to_ris(ref)
-            out[f"cite/{doc.slug}.json"] = to_csl_json(ref)
+            url = self.settings.url_of(f"documents/{doc.slug}/")
+            out[f"cite/{doc.slug}.ris"] = to_ris(ref, url)
+            out[f"cite/{doc.slug}.json"] = to_csl_json(ref, url)
         return out
 
     def head_for(self, doc_path: str, page_url: str | None = None) -> str:
@@ -211,7 +226,7 @@ class Edition:
         parts.append(gen.memo_acronyms(index.terms, self.annotator.terms, url_for("glossary.md")))
         if doc:
             downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
-            parts.append(apparatus.cite_this(doc, self.formatter, downloads))
+            parts.append(apparatus.cite_this(doc, self.formatter, downloads, self.settings, self.settings.url_of(f"documents/{doc.slug}/")))
         return _searchable(parts[0]) + parts[1] + wrap_tables(_searchable("".join(parts[2:])))
 
     def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
@@ -280,6 +295,7 @@ class Edition:
             # each intervention is indexed where it stands, in its memo: the list would outrank the memo
             "interventions": lambda u, _: _unsearched(interventions_table(self.interventions, self.documents, u)),
             "normalisations": lambda u, _: normalisations_list(),
+            "edition-facts": lambda u, _: apparatus.about_edition(self.settings),
             "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
             "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self._with_pages(), self.documents, u),
             "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md"), self._indexes()["markers"]),

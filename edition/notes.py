@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .bibliography import Library, Reference
+from .bibliography import Library, Reference, parse_locator
 from .diagnostics import Diagnostics
 
 DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")
@@ -172,6 +172,9 @@ def resolve_notes(notes: list[Note], library: Library, shown: str, diags: Diagno
             key = None
         elif note.cite_key and how == "cited" and not _wording_names(plain_wording, library.references[note.cite_key]):
             diags.error(shown, note.line, f"note {note.label}: its wording names none of the author, title or periodical of '{note.cite_key}'", "check that the key is the work the note cites")
+        if note.cite_locator and parse_locator(note.cite_locator) is None:
+            diags.error(shown, note.line, f"note {note.label}: the locator '{note.cite_locator}' cannot be read",
+                        "write a page or range ('325', 'pp. 47-51') or a labelled part ('table B', 'fig. 3', 'ch. 2')")
         locator = note.cite_locator or locator_of(note.wording)
         if how == "ibid" and locator is None and resolved:
             locator = resolved[-1].locator

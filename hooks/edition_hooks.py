@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from edition import csp  # noqa: E402
+from edition.apparatus import EditionSettings  # noqa: E402
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
 from edition.inputs import outside  # noqa: E402
@@ -72,7 +73,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.clear()
     root = Path(config.config_file_path).resolve().parent  # `-f mkdocs.yml` is relative
     _fix_build_date(root)
-    _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve())
+    # SITE_URL (set by the Pages workflow) wins over mkdocs.yml: canonical links, sitemap, citations
+    site_url = os.environ.get("SITE_URL", "").strip()
+    if site_url:
+        config.site_url = site_url.rstrip("/") + "/"
+    config_path = root / Path(config.config_file_path).name
+    settings = EditionSettings.from_config(
+        config.site_name, config.site_url, config.extra,
+        config_path.read_text(encoding="utf-8") if config_path.is_file() else "", root,
+    )
+    _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve(), settings)
     scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
     for problem in csp.outside_features(scripts, [str(c) for c in config.extra_css], config.theme.get("font")):
         _edition().diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")

@@ -107,4 +107,16 @@ def test_popover_content_has_wording_and_resolved_reference(built_site: Path) ->
     text = note6.text_content().strip()
     assert text.startswith("Japanese Military Technology, op. cit., pp. 1-3.")
     ref = note6.find_class("note-reference")[0].text_content()
-    assert "op. cit. = " in ref and "Japanese Military Technology (Washington, D.C.: U.S. Government Printing Office, 1986), pp. 1-3." in ref
+    # the locator went to the processor: no "pp.", an en dash
+    assert "op. cit. = " in ref and "Japanese Military Technology (Washington, D.C.: U.S. Government Printing Office, 1986), 1–3." in ref
+
+
+def test_explicit_locator_that_cannot_be_read_is_an_error() -> None:
+    _, diags = run("A.[^1]\n\n[^1]: *Defense News*, somewhere. [@dn, somewhere]\n")
+    (err,) = diags.errors
+    assert err.line == 12 and "the locator 'somewhere' cannot be read" in err.message and err.hint
+
+
+def test_explicit_locator_that_reads_is_kept() -> None:
+    resolved, diags = run("A.[^1]\n\n[^1]: *Defense News*, p. 3. [@dn, p. 3]\n")
+    assert diags.errors == [] and resolved[0].locator == "p. 3"
