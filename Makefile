@@ -14,7 +14,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 hash_of = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
 BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt)
 TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt)
-SYSTEM_PACKAGES := chromium biber poppler-utils
+SYSTEM_PACKAGES := chromium biber poppler-utils pandoc
 
 .PHONY: setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
 
@@ -35,7 +35,8 @@ setup: $(BUILD_STAMP)
 setup-test: $(TEST_STAMP)
 
 # Debian packages: Chromium for the browser tests (Playwright drives it; it never downloads a
-# browser), biber and pdftotext (poppler-utils) for the bibliography and print tests.
+# browser), biber and pdftotext (poppler-utils) for the bibliography and print tests, pandoc as the
+# second CSL processor that checks the citations.
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi

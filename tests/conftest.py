@@ -153,3 +153,12 @@ def offline_edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
         return BuiltEdition("real", ROOT, root)
     return BuiltEdition("generated", request.getfixturevalue("generated_project"), request.getfixturevalue("generated_offline"))
+
+
+def content_lines(check_output: str) -> list[str]:
+    """The lines of a `make check` report that are about the content: without the warnings that a
+    deployment setting of mkdocs.yml (site_url, extra.edition.*) is unset, which the edition gives on
+    purpose until the publisher sets them (nothing is invented), and without the closing summary."""
+    return [line for line in check_output.splitlines()
+            if line.strip() and not line.startswith("No problems found")
+            and not (line.startswith("mkdocs.yml") and "warning:" in line and " is not set" in line)]
