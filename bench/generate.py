@@ -236,8 +236,8 @@ class RefSpec:
             f += [("publisher", self.container), ("address", self.city)]
         elif self.entry_type == "techreport":
             f += [("institution", self.container), ("address", self.city)]
-        elif self.entry_type == "misc":
-            f.append(("howpublished", "Testimony"))
+        elif self.entry_type == "misc":  # congressional testimony, as bib/ writes it
+            f += [("entrysubtype", "testimony"), ("howpublished", "testimony to the Senate Armed Services Committee")]
         f.append(("year", str(self.year)))
         if self.month:
             f.append(("month", _BIB_MONTHS[self.month - 1]))
@@ -716,10 +716,12 @@ class _MemoWriter:
         fm = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=200)
         note_lines = [f"[^{i}]: {text}" for i, text in enumerate(notes, start=1)]
         text = f"---\n{fm}---\n\n" + "\n\n".join(blocks) + "\n\n" + "\n".join(note_lines) + "\n"
-        corp = issuer.split(",")[0]
+        # an organisation is one name without commas (reference managers split at commas): the office
+        # that wrote the memo is the author, the bodies above it the institution
+        parent, _, office = issuer.rpartition(", ")
         own = RefSpec(bibkey, "techreport", title, date.year, date.month, date.day,
                       persons=[tuple(a.split(" ", 1)) for a in authors],  # type: ignore[misc]
-                      corporate=None if authors else issuer, container=corp, city="Washington")
+                      corporate=None if authors else office, container=parent or office, city="Washington")
         bib = own.bibtex().replace("\n}", f",\n  type        = {{{doc_type}}},\n  pagetotal   = {{{page}}}\n}}")
         return Memo(file_name, text, bib, self.words + sum(len(n.split()) for n in notes), str(front["source"]), _source_text(blocks, notes))
 
