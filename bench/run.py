@@ -516,10 +516,11 @@ def breakdown(n: int, workdir: Path) -> list[list[str]]:
     md = ["Markdown to HTML (all pages)", *(f"Markdown to HTML (all pages): {k}" for k in kinds)]
     tpl = ["template + write (all pages)", *(f"template + write (all pages): {k}" for k in kinds)]
     search = ["  search plugin: index each page", *(f"  search plugin: index each page: {k}" for k in kinds)]
-    order = ["total mkdocs build", "edition: load registries, library, front matter", "edition: notes out of the Markdown",
+    order = ["total mkdocs build", "edition: load registries, library, front matter",
+             "citeproc-js batch, one Node run (inside edition: load)", "edition: notes out of the Markdown",
              *md, "edition: process memo pages (all below)", "  annotate terms and entities",
              "    of which: unknown-acronym check", "  redaction markers", "  numbered paragraphs", "  serialise HTML",
-             "  references in the notes", "  works cited", "  cite this document", "citeproc formatting (inside the above)",
+             "  references in the notes", "  works cited", "  cite this document",
              "edition: generated pages (on_env)", "  entity pages", "  glossary page", *tpl, *search, "search plugin: write index"]
     return [[label.replace(": memos", ", of it memos").replace(": entity pages", ", of it entity pages").replace(": other pages", ", of it other pages"),
              f"{data[label][0]:.1f}", f"{100 * data[label][0] / total:.0f}%", f"{data[label][0] / n * 1000:.1f}", f"{data[label][1]:,}"]

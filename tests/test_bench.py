@@ -28,7 +28,7 @@ TINY = {  # each documented command, and the arguments that make it tiny
 }
 EXPECT = {  # what each prints when it worked
     "make bench": "Total benchmark time", "-m bench.run --quick": "Total benchmark time", "-m bench.run --tiny": "Total benchmark time", "-m bench.run --sizes": "Total benchmark time",
-    "-m bench.run --breakdown": "citeproc formatting", "-m bench.run --profile": "HTML report:",
+    "-m bench.run --breakdown": "citeproc-js batch", "-m bench.run --profile": "HTML report:",
     "-m bench.generate": "wrote a synthetic edition of 3 memos", "-m bench.offline_bench": "generated edition",
 }
 
