@@ -1,0 +1,114 @@
+/* The edition's online search: Material's search worker protocol answered by Pagefind.
+ *
+ * Material for MkDocs talks to its search worker with four messages (SETUP 0, READY 1, QUERY 2,
+ * RESULT 3) and renders whatever the worker answers into its own header box and result list;
+ * its documentation invites a custom worker (see setupSearchWorker in Material's sources). The
+ * build points Material's configuration at this file instead of the lunr worker, so the reader
+ * keeps one search box, and a query fetches only the Pagefind index chunks and the fragments of
+ * the results it shows, not a whole-site index (edition/search.py, hooks/search_hooks.py).
+ *
+ * Filters are typed into the same box: `kind:memo`, `kind:register`, `year:1987`,
+ * `document:heritage` (a part of the memo's file name). Memos come first: one search limited to
+ * memos, then one for every other kind of page.
+ *
+ * Content-Security-Policy: this file and Pagefind's are scripts of the site itself; Pagefind
+ * compiles WebAssembly, which needs 'wasm-unsafe-eval' in script-src.
+ */
+"use strict";
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+const SHOWN = 20;                      /* results whose text is fetched and rendered */
+const FILTER = /(?:^|\s)(kind|year|document):("[^"]*"|\S+)/g;
+const site = new URL("../../", self.location.href);   /* this file is assets/search/ */
+
+let pagefind = null;
+let latest = 0;
+
+function load() {
+  if (!pagefind) {
+    pagefind = import(new URL("pagefind/pagefind.js", site).href).then(async pf => {
+      await pf.options({ basePath: new URL("pagefind/", site).href, baseUrl: "/", excerptLength: 24, noWorker: true });
+      await pf.init();
+      return pf;
+    });
+  }
+  return pagefind;
+}
+
+function escapeHTML(text) {
+  return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/* A Pagefind URL ("/documents/x/#y") made relative to the site, as Material expects. */
+function relative(url) {
+  return url.replace(/^\/+/, "");
+}
+
+/* Split "year:1987 kind:memo Nakasone" into the words and Pagefind filters. */
+async function parse(pf, query) {
+  const asked = {};
+  const words = query.replace(FILTER, (_, key, value) => {
+    (asked[key] ||= []).push(value.replace(/^"|"$/g, "").toLowerCase());
+    return " ";
+  }).trim();
+  const filters = {};
+  if (Object.keys(asked).length) {
+    const known = await pf.filters();
+    for (const [key, wanted] of Object.entries(asked)) {
+      const values = Object.keys(known[key] || {});
+      const any = values.filter(v => wanted.some(w => v.toLowerCase() === w || (key === "document" && v.toLowerCase().includes(w))));
+      filters[key] = { any: any.length ? any : ["\u0000none"] };
+    }
+  }
+  return { words, filters };
+}
+
+async function search(pf, query) {
+  const { words, filters } = await parse(pf, query);
+  const term = words || null;  /* null: filters alone list every page they match */
+  let results;
+  if (filters.kind) {
+    results = (await pf.search(term, { filters })).results;
+  } else {
+    const [memos, others] = await Promise.all([
+      pf.search(term, { filters: { ...filters, kind: "memo" } }),
+      pf.search(term, { filters: { ...filters, kind: { none: ["memo"] } } }),
+    ]);
+    results = [...memos.results, ...others.results];
+  }
+  const terms = Object.fromEntries(words.split(/\s+/).filter(Boolean).map(w => [w.toLowerCase(), true]));
+  const items = [];
+  const shown = await Promise.all(results.slice(0, SHOWN).map(result => result.data()));
+  for (const [rank, data] of shown.entries()) {
+    const score = results.length - rank;
+    const page = { location: relative(data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
+    const sections = (data.sub_results || [])
+      .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
+      .sort((a, b) => (b.locations?.length || 0) - (a.locations?.length || 0))
+      .map((sub, i) => ({ location: relative(sub.url), title: escapeHTML(sub.title), text: sub.excerpt, score: i < 3 ? score : score - 0.5, terms }));
+    items.push([page, ...sections]);
+  }
+  return { items, total: results.length };
+}
+
+self.addEventListener("message", async ev => {
+  const message = ev.data;
+  if (message.type === SETUP) {
+    await load();
+    self.postMessage({ type: READY });
+  } else if (message.type === QUERY) {
+    const id = ++latest;
+    const query = String(message.data || "").trim();
+    if (!query) {
+      self.postMessage({ type: RESULT, data: { items: [], total: 0 } });
+      return;
+    }
+    try {
+      const data = await search(await load(), query);
+      if (id === latest) self.postMessage({ type: RESULT, data });
+    } catch (err) {
+      console.error("search:", err);
+      if (id === latest) self.postMessage({ type: RESULT, data: { items: [], total: 0 } });
+    }
+  }
+});

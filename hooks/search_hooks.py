@@ -1,0 +1,55 @@
+"""MkDocs hooks of the edition's online search: thin adapters over ``edition.search``.
+
+Online (the offline plugin off), Material's search box stays and Pagefind answers it: pages are
+excluded from Material's lunr index (its plugin would otherwise re-parse every page, the largest
+cost of the build), each page gets its filter tags, and Pagefind indexes the site after the build.
+The offline bundle (``EDITION_OFFLINE=true``) keeps Material's lunr search untouched.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from edition import search  # noqa: E402
+
+_state = {"online": True}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    offline = config.plugins.get("material/offline")
+    _state["online"] = not (offline is not None and offline.config.enabled)
+    return config
+
+
+@event_priority(100)  # before Material's search plugin reads page.meta
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files) -> str:
+    if _state["online"]:
+        settings = page.meta.get("search")
+        page.meta["search"] = {**(settings if isinstance(settings, dict) else {}), "exclude": True}
+    return markdown
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if not _state["online"]:
+        return output
+    facts = search.page_facts(page.file.src_uri, page.meta)
+    return search.prepare_page(output, facts, page.title or "")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if not _state["online"]:
+        return
+    try:
+        search.build_index(Path(config.site_dir))
+    except search.SearchIndexError as err:
+        raise PluginError(str(err)) from err
