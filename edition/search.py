@@ -12,12 +12,13 @@ Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, tit
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import html as lxml_html
 
 from .documents import is_memo
 
@@ -44,6 +45,7 @@ class SearchFacts:
     kind: str  # memo, glossary, register, page
     document: str | None = None  # memo slug (file name without .md)
     year: str | None = None
+    weight: float | None = None  # a page's ``search: boost`` front matter, as Pagefind's weight (0–10)
 
     def tags(self, title: str) -> str:
         """Empty hidden elements Pagefind reads as this page's filters and title (every value escaped).
@@ -59,33 +61,83 @@ class SearchFacts:
 
 
 def page_facts(src_uri: str, meta: dict) -> SearchFacts:
-    """The kind of a page from its docs path; a memo's year from its front matter ``date``."""
+    """The kind of a page from its docs path; a memo's year from its front matter ``date``; the
+    page's ``search: boost`` (Material's per-page ranking setting) kept as Pagefind's weight."""
+    settings = meta.get("search")
+    boost = settings.get("boost") if isinstance(settings, dict) else None
+    weight = min(max(float(boost), 0.0), 10.0) if isinstance(boost, int | float) and not isinstance(boost, bool) else None
     if is_memo(src_uri):
         date = str(meta.get("date") or "")
-        return SearchFacts("memo", Path(src_uri).stem, date[:4] if re.match(r"\d{4}", date) else None)
+        return SearchFacts("memo", Path(src_uri).stem, date[:4] if re.match(r"\d{4}", date) else None, weight)
     if src_uri.startswith("entities/"):
-        return SearchFacts("register")
+        return SearchFacts("register", weight=weight)
     if src_uri in GLOSSARY_PAGES:
-        return SearchFacts("glossary")
-    return SearchFacts("page")
+        return SearchFacts("glossary", weight=weight)
+    return SearchFacts("page", weight=weight)
 
 
 def prepare_page(output: str, facts: SearchFacts, title: str) -> str:
     """The built page with its filter tags in its article and Material's search pointed at our worker."""
-    output = ARTICLE.sub(lambda m: m.group(0) + facts.tags(title), output, count=1)
+    def tag(m: re.Match[str]) -> str:
+        weight = f' data-pagefind-weight="{facts.weight:g}"' if facts.weight is not None else ""
+        return m.group(0)[:-1] + weight + ">" + facts.tags(title)
+
+    output = ARTICLE.sub(tag, output, count=1)
     return MATERIAL_WORKER.sub(WORKER, output, count=1)
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
-           "--root-selector", ROOT_SELECTOR, "--force-language", "en", "--quiet"]
-    for selector in EXCLUDE_SELECTORS:
-        cmd += ["--exclude-selectors", selector]
-    return cmd
+@dataclass(frozen=True)
+class NoteRecord:
+    """One note of a memo, indexed as a search record of its own (kind ``note``)."""
+
+    url: str  # site-absolute, with the note's anchor: /documents/<slug>/#fn:3
+    title: str
+    text: str
+    facts: SearchFacts
+
+    def record(self) -> dict:
+        filters = {"kind": ["note"]}
+        if self.facts.document:
+            filters["document"] = [self.facts.document]
+        if self.facts.year:
+            filters["year"] = [self.facts.year]
+        return {"url": self.url, "content": self.text, "language": "en", "meta": {"title": self.title}, "filters": filters}
 
 
-def build_index(site_dir: Path) -> None:
-    """Run Pagefind (the PyPI ``pagefind[bin]`` binary) over the built site."""
-    proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600, check=False)
-    if proc.returncode != 0 or not (site_dir / PAGEFIND_DIR / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+def note_records(output: str, page_url: str, facts: SearchFacts, title: str) -> list[NoteRecord]:
+    """The notes of a built memo page (``div.footnote > ol > li[id^=fn:]``), as plain text."""
+    start = output.find('<div class="footnote">')
+    if start < 0:
+        return []
+    end = output.find("</article>", start)
+    root = lxml_html.fragment_fromstring(output[start:end if end > 0 else None], create_parent="div")
+    records = []
+    for li in root.xpath('.//div[@class="footnote"]/ol/li[starts-with(@id, "fn:")]'):
+        for skip in li.xpath('.//*[contains(concat(" ", @class, " "), " footnote-backref ")]'):
+            skip.drop_tree()
+        text = " ".join(li.text_content().split())
+        number = li.get("id")[3:]
+        if text:
+            records.append(NoteRecord(f"/{page_url}#{li.get('id')}", f"Note {number}, {title}", text, facts))
+    return records
+
+
+async def _index(site_dir: Path, notes: list[NoteRecord]) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(root_selector=ROOT_SELECTOR, exclude_selectors=list(EXCLUDE_SELECTORS), force_language="en",
+                         output_path=str(site_dir / PAGEFIND_DIR))
+    async with PagefindIndex(config=config) as index:
+        await index.add_directory(str(site_dir))
+        for note in notes:
+            await index.add_custom_record(**note.record())
+
+
+def build_index(site_dir: Path, notes: list[NoteRecord]) -> None:
+    """Index the built site and the memos' notes with Pagefind (PyPI ``pagefind[bin]``)."""
+    try:
+        asyncio.run(_index(site_dir.resolve(), notes))
+    except Exception as err:  # the service reports its failures as assorted exceptions
+        raise SearchIndexError(f"pagefind could not index {site_dir}: {err}") from err
+    if not (site_dir / PAGEFIND_DIR / "pagefind.js").is_file():
+        raise SearchIndexError(f"pagefind wrote no index into {site_dir / PAGEFIND_DIR}")

@@ -22,12 +22,13 @@ if str(ROOT) not in sys.path:
 
 from edition import search  # noqa: E402
 
-_state = {"online": True}
+_state: dict = {"online": True, "notes": []}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     offline = config.plugins.get("material/offline")
     _state["online"] = not (offline is not None and offline.config.enabled)
+    _state["notes"] = []
     return config
 
 
@@ -43,6 +44,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not _state["online"]:
         return output
     facts = search.page_facts(page.file.src_uri, page.meta)
+    if facts.kind == "memo":
+        _state["notes"] += search.note_records(output, page.url, facts, page.title or "")
     return search.prepare_page(output, facts, page.title or "")
 
 
@@ -50,6 +53,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not _state["online"]:
         return
     try:
-        search.build_index(Path(config.site_dir))
+        search.build_index(Path(config.site_dir), _state["notes"])
     except search.SearchIndexError as err:
         raise PluginError(str(err)) from err

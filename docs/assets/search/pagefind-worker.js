@@ -9,7 +9,8 @@
  *
  * Filters are typed into the same box: `kind:memo`, `kind:register`, `year:1987`,
  * `document:heritage` (a part of the memo's file name). Memos come first: one search limited to
- * memos, then one for every other kind of page.
+ * memos, then one for every other kind of page, where a page titled by the query (a register
+ * entry, a glossary term) comes before the pages that only mention it.
  *
  * Content-Security-Policy: this file and Pagefind's are scripts of the site itself; Pagefind
  * compiles WebAssembly, which needs 'wasm-unsafe-eval' in script-src.
@@ -63,23 +64,37 @@ async function parse(pf, query) {
   return { words, filters };
 }
 
+/* Share of a title's words that are query words, when the title has them all (else 0): among
+   the pages after the memos, "Yasuhiro Nakasone" comes before "Nakasone takes office". */
+function titleMatch(title, words) {
+  const split = text => String(text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const asked = new Set(split(words));
+  const have = split(title);
+  if (!asked.size || !have.length || ![...asked].every(w => have.includes(w))) return 0;
+  return have.filter(w => asked.has(w)).length / have.length;
+}
+
 async function search(pf, query) {
   const { words, filters } = await parse(pf, query);
   const term = words || null;  /* null: filters alone list every page they match */
-  let results;
+  let results, memos = 0;
   if (filters.kind) {
     results = (await pf.search(term, { filters })).results;
   } else {
-    const [memos, others] = await Promise.all([
+    const [found, others] = await Promise.all([
       pf.search(term, { filters: { ...filters, kind: "memo" } }),
       pf.search(term, { filters: { ...filters, kind: { none: ["memo"] } } }),
     ]);
-    results = [...memos.results, ...others.results];
+    results = [...found.results, ...others.results];
+    memos = found.results.length;
   }
   const terms = Object.fromEntries(words.split(/\s+/).filter(Boolean).map(w => [w.toLowerCase(), true]));
   const items = [];
   const shown = await Promise.all(results.slice(0, SHOWN).map(result => result.data()));
-  for (const [rank, data] of shown.entries()) {
+  const memoCount = filters.kind ? 0 : Math.min(memos, shown.length);
+  const rest = shown.slice(memoCount).map((data, i) => [titleMatch(data.meta.title, words), i, data])
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
+  for (const [rank, data] of [...shown.slice(0, memoCount), ...rest].entries()) {
     const score = results.length - rank;
     const page = { location: relative(data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
     const sections = (data.sub_results || [])
