@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,17 +129,45 @@ async def _index(site_dir: Path, notes: list[NoteRecord]) -> None:
 
     config = IndexConfig(root_selector=ROOT_SELECTOR, exclude_selectors=list(EXCLUDE_SELECTORS), force_language="en",
                          output_path=str(site_dir / PAGEFIND_DIR))
-    async with PagefindIndex(config=config) as index:
+    # Not ``async with``: its exit writes the files a second time and then terminates the
+    # service at once, which once left an empty pagefind-entry.json behind. Write once, wait
+    # until the bundle is complete on disk, then close (pagefind 1.5.2's own start and close).
+    index = await PagefindIndex(config=config)._start()
+    try:
         await index.add_directory(str(site_dir))
         for note in notes:
             await index.add_custom_record(**note.record())
+        await index.write_files()
+        for _ in range(200):
+            if not _incomplete(site_dir / PAGEFIND_DIR):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        if index._service is not None:
+            await index._service.close()
+
+
+def _incomplete(out: Path) -> list[str]:
+    """What is missing or empty in a written Pagefind bundle (an empty list: complete)."""
+    entry = out / "pagefind-entry.json"
+    try:
+        json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [entry.name]
+    return [p.name for p in out.rglob("*") if p.is_file() and p.stat().st_size == 0]
 
 
 def build_index(site_dir: Path, notes: list[NoteRecord]) -> None:
     """Index the built site and the memos' notes with Pagefind (PyPI ``pagefind[bin]``)."""
-    try:
-        asyncio.run(_index(site_dir.resolve(), notes))
-    except Exception as err:  # the service reports its failures as assorted exceptions
-        raise SearchIndexError(f"pagefind could not index {site_dir}: {err}") from err
-    if not (site_dir / PAGEFIND_DIR / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind wrote no index into {site_dir / PAGEFIND_DIR}")
+    out = site_dir / PAGEFIND_DIR
+    problems: list[str] = []
+    for _attempt in range(2):
+        shutil.rmtree(out, ignore_errors=True)
+        try:
+            asyncio.run(_index(site_dir.resolve(), notes))
+        except Exception as err:  # the service reports its failures as assorted exceptions
+            raise SearchIndexError(f"pagefind could not index {site_dir}: {err}") from err
+        problems = _incomplete(out)
+        if not problems:
+            return
+    raise SearchIndexError(f"pagefind wrote an incomplete index into {out}: {', '.join(problems[:5])} missing or empty")
