@@ -4,8 +4,10 @@ Material's lunr search fetches the whole index (15.7 MB at 300 memos) before the
 and its plugin re-parses every page during the build. Online, the edition indexes the built site
 with Pagefind instead (a chunked index: a query fetches the few chunks it needs) and answers
 Material's search box through a worker of its own (``docs/assets/search/pagefind-worker.js``).
-The offline bundle keeps Material's lunr search: Pagefind fetches its chunks with ``fetch()``,
-which Chromium refuses from ``file://``.
+The offline bundle uses the same index: Chromium refuses ``fetch()`` and module scripts from
+``file://``, so ``package_for_file`` adds a classic-script copy of Pagefind's loader and wraps each
+index file in a small script; the worker loads those with ``<script>`` tags (which ``file://``
+allows) and hands Pagefind the bytes through its own ``fetch``.
 
 Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, titles and HTML.
 """
@@ -13,6 +15,7 @@ Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, tit
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import json
 import re
@@ -171,3 +174,34 @@ def build_index(site_dir: Path, notes: list[NoteRecord]) -> None:
         if not problems:
             return
     raise SearchIndexError(f"pagefind wrote an incomplete index into {out}: {', '.join(problems[:5])} missing or empty")
+
+
+# Files Pagefind's loader fetches: its entry, metadata, WebAssembly, index, filter and fragment chunks.
+_FETCHED = re.compile(r"(?:pagefind-entry\.json|.*\.pf_meta|wasm\..*\.pagefind|.*\.pf_(?:index|filter|fragment))$")
+_EXPORT = re.compile(r"export\s*\{([^}]*)\};?\s*$")
+
+
+def package_for_file(site_dir: Path) -> int:
+    """Make the Pagefind bundle loadable from ``file://``; returns the number of files wrapped.
+
+    ``pagefind.js`` (an ES module) becomes ``pagefind.classic.js``, which sets ``self.__pagefind``;
+    every fetched file ``F`` gets ``F.js``, which stores its bytes (base64) under its path in
+    ``self.__pagefindFiles``. Fails loudly if Pagefind's loader no longer has the expected shape.
+    """
+    out = site_dir / PAGEFIND_DIR
+    loader = (out / "pagefind.js").read_text(encoding="utf-8")
+    exports = _EXPORT.search(loader)
+    if not exports or "import.meta.url" not in loader:
+        raise SearchIndexError("pagefind.js has an unexpected shape: cannot make its file:// copy")
+    names = ",".join(name.strip() for name in exports.group(1).split(","))
+    body = loader[: exports.start()].replace("import.meta.url", "self.__pagefindScript")
+    (out / "pagefind.classic.js").write_text(f"(()=>{{{body}\nself.__pagefind={{{names}}};}})();\n", encoding="utf-8")
+    count = 0
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and _FETCHED.fullmatch(rel):
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            path.with_name(path.name + ".js").write_text(
+                f"(self.__pagefindFiles||(self.__pagefindFiles={{}}))[{json.dumps(rel)}]={json.dumps(data)};\n", encoding="utf-8")
+            count += 1
+    return count

@@ -1,9 +1,9 @@
 """MkDocs hooks of the edition's online search: thin adapters over ``edition.search``.
 
-Online (the offline plugin off), Material's search box stays and Pagefind answers it: pages are
-excluded from Material's lunr index (its plugin would otherwise re-parse every page, the largest
-cost of the build), each page gets its filter tags, and Pagefind indexes the site after the build.
-The offline bundle (``EDITION_OFFLINE=true``) keeps Material's lunr search untouched.
+Material's search box stays and Pagefind answers it: pages are excluded from Material's lunr
+index (its plugin would otherwise re-parse every page, the largest cost of the build), each page
+gets its filter tags, and Pagefind indexes the site after the build. For the offline bundle
+(``EDITION_OFFLINE=true``) the index is also packaged to load from ``file://``.
 """
 
 from __future__ import annotations
@@ -22,27 +22,24 @@ if str(ROOT) not in sys.path:
 
 from edition import search  # noqa: E402
 
-_state: dict = {"online": True, "notes": []}
+_state: dict = {"offline": False, "notes": []}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     offline = config.plugins.get("material/offline")
-    _state["online"] = not (offline is not None and offline.config.enabled)
+    _state["offline"] = offline is not None and bool(offline.config.enabled)
     _state["notes"] = []
     return config
 
 
 @event_priority(100)  # before Material's search plugin reads page.meta
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files) -> str:
-    if _state["online"]:
-        settings = page.meta.get("search")
-        page.meta["search"] = {**(settings if isinstance(settings, dict) else {}), "exclude": True}
+    settings = page.meta.get("search")
+    page.meta["search"] = {**(settings if isinstance(settings, dict) else {}), "exclude": True}
     return markdown
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if not _state["online"]:
-        return output
     facts = search.page_facts(page.file.src_uri, page.meta)
     if facts.kind == "memo":
         _state["notes"] += search.note_records(output, page.url, facts, page.title or "")
@@ -50,9 +47,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    if not _state["online"]:
-        return
     try:
         search.build_index(Path(config.site_dir), _state["notes"])
+        if _state["offline"]:
+            search.package_for_file(Path(config.site_dir))
     except search.SearchIndexError as err:
         raise PluginError(str(err)) from err

@@ -20,15 +20,53 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const SHOWN = 20;                      /* results whose text is fetched and rendered */
 const FILTER = /(?:^|\s)(kind|year|document):("[^"]*"|\S+)/g;
-const site = new URL("../../", self.location.href);   /* this file is assets/search/ */
+/* This file is assets/search/; under file:// Material runs it in an iframe (the iframe-worker
+   shim), where the script's own URL is document.currentScript's, not the page's location. */
+const here = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : self.location.href;
+const site = new URL("../../", here);
+const base = new URL("pagefind/", site).href;
+const offline = site.protocol === "file:";
 
 let pagefind = null;
 let latest = 0;
 
+/* file://: Chromium refuses fetch() and module scripts there, but runs classic scripts. The build
+   wrapped every index file F as F.js (edition/search.py, package_for_file); Pagefind's fetch of F
+   is answered from it. */
+function script(src) {
+  return new Promise((resolve, reject) => {
+    const el = document.createElement("script");
+    el.src = src;
+    el.onload = resolve;
+    el.onerror = () => reject(new Error(`search: cannot load ${src}`));
+    document.head.appendChild(el);
+  });
+}
+
+async function fileFetch(input) {
+  /* Pagefind asks for paths ("/…/pagefind/x"): resolve them against the file:// base */
+  const url = new URL(String(input instanceof Request ? input.url : input), base).href.split(/[?#]/)[0];
+  if (!url.startsWith(base)) throw new TypeError(`search: no file:// fetch of ${url}`);
+  const rel = url.slice(base.length);
+  const files = self.__pagefindFiles || (self.__pagefindFiles = {});
+  if (!(rel in files)) await script(`${url}.js`);
+  const bytes = Uint8Array.from(atob(files[rel]), c => c.charCodeAt(0));
+  const type = rel.endsWith(".json") ? "application/json" : "application/octet-stream";
+  return new Response(bytes, { status: 200, headers: { "Content-Type": type } });
+}
+
+async function module() {
+  if (!offline) return import(`${base}pagefind.js`);
+  self.fetch = fileFetch;
+  self.__pagefindScript = `${base}pagefind.js`;
+  await script(`${base}pagefind.classic.js`);
+  return self.__pagefind;
+}
+
 function load() {
   if (!pagefind) {
-    pagefind = import(new URL("pagefind/pagefind.js", site).href).then(async pf => {
-      await pf.options({ basePath: new URL("pagefind/", site).href, baseUrl: "/", excerptLength: 24, noWorker: true });
+    pagefind = module().then(async pf => {
+      await pf.options({ basePath: base, baseUrl: "/", excerptLength: 24, noWorker: true });
       await pf.init();
       return pf;
     });
