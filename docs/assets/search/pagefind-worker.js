@@ -18,7 +18,7 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const SHOWN = 20;                      /* results whose text is fetched and rendered */
+const SHOWN = 10;                      /* results whose text is fetched: what Material renders at first */
 const FILTER = /(?:^|\s)(kind|year|document):("[^"]*"|\S+)/g;
 /* This file is assets/search/; under file:// Material runs it in an iframe (the iframe-worker
    shim), where the script's own URL is document.currentScript's, not the page's location. */
@@ -143,6 +143,8 @@ async function search(pf, query) {
   }
   return { items, total: results.length };
 }
+
+load();  /* at once, while Material fetches its (empty) lunr index and sends SETUP */
 
 self.addEventListener("message", async ev => {
   const message = ev.data;
