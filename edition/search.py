@@ -14,12 +14,13 @@ Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, tit
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .documents import is_memo
 
 WORKER = "assets/search/pagefind-worker.js"  # docs path of the edition's search worker
 PAGEFIND_DIR = "pagefind"  # where the index goes in the site
+NOTES_DIR = "pagefind-notes"  # note stubs, only while the indexer runs
 # Furniture kept out of the index, the same rule as for Material's search (``data-search-exclude``
 # on occurrence lists and other apparatus), plus Material's permalink marks and page chrome.
 EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink", ".md-source-file", ".md-content__button")
@@ -100,13 +102,20 @@ class NoteRecord:
     text: str
     facts: SearchFacts
 
-    def record(self) -> dict:
+    def filters(self) -> dict[str, list[str]]:
         filters = {"kind": ["note"]}
         if self.facts.document:
             filters["document"] = [self.facts.document]
         if self.facts.year:
             filters["year"] = [self.facts.year]
-        return {"url": self.url, "content": self.text, "language": "en", "meta": {"title": self.title}, "filters": filters}
+        return filters
+
+    def stub(self) -> str:
+        """A small HTML page that Pagefind indexes as this note; ``meta.url`` is where the result leads."""
+        spans = [("meta", "url", self.url), ("meta", "title", self.title)]
+        spans += [("filter", key, value) for key, values in self.filters().items() for value in values]
+        tags = "".join(f'<span hidden data-pagefind-{what}="{key}:{html.escape(value)}"></span>' for what, key, value in spans)
+        return f'<!doctype html><html lang="en"><body><article class="md-content__inner">{tags}<p>{html.escape(self.text)}</p></article></body></html>\n'
 
 
 def note_records(output: str, page_url: str, facts: SearchFacts, title: str) -> list[NoteRecord]:
@@ -127,53 +136,32 @@ def note_records(output: str, page_url: str, facts: SearchFacts, title: str) -> 
     return records
 
 
-async def _index(site_dir: Path, notes: list[NoteRecord]) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(root_selector=ROOT_SELECTOR, exclude_selectors=list(EXCLUDE_SELECTORS), force_language="en",
-                         output_path=str(site_dir / PAGEFIND_DIR))
-    # Not ``async with``: its exit writes the files a second time and then terminates the
-    # service at once, which once left an empty pagefind-entry.json behind. Write once, wait
-    # until the bundle is complete on disk, then close (pagefind 1.5.2's own start and close).
-    index = await PagefindIndex(config=config)._start()
-    try:
-        await index.add_directory(str(site_dir))
-        for note in notes:
-            await index.add_custom_record(**note.record())
-        await index.write_files()
-        for _ in range(200):
-            if not _incomplete(site_dir / PAGEFIND_DIR):
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        if index._service is not None:
-            await index._service.close()
-
-
-def _incomplete(out: Path) -> list[str]:
-    """What is missing or empty in a written Pagefind bundle (an empty list: complete)."""
-    entry = out / "pagefind-entry.json"
-    try:
-        json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [entry.name]
-    return [p.name for p in out.rglob("*") if p.is_file() and p.stat().st_size == 0]
+def pagefind_command(site_dir: Path) -> list[str]:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
+           "--root-selector", ROOT_SELECTOR, "--force-language", "en", "--quiet"]
+    for selector in EXCLUDE_SELECTORS:
+        cmd += ["--exclude-selectors", selector]
+    return cmd
 
 
 def build_index(site_dir: Path, notes: list[NoteRecord]) -> None:
-    """Index the built site and the memos' notes with Pagefind (PyPI ``pagefind[bin]``)."""
-    out = site_dir / PAGEFIND_DIR
-    problems: list[str] = []
-    for _attempt in range(2):
-        shutil.rmtree(out, ignore_errors=True)
-        try:
-            asyncio.run(_index(site_dir.resolve(), notes))
-        except Exception as err:  # the service reports its failures as assorted exceptions
-            raise SearchIndexError(f"pagefind could not index {site_dir}: {err}") from err
-        problems = _incomplete(out)
-        if not problems:
-            return
-    raise SearchIndexError(f"pagefind wrote an incomplete index into {out}: {', '.join(problems[:5])} missing or empty")
+    """Index the built site and the memos' notes with Pagefind (the PyPI ``pagefind[bin]`` binary).
+
+    Each note is written as a stub page under ``NOTES_DIR`` for the indexer and removed after it:
+    one indexer run over files is fast, where the Python API's per-record calls took 0.1 s each.
+    """
+    stubs = site_dir / NOTES_DIR
+    shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
+    try:
+        for i, note in enumerate(notes):
+            path = stubs / f"{i:06d}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(note.stub(), encoding="utf-8")
+        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600, check=False)
+    finally:
+        shutil.rmtree(stubs, ignore_errors=True)
+    if proc.returncode != 0 or not (site_dir / PAGEFIND_DIR / "pagefind-entry.json").is_file():
+        raise SearchIndexError(f"pagefind failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
 
 
 # Files Pagefind's loader fetches: its entry, metadata, WebAssembly, index, filter and fragment chunks.

@@ -100,7 +100,7 @@ def test_notes_are_records_of_their_own(built_site: Path) -> None:
         for record, li in zip(records, built_notes, strict=True):
             words = " ".join(li.text_content().replace("↩", " ").split())
             assert record.text == words, record.url
-            assert record.record()["filters"] == {"kind": ["note"], "document": [doc.slug], "year": [str(doc.date.year)]}
+            assert record.filters() == {"kind": ["note"], "document": [doc.slug], "year": [str(doc.date.year)]}
 
 
 def test_online_search_uses_pagefind_not_lunr(built_site: Path) -> None:

@@ -134,7 +134,7 @@ async function search(pf, query) {
     .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
   for (const [rank, data] of [...shown.slice(0, memoCount), ...rest].entries()) {
     const score = results.length - rank;
-    const page = { location: relative(data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
+    const page = { location: relative(data.meta.url || data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
     const sections = (data.sub_results || [])
       .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
       .sort((a, b) => (b.locations?.length || 0) - (a.locations?.length || 0))
