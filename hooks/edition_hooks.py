@@ -8,6 +8,7 @@ cross-page placeholders and stops the build if any input had a problem.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
+from edition.memo_cache import CachedEdition, MemoCache  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.edition")
 _state: dict[str, object] = {}
@@ -54,6 +56,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.clear()
     docs_dir = Path(config.docs_dir)
     _state["edition"] = Edition.load(Path(config.config_file_path).parent, docs_dir)
+    # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
+    settings = f"{config.use_directory_urls}|{config.site_url}"
+    cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(Path(config.config_file_path).parent, settings)
+    _state["memos"] = CachedEdition(cache)
     return config
 
 
@@ -73,13 +79,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     # an attribute, not page.meta: front matter must never be able to inject into <head>
     page.edition_head = ed.head_for(page.file.src_uri, page.canonical_url)  # type: ignore[attr-defined]
-    return ed.prepare_markdown(page.file.src_uri, markdown)
+    source = (Path(page.file.abs_src_path).read_bytes() if page.file.abs_src_path else b"") + b"\0" + markdown.encode()
+    return _state["memos"].prepare_markdown(ed, page.file.src_uri, source, markdown)  # type: ignore[attr-defined]
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     ed = _edition()
     if is_memo(page.file.src_uri):
-        return ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+        return _state["memos"].process_memo(ed, page.file.src_uri, html, _url_for(files, page))  # type: ignore[attr-defined]
     return html
 
 
