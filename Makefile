@@ -43,8 +43,9 @@ test: setup browser node
 offline: setup
 	$(BIN)/python -m edition.offline
 
-bench: setup
+bench: setup browser
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
 
 new-memo: setup
 	$(BIN)/python -m edition.scaffold --date "$(DATE)" --title "$(TITLE)" $(if $(SLUG),--slug "$(SLUG)")

@@ -43,13 +43,13 @@ class Row:
         on, off = self.online or {}, self.offline or {}
         return [str(self.n), f"{hc.wall:.1f}", f"{hw.wall:.1f}", f"{pc.wall:.1f}", f"{pw.wall:.1f}",
                 f"{hc.wall / pc.wall:.2f}", f"{hw.wall / pw.wall:.2f}", f"{hc.cpu / max(pc.cpu, 1e-9):.2f}",
-                f"{hw.cpu / max(pw.cpu, 1e-9):.2f}", f"{self.pagefind_mb:.1f}", f"{self.lunr_plain_mb:.1f}",
+                f"{hw.cpu / max(pw.cpu, 1e-9):.2f}", f"{hc.cpu:.1f}", f"{hw.cpu:.1f}", f"{pc.cpu:.1f}", f"{self.pagefind_mb:.1f}", f"{self.lunr_plain_mb:.1f}",
                 f"{on['search_mb']:.2f}" if on else "-", f"{on['first_result_s']:.2f}" if on else "-",
                 f"{off['first_result_s']:.2f}" if off else "-"]
 
 
 HEAD = ["N", "hooks cold s", "hooks warm s", "plain cold s", "plain warm s", "ratio cold", "ratio warm",
-        "CPU ratio cold", "CPU ratio warm", "pagefind MB", "plain lunr MB", "online search MB", "online 1st result s",
+        "CPU ratio cold", "CPU ratio warm", "CPU hooks cold s", "CPU hooks warm s", "CPU plain s", "pagefind MB", "plain lunr MB", "online search MB", "online 1st result s",
         "offline 1st result s"]
 NOTE = """hooks/plain: wall time of `mkdocs build --strict` in a fresh interpreter (edition with its hooks, incl. Pagefind
 indexing / plain Material with lunr); cold: a fresh project, warm: the same project built again (caches filled).
@@ -64,12 +64,12 @@ def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6 if path.exists() else 0.0
 
 
-def run(sizes: list[int], runs: int, browser: bool, query: str, work: Path) -> list[Row]:
+def run(sizes: list[int], runs: int, browser: bool, query: str, work: Path, source: Path = ROOT) -> list[Row]:
     from bench import search_bench
 
     rows = []
     for n in sizes:
-        project = copy_edition(work / f"copies-{n}", n)
+        project = copy_edition(work / f"copies-{n}", n, source=source)
         print(f"N={n}: building (hooks cold, warm; plain cold, warm)…", flush=True)
         hc = build(project, True, project / "site-hooks")
         hw = build(project, True, project / "site-hooks")
@@ -98,16 +98,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--query", default="Nakasone")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--source", type=Path, default=ROOT, help="project to copy, e.g. a checkout of an older commit")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         work = Path(tmp)
-        rows = run(args.sizes, args.runs, not args.no_browser, args.query, work)
+        rows = run(args.sizes, args.runs, not args.no_browser, args.query, work, args.source)
         print(table("Archive scale: copies of the Heritage memo", HEAD, [r.cells() for r in rows], NOTE), flush=True)
         if not args.no_serve:
             serve_rows = []
             for n in args.sizes:
-                project = copy_edition(work / f"serve-{n}", n)
+                project = copy_edition(work / f"serve-{n}", n, source=args.source)
                 memo = sorted((project / "docs" / "documents").glob("1*.md"))[0]
                 r = serve_rebuild(project, memo)
                 plain = build(project, False, project / "site-plain")

@@ -8,7 +8,9 @@ gets its filter tags, and Pagefind indexes the site after the build. For the off
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,7 +24,12 @@ if str(ROOT) not in sys.path:
 
 from edition import search  # noqa: E402
 
-_state: dict = {"offline": False, "notes": []}
+log = logging.getLogger("mkdocs.plugins.edition.search")
+_state: dict = {"offline": False, "notes": [], "serve": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["serve"] = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -47,9 +54,21 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    if _state["serve"] and not _state["offline"]:
+        # `mkdocs serve`: the page reloads at once; the search index follows a moment later
+        notes, site = list(_state["notes"]), Path(config.site_dir)
+        threading.Thread(target=_index_quietly, args=(site, notes), name="pagefind", daemon=True).start()
+        return
     try:
         search.build_index(Path(config.site_dir), _state["notes"])
         if _state["offline"]:
             search.package_for_file(Path(config.site_dir))
     except search.SearchIndexError as err:
         raise PluginError(str(err)) from err
+
+
+def _index_quietly(site: Path, notes: list) -> None:
+    try:
+        search.build_index(site, notes)
+    except (search.SearchIndexError, OSError) as err:  # the next rebuild may have replaced the site meanwhile
+        log.info("search index not rebuilt: %s", err)
