@@ -1,9 +1,10 @@
 """Per-memo results kept across builds, so a warm build or a ``mkdocs serve`` rebuild processes
 only the memos that changed.
 
-A memo's entry holds what processing it produced: the Markdown handed to MkDocs, the page's HTML,
-its ``<head>`` additions, and everything it added to the ``Edition`` (notes, page index,
-interventions, diagnostics). Its key is a SHA-256 of the memo file, of every registry
+A memo's entry holds what processing it produced: the page's HTML, what MkDocs' Markdown
+rendering gave the page (table of contents, anchors: a hit skips that rendering), and everything
+it added to the ``Edition`` (notes, page index, interventions, diagnostics). Its key is a SHA-256
+of the memo file, of the list of documentation files, of every registry
 (``data/``), of the library (``bib/``), of the edition's code (``edition/``, ``hooks/``,
 ``overrides/``), of ``mkdocs.yml`` and of the versions of the libraries that render pages: change
 any of them and the entry is not found, so the memo is processed again. An entry that cannot be
@@ -18,6 +19,7 @@ seen: a new kind of per-memo state must live in such a field or be added here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import sys
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from mkdocs.utils import CountHandler
 
 VERSION = 1
 INPUT_DIRS = ("data", "bib", "edition", "hooks", "overrides")
@@ -70,6 +74,11 @@ class Snapshot:
 class Entry:
     markdown: str
     html: str | None = None
+    # What MkDocs' own Markdown rendering gave the page (a hit skips the rendering):
+    toc: Any = None
+    title: str | None = None
+    anchors: set[str] = field(default_factory=set)
+    anchor_links: dict[str, dict[str, str]] = field(default_factory=dict)  # target src_uri -> {anchor: link}
     lists: dict[str, list] = field(default_factory=dict)
     dicts: dict[str, dict] = field(default_factory=dict)
     diagnostics: list = field(default_factory=list)
@@ -173,34 +182,71 @@ class Pending:
 
 
 class CachedEdition:
-    """The two per-memo steps of the hooks, answered from the cache when the entry is there."""
+    """The two per-memo steps of the hooks, answered from the cache when the entry is there.
+
+    A hit replays the memo's state into the Edition, hands MkDocs an empty Markdown text (its
+    rendering, the largest cost of a memo, is skipped) and restores what that rendering gives the
+    page: table of contents, title, anchors and links to anchors (MkDocs validates those after
+    all pages). New entries are written only after a build that logged no warning, so an entry
+    never hides a problem that a full rendering would report. The key covers the list of all
+    documentation files too: a page added or removed can change where a memo's links lead.
+    """
 
     def __init__(self, cache: MemoCache | None) -> None:
         self.cache = cache
         self.pending: dict[str, Pending] = {}
-        self.done: dict[str, str] = {}
+        self.done: dict[str, Entry] = {}
+        self.new: list[tuple[str, Entry]] = []
+        self._files_key: str | None = None
 
-    def prepare_markdown(self, ed: Any, doc_path: str, source: bytes, markdown: str) -> str:
+    def _key(self, doc_path: str, source: bytes, files: Any) -> str:
+        assert self.cache is not None
+        if self._files_key is None:
+            names = sorted(f.src_uri for f in files)
+            self._files_key = hashlib.sha256("\0".join(names).encode()).hexdigest()
+        return self.cache.key(doc_path, self._files_key.encode() + b"\0" + source)
+
+    def prepare_markdown(self, ed: Any, doc_path: str, source: bytes, markdown: str, files: Any) -> str:
         if self.cache is None:
             return ed.prepare_markdown(doc_path, markdown)
-        key = self.cache.key(doc_path, source)
+        key = self._key(doc_path, source, files)
         entry = self.cache.get(key)
         if entry is not None:
             replay(ed, entry)
-            self.done[doc_path] = entry.html  # type: ignore[assignment]
-            return entry.markdown
+            self.done[doc_path] = entry
+            return ""
         before, diags_before = snapshot(ed), len(ed.diags.items)
         out = ed.prepare_markdown(doc_path, markdown)
         self.pending[doc_path] = Pending(key, before, diags_before, out)
         return out
 
-    def process_memo(self, ed: Any, doc_path: str, content: str, url_for: Any) -> str:
-        if doc_path in self.done:
-            return self.done.pop(doc_path)
+    def process_memo(self, ed: Any, page: Any, content: str, url_for: Any, files: Any) -> str:
+        doc_path = page.file.src_uri
+        entry = self.done.pop(doc_path, None)
+        if entry is not None:
+            page.toc, page._title_from_render, page.present_anchor_ids = entry.toc, entry.title, set(entry.anchors)
+            links = {files.get_file_from_path(src): dict(anchors) for src, anchors in entry.anchor_links.items()}
+            page.links_to_anchors = {f: a for f, a in links.items() if f is not None}
+            return entry.html  # type: ignore[return-value]
         html = ed.process_memo(doc_path, content, url_for)
         pending = self.pending.pop(doc_path, None)
         if self.cache is not None and pending is not None:
             entry = changes(ed, pending.before, pending.diags_before)
             entry.markdown, entry.html = pending.markdown, html
-            self.cache.put(pending.key, entry)
+            entry.toc, entry.title = page.toc, page._title_from_render
+            entry.anchors = set(page.present_anchor_ids or ())
+            entry.anchor_links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
+            self.new.append((pending.key, entry))
         return html
+
+    def save(self) -> None:
+        """Write the new entries, unless the build logged a warning (MkDocs' own counter)."""
+        if self.cache is None or not self.new:
+            return
+        for handler in logging.getLogger("mkdocs").handlers:
+            if isinstance(handler, CountHandler) and any(level >= logging.WARNING for level in handler.counts):
+                self.new.clear()
+                return
+        for key, entry in self.new:
+            self.cache.put(key, entry)
+        self.new.clear()

@@ -80,13 +80,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # an attribute, not page.meta: front matter must never be able to inject into <head>
     page.edition_head = ed.head_for(page.file.src_uri, page.canonical_url)  # type: ignore[attr-defined]
     source = (Path(page.file.abs_src_path).read_bytes() if page.file.abs_src_path else b"") + b"\0" + markdown.encode()
-    return _state["memos"].prepare_markdown(ed, page.file.src_uri, source, markdown)  # type: ignore[attr-defined]
+    return _state["memos"].prepare_markdown(ed, page.file.src_uri, source, markdown, files)  # type: ignore[attr-defined]
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     ed = _edition()
     if is_memo(page.file.src_uri):
-        return _state["memos"].process_memo(ed, page.file.src_uri, html, _url_for(files, page))  # type: ignore[attr-defined]
+        return _state["memos"].process_memo(ed, page, html, _url_for(files, page), files)  # type: ignore[attr-defined]
     return html
 
 
@@ -102,6 +102,10 @@ def on_env(env, config: MkDocsConfig, files: Files):
     ed.formatter.save()
     _report(ed)
     return env
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    _state["memos"].save()  # type: ignore[attr-defined]
 
 
 def _report(ed: Edition) -> None:
