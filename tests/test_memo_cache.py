@@ -128,3 +128,15 @@ def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Call
         memo = first_memo(cold).stem
         assert CODE_MARK in (tmp_path / "cold-site" / "documents" / memo / "index.html").read_text(encoding="utf-8")
     assert_same_site(tmp_path / "warm-site", tmp_path / "cold-site", change.__name__)
+
+
+def test_no_entry_from_a_build_with_warnings(tmp_path: Path) -> None:
+    """A memo whose rendering warns (a link to a missing page) is not cached: the next build
+    renders it again and warns again, where a cached entry would have skipped the rendering."""
+    project = copy_project(tmp_path / "project")
+    memo = first_memo(project)
+    memo.write_text(memo.read_text(encoding="utf-8") + "\nSee [the lost page](no-such-page.md).\n", encoding="utf-8")
+    for attempt in (1, 2):
+        result = run_build(project, tmp_path / f"site-{attempt}", env=ENV)
+        assert not result.ok and "no-such-page.md" in result.output, f"build {attempt} did not warn:\n{result.output[-2000:]}"
+        assert not cache_entries(project), f"build {attempt} with a warning wrote cache entries"
