@@ -64,7 +64,14 @@ class SearchFacts:
             tags.append(("filter", "document", self.document))
         if self.year:
             tags.append(("filter", "year", self.year))
-        return "".join(f'<span hidden data-pagefind-{what}="{name}:{html.escape(value)}"></span>' for what, name, value in tags)
+        return _spans(tags)
+
+
+def _spans(tags: list[tuple[str, str, str]]) -> str:
+    """Pagefind filters and metadata as empty hidden elements, the value in an attribute of its own
+    (``name[data-value]``), so a value may hold any character, a colon or a comma included."""
+    return "".join(f'<span hidden data-pagefind-{what}="{name}[data-value]" data-value="{html.escape(value)}"></span>'
+                   for what, name, value in tags)
 
 
 def page_facts(src_uri: str, meta: dict) -> SearchFacts:
@@ -114,7 +121,7 @@ class NoteRecord:
         """A small HTML page that Pagefind indexes as this note; ``meta.url`` is where the result leads."""
         spans = [("meta", "url", self.url), ("meta", "title", self.title)]
         spans += [("filter", key, value) for key, values in self.filters().items() for value in values]
-        tags = "".join(f'<span hidden data-pagefind-{what}="{key}:{html.escape(value)}"></span>' for what, key, value in spans)
+        tags = _spans(spans)
         return f'<!doctype html><html lang="en"><body><article class="md-content__inner">{tags}<p>{html.escape(self.text)}</p></article></body></html>\n'
 
 
