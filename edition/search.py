@@ -90,6 +90,15 @@ def page_facts(src_uri: str, meta: dict) -> SearchFacts:
     return SearchFacts("page", weight=weight)
 
 
+_EXCLUDED = re.compile(r'(<[a-zA-Z][^<>]*?\s)data-search-exclude(="[^"]*")?')
+
+
+def mark_furniture(content: str) -> str:
+    """``data-pagefind-ignore`` beside every ``data-search-exclude``: Material's search plugin
+    strips the latter (when it has a value, as Markdown writes it) before the page is written."""
+    return _EXCLUDED.sub(r"\g<0> data-pagefind-ignore", content)
+
+
 def prepare_page(output: str, facts: SearchFacts, title: str) -> str:
     """The built page with its filter tags in its article and Material's search pointed at our worker."""
     def tag(m: re.Match[str]) -> str:

@@ -46,6 +46,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files) -> 
     return markdown
 
 
+@event_priority(100)  # before Material's search plugin strips the data-search-* attributes
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # type: ignore[no-untyped-def]
+    if page.content:
+        page.content = search.mark_furniture(page.content)
+    return context
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     facts = search.page_facts(page.file.src_uri, page.meta)
     if facts.kind == "memo":

@@ -218,3 +218,31 @@ def test_offline_bundle_search(browser: Browser, tmp_path_factory: pytest.TempPa
             assert set(memos) <= {page_slug(p) for p in pages}, f"offline {name!r}: {memos} not all in {pages}"
             page.locator("input.md-search__input").fill("")
         recorder.assert_local("offline search")
+
+
+def indexed_text(site: Path) -> str:
+    """Every fragment Pagefind wrote (gzip, after a 12-byte signature: JSON with the page's text)."""
+    import gzip
+
+    texts = []
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        texts.append(json.loads(data[len(b"pagefind_dcd"):])["content"])
+    assert texts, f"no Pagefind fragment in {site}"
+    return "\n".join(texts)
+
+
+def test_furniture_stays_out_of_the_index(tmp_path: Path) -> None:
+    """What the edition marks ``data-search-exclude`` is not indexed; the text beside it is."""
+    from tests.conftest import copy_project, run_build
+
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nQuokkaberry is a word of the page.\n\n"
+                    '<div data-search-exclude markdown>\nZyzzyvaquux is a word of furniture.\n</div>\n', encoding="utf-8")
+    result = run_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    text = indexed_text(tmp_path / "site")
+    assert "Quokkaberry" in text
+    assert "Zyzzyvaquux" not in text
