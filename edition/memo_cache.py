@@ -239,6 +239,11 @@ class CachedEdition:
             self.new.append((pending.key, entry))
         return html
 
+    def summary(self) -> str:
+        if self.cache is None:
+            return "memo cache off (EDITION_CACHE=off)"
+        return f"memo cache: {self.cache.hits} memo(s) reused, {self.cache.misses} processed"
+
     def save(self) -> None:
         """Write the new entries, unless the build logged a warning (MkDocs' own counter)."""
         if self.cache is None or not self.new:

@@ -105,6 +105,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    log.info(_state["memos"].summary())  # type: ignore[attr-defined]
     _state["memos"].save()  # type: ignore[attr-defined]
 
 
