@@ -15,8 +15,10 @@ Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, tit
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -160,14 +162,41 @@ def pagefind_command(site_dir: Path) -> list[str]:
     return cmd
 
 
-def build_index(site_dir: Path, notes: list[NoteRecord]) -> None:
+def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
+    """Everything Pagefind reads: every HTML file of the site, the notes, its version and options."""
+    from importlib import metadata
+
+    h = hashlib.sha256(" ".join(pagefind_command(Path("."))).encode())
+    h.update(metadata.version("pagefind_bin").encode())
+    for path in sorted(site_dir.rglob("*.html"), key=lambda p: p.relative_to(site_dir).as_posix()):
+        rel = path.relative_to(site_dir).as_posix()
+        if not rel.startswith((PAGEFIND_DIR + "/", NOTES_DIR + "/")):
+            h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for note in notes:
+        h.update(note.stub().encode())
+    return h.hexdigest()
+
+
+def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None = None) -> bool:
     """Index the built site and the memos' notes with Pagefind (the PyPI ``pagefind[bin]`` binary).
 
     Each note is written as a stub page under ``NOTES_DIR`` for the indexer and removed after it:
     one indexer run over files is fast, where the Python API's per-record calls took 0.1 s each.
+    With ``cache_dir``, the index of the last build is kept there under the digest of everything
+    the indexer read, and copied instead of indexing again when that input has not changed.
+    Returns True when the index came from the cache.
     """
+    out = site_dir / PAGEFIND_DIR
+    shutil.rmtree(out, ignore_errors=True)
+    digest = input_digest(site_dir, notes) if cache_dir is not None else ""
+    kept = cache_dir / digest if cache_dir is not None else None
+    if kept is not None and (kept / "pagefind-entry.json").is_file():
+        try:
+            shutil.copytree(kept, out)
+            return True
+        except OSError:
+            shutil.rmtree(out, ignore_errors=True)  # index again below
     stubs = site_dir / NOTES_DIR
-    shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
     try:
         for i, note in enumerate(notes):
             path = stubs / f"{i:06d}.html"
@@ -176,8 +205,17 @@ def build_index(site_dir: Path, notes: list[NoteRecord]) -> None:
         proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600, check=False)
     finally:
         shutil.rmtree(stubs, ignore_errors=True)
-    if proc.returncode != 0 or not (site_dir / PAGEFIND_DIR / "pagefind-entry.json").is_file():
+    if proc.returncode != 0 or not (out / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"pagefind failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    if kept is not None and cache_dir is not None:
+        try:  # keep only the latest index: the next build either has the same input or a new one
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            tmp = cache_dir.with_name(cache_dir.name + f".{os.getpid()}.tmp")
+            shutil.copytree(out, tmp / digest)
+            tmp.replace(cache_dir)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return False
 
 
 # Files Pagefind's loader fetches: its entry, metadata, WebAssembly, index, filter and fragment chunks.

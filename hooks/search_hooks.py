@@ -9,6 +9,7 @@ gets its filter tags, and Pagefind indexes the site after the build. For the off
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
@@ -61,21 +62,23 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    cache = None if os.environ.get("EDITION_CACHE") == "off" else Path(config.config_file_path).parent / ".cache" / "pagefind"
     if _state["serve"] and not _state["offline"]:
         # `mkdocs serve`: the page reloads at once; the search index follows a moment later
         notes, site = list(_state["notes"]), Path(config.site_dir)
-        threading.Thread(target=_index_quietly, args=(site, notes), name="pagefind", daemon=True).start()
+        threading.Thread(target=_index_quietly, args=(site, notes, cache), name="pagefind", daemon=True).start()
         return
     try:
-        search.build_index(Path(config.site_dir), _state["notes"])
+        if search.build_index(Path(config.site_dir), _state["notes"], cache):
+            log.info("search index: the site's pages are unchanged, Pagefind's index reused")
         if _state["offline"]:
             search.package_for_file(Path(config.site_dir))
     except search.SearchIndexError as err:
         raise PluginError(str(err)) from err
 
 
-def _index_quietly(site: Path, notes: list) -> None:
+def _index_quietly(site: Path, notes: list, cache: Path | None) -> None:
     try:
-        search.build_index(site, notes)
+        search.build_index(site, notes, cache)
     except (search.SearchIndexError, OSError) as err:  # the next rebuild may have replaced the site meanwhile
         log.info("search index not rebuilt: %s", err)

@@ -246,3 +246,21 @@ def test_furniture_stays_out_of_the_index(tmp_path: Path) -> None:
     text = indexed_text(tmp_path / "site")
     assert "Quokkaberry" in text
     assert "Zyzzyvaquux" not in text
+
+
+def test_index_reused_only_for_unchanged_pages(tmp_path: Path) -> None:
+    """A build whose pages are those of the last build copies the kept index; a changed page
+    is indexed again (its new word is found in the index)."""
+    from tests.conftest import copy_project, run_build
+
+    project = copy_project(tmp_path / "project")
+    first = run_build(project, tmp_path / "site-1")
+    assert first.ok, first.output
+    second = run_build(project, tmp_path / "site-2")
+    assert second.ok and "Pagefind's index reused" in second.output, second.output[-2000:]
+    assert indexed_text(tmp_path / "site-2") == indexed_text(tmp_path / "site-1")
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nQuokkaberry came later.\n", encoding="utf-8")
+    third = run_build(project, tmp_path / "site-3")
+    assert third.ok and "Pagefind's index reused" not in third.output, third.output[-2000:]
+    assert "Quokkaberry" in indexed_text(tmp_path / "site-3")
