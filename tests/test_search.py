@@ -121,6 +121,15 @@ def test_online_search_uses_pagefind_not_lunr(built_site: Path) -> None:
 # In the browser
 
 
+def clear(page) -> None:  # type: ignore[no-untyped-def]
+    """Empty the search box and wait until the results are gone, so the next search cannot be
+    answered by the results of this one."""
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press("End")  # Material reads the query on keyup
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with chromium() as b:
@@ -145,7 +154,7 @@ def test_register_names_find_their_memos_first(browser: Browser, served: str) ->
             shown = [page_slug(p) for p in pages]
             missing = [m for m in memos if m not in shown]
             assert not missing, f"{name!r}: memos naming it are missing from the results: {missing}; results {pages[:8]}"
-            page.locator("input.md-search__input").fill("")
+            clear(page)
         recorder.assert_local("searches for every register name")
 
 
@@ -176,13 +185,13 @@ def test_filters_in_the_search_box(browser: Browser, served: str) -> None:
             in_year = {d.slug for d in docs if d.date.year == year}
             assert all(page_slug(p) in in_year for p in pages), f"year:{year} gave {pages}"
             assert {m for m in memos if m in in_year} <= {page_slug(p) for p in pages}
-            page.locator("input.md-search__input").fill("")
+            clear(page)
             pages = result_pages(search(page, f"{name} document:{doc.slug}"))
             assert {page_slug(p) for p in pages} <= {doc.slug}, f"document:{doc.slug} gave {pages}"
-            page.locator("input.md-search__input").fill("")
+            clear(page)
         hrefs = search(page, f"{name} kind:register")
         assert hrefs and all("/entities/" in urlsplit(h).path for h in hrefs), hrefs
-        page.locator("input.md-search__input").fill("")
+        clear(page)
         recorder.assert_local("filtered searches")
 
 
@@ -216,7 +225,7 @@ def test_offline_bundle_search(browser: Browser, tmp_path_factory: pytest.TempPa
             pages = result_pages(search(page, name))
             assert pages and page_slug(pages[0]), f"offline {name!r}: the first result is not a memo: {pages[:5]}"
             assert set(memos) <= {page_slug(p) for p in pages}, f"offline {name!r}: {memos} not all in {pages}"
-            page.locator("input.md-search__input").fill("")
+            clear(page)
         recorder.assert_local("offline search")
 
 

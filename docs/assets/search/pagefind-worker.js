@@ -144,7 +144,9 @@ async function search(pf, query) {
   return { items, total: results.length };
 }
 
-load();  /* at once, while Material fetches its (empty) lunr index and sends SETUP */
+/* At once, while Material fetches its (empty) lunr index before sending SETUP: READY as soon as
+   Pagefind is loaded lets Material send the reader's query without waiting for that round trip. */
+if (!offline) load().then(() => self.postMessage({ type: READY }), () => {});
 
 self.addEventListener("message", async ev => {
   const message = ev.data;
@@ -155,7 +157,9 @@ self.addEventListener("message", async ev => {
     const id = ++latest;
     const query = String(message.data || "").trim();
     if (!query) {
-      self.postMessage({ type: RESULT, data: { items: [], total: 0 } });
+      /* Material shows an empty answer as "no matching documents" for the query typed by then:
+         answer the empty box only if no query follows at once (focus, then typing) */
+      setTimeout(() => { if (id === latest) self.postMessage({ type: RESULT, data: { items: [], total: 0 } }); }, 100);
       return;
     }
     try {
