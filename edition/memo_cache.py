@@ -6,7 +6,7 @@ rendering gave the page (table of contents, anchors: a hit skips that rendering)
 it added to the ``Edition`` (notes, page index, interventions, diagnostics). Its key is a SHA-256
 of the memo file, of the list of documentation files, of every registry
 (``data/``), of the library (``bib/``), of the edition's code (``edition/``, ``hooks/``,
-``overrides/``), of ``mkdocs.yml`` and of the versions of the libraries that render pages: change
+``overrides/``), of ``mkdocs.yml``, ``package-lock.json`` and of the versions of the libraries that render pages: change
 any of them and the entry is not found, so the memo is processed again. An entry that cannot be
 read (truncated, corrupted, written by another Python) counts as missing and is replaced. A cache
 can therefore never change the site: the tests build with and without it and compare bytes.
@@ -32,7 +32,7 @@ from mkdocs.utils import CountHandler
 
 VERSION = 1
 INPUT_DIRS = ("data", "bib", "edition", "hooks", "overrides")
-INPUT_FILES = ("mkdocs.yml",)
+INPUT_FILES = ("mkdocs.yml", "package-lock.json")  # the Node packages, should a memo's rendering use them
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "lxml", "citeproc-py", "bibtexparser", "pyyaml")
 # Edition fields that are per-build machinery, not results of one memo.
 SKIP_FIELDS = frozenset({"diags", "documents", "terms", "entities", "library", "formatter", "annotator"})
