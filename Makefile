@@ -64,8 +64,9 @@ test: setup-test system node
 offline: setup node
 	$(BIN)/python -m edition.offline
 
-bench: setup-test
+bench: setup-test system
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
 
 # DATE, TITLE and SLUG reach the scaffold through the environment, never through the shell's
 # parsing of this recipe: a title with quotes, backquotes or $(...) is only text.

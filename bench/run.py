@@ -50,9 +50,10 @@ try:
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 ru = resource.getrusage(resource.RUSAGE_SELF)
+rc = resource.getrusage(resource.RUSAGE_CHILDREN)  # e.g. the Pagefind indexer the hooks run
 with open(out, "w") as fh:
     json.dump({"code": code, "seconds": time.perf_counter() - start, "maxrss_kb": ru.ru_maxrss,
-               "user": ru.ru_utime, "sys": ru.ru_stime}, fh)
+               "user": ru.ru_utime + rc.ru_utime, "sys": ru.ru_stime + rc.ru_stime}, fh)
 """
 
 

@@ -21,8 +21,9 @@ from lxml import html as lxml_html
 
 PLACEHOLDER = "__EDITION_CSP__"
 # Everything from the site itself; nothing from another origin; no inline script but by hash.
+# 'wasm-unsafe-eval' lets the search (Pagefind) compile its WebAssembly; it allows no JavaScript eval.
 POLICY = (
-    "default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "frame-src 'self'; manifest-src 'self'; media-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'"

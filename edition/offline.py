@@ -37,6 +37,7 @@ SITE_DIRNAME = "offline-site"
 ZIP_NAME = "edition-offline.zip"
 ZIP_ROOT = "edition-offline"  # every file in the zip sits under this folder
 SEARCH_INDEX = Path("search") / "search_index.js"
+PAGEFIND_FILE_LOADER = Path("pagefind") / "pagefind.classic.js"  # Pagefind's loader as a classic script (edition/search.py)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamp: the same site gives the same zip
 
 # Attributes the browser fetches by itself, per element (lower-case tag names; SVG elements too).
@@ -188,6 +189,8 @@ def check_offline_site(site: Path) -> list[str]:
     index = site / SEARCH_INDEX
     if not index.is_file() or index.stat().st_size == 0:
         problems.append(f"{SEARCH_INDEX.as_posix()} is missing or empty: offline search needs it (is the offline plugin enabled?)")
+    if not (site / PAGEFIND_FILE_LOADER).is_file():
+        problems.append(f"{PAGEFIND_FILE_LOADER.as_posix()} is missing: offline search loads Pagefind's index through it (hooks/search_hooks.py)")
     if not (site / "index.html").is_file():
         problems.append("index.html is missing")
     problems += [str(load) for load in find_remote_loads(site)]

@@ -32,6 +32,7 @@ from edition.apparatus import EditionSettings  # noqa: E402
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
 from edition.inputs import outside  # noqa: E402
+from edition.memo_cache import CachedEdition, MemoCache  # noqa: E402
 from edition.sanitize import url_scheme  # noqa: E402
 
 SHIM = "assets/vendor/iframe-worker/shim.js"
@@ -88,6 +89,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _edition().diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
     if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
         config.markdown_extensions.append(_AddressCheck())
+    # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
+    cache_settings = f"{config.use_directory_urls}|{config.site_url}"
+    cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings)
+    _state["memos"] = CachedEdition(cache)
     return config
 
 
@@ -211,14 +216,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     # an attribute, not page.meta: front matter must never be able to inject into <head>
     page.edition_head = ed.head_for(page.file.src_uri, page.canonical_url)  # type: ignore[attr-defined]
-    return ed.prepare_markdown(page.file.src_uri, markdown)
+    source = (Path(page.file.abs_src_path).read_bytes() if page.file.abs_src_path else b"") + b"\0" + markdown.encode()
+    return _state["memos"].prepare_markdown(ed, page.file.src_uri, source, markdown, files)  # type: ignore[attr-defined]
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     ed = _edition()
     html = ed.sanitize_page(page.file.src_uri, html)  # every page: contributor markup never becomes active
     if is_memo(page.file.src_uri):
-        html = ed.process_memo(page.file.src_uri, html, _url_for(files, page))
+        html = _state["memos"].process_memo(ed, page, html, _url_for(files, page), files)  # type: ignore[attr-defined]
         ed.report_duplicate_ids(page.file.src_uri, html)
     return html
 
@@ -247,6 +253,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     if sitemap.is_file():
         with open(sitemap.with_suffix(".xml.gz"), "wb") as raw, gzip.GzipFile("sitemap.xml", "wb", fileobj=raw, mtime=int(os.environ.get("SOURCE_DATE_EPOCH", "0"))) as gz:
             gz.write(sitemap.read_bytes())
+    log.info(_state["memos"].summary())  # type: ignore[attr-defined]
+    _state["memos"].save()  # type: ignore[attr-defined]
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

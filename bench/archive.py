@@ -1,0 +1,126 @@
+"""The archive-scale numbers of issue 16 on the edition with the Heritage memo copied N times.
+
+For each N: cold and warm strict builds with the edition's hooks and as plain Material (ratios),
+Pagefind's share of the hooks build, then in Chromium the online search (bytes and time to the
+first result, served on 127.0.0.1) and the offline search (time to the first result from the
+unzipped bundle over file://), and the ``mkdocs serve`` rebuild after editing one memo.
+
+    python -m bench.archive [--sizes 100 300 1000] [--runs 3] [--no-browser] [--no-serve]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.copies import copy_edition  # noqa: E402
+from bench.run import Build, build, serve_rebuild, table  # noqa: E402
+
+
+@dataclass
+class Row:
+    n: int
+    hooks_cold: Build
+    hooks_warm: Build
+    plain_cold: Build
+    plain_warm: Build
+    pagefind_mb: float
+    lunr_plain_mb: float
+    online: dict | None = None
+    offline: dict | None = None
+
+    def cells(self) -> list[str]:
+        hc, hw, pc, pw = self.hooks_cold, self.hooks_warm, self.plain_cold, self.plain_warm
+        on, off = self.online or {}, self.offline or {}
+        return [str(self.n), f"{hc.wall:.1f}", f"{hw.wall:.1f}", f"{pc.wall:.1f}", f"{pw.wall:.1f}",
+                f"{hc.wall / pc.wall:.2f}", f"{hw.wall / pw.wall:.2f}", f"{hc.cpu / max(pc.cpu, 1e-9):.2f}",
+                f"{hw.cpu / max(pw.cpu, 1e-9):.2f}", f"{hc.cpu:.1f}", f"{hw.cpu:.1f}", f"{pc.cpu:.1f}", f"{self.pagefind_mb:.1f}", f"{self.lunr_plain_mb:.1f}",
+                f"{on['search_mb']:.2f}" if on else "-", f"{on['first_result_s']:.2f}" if on else "-",
+                f"{off['first_result_s']:.2f}" if off else "-"]
+
+
+HEAD = ["N", "hooks cold s", "hooks warm s", "plain cold s", "plain warm s", "ratio cold", "ratio warm",
+        "CPU ratio cold", "CPU ratio warm", "CPU hooks cold s", "CPU hooks warm s", "CPU plain s", "pagefind MB", "plain lunr MB", "online search MB", "online 1st result s",
+        "offline 1st result s"]
+NOTE = """hooks/plain: wall time of `mkdocs build --strict` in a fresh interpreter (edition with its hooks, incl. Pagefind
+indexing / plain Material with lunr); cold: a fresh project, warm: the same project built again (caches filled).
+pagefind MB: the site's pagefind/ folder (the reader fetches only a few chunks of it); plain lunr MB: search_index.json
+of the plain build. online: bytes of search data and time from opening a memo page (typing at DOMContentLoaded) to
+the first result, 127.0.0.1 server; offline: the same from the unzipped bundle over file:// (medians of the runs)."""
+
+
+def folder_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6 if path.exists() else 0.0
+
+
+def serve_row(n: int, project: Path) -> list[str]:
+    """`mkdocs serve` on the built project (its caches filled): one memo edited, the rebuild timed."""
+    memo = sorted((project / "docs" / "documents").glob("1*.md"))[0]
+    r = serve_rebuild(project, memo)
+    return [str(n), f"{r.get('first_build', 0):.1f}", f"{r.get('rebuild', 0):.1f}", f"{r.get('edit_to_built', 0):.1f}", str(r.get("error", ""))]
+
+
+SERVE_HEAD = ["N", "first build s", "rebuild s (log)", "edit → built s", "error"]
+
+
+def run(sizes: list[int], runs: int, browser: bool, query: str, work: Path, source: Path = ROOT,
+        serve: bool = True) -> list[Row]:
+    from bench import search_bench
+
+    rows = []
+    for n in sizes:
+        project = copy_edition(work / f"copies-{n}", n, source=source)
+        print(f"N={n}: building (hooks cold, warm; plain cold, warm)…", flush=True)
+        hc = build(project, True, project / "site-hooks")
+        hw = build(project, True, project / "site-hooks")
+        pc = build(project, False, project / "site-plain")
+        pw = build(project, False, project / "site-plain")
+        for b, label in ((hc, "hooks cold"), (hw, "hooks warm"), (pc, "plain cold"), (pw, "plain warm")):
+            if not b.ok:
+                print(f"  {label} FAILED:\n{b.log_tail}", flush=True)
+        row = Row(n, hc, hw, pc, pw, folder_mb(project / "site-hooks" / "pagefind"),
+                  folder_mb(project / "site-plain" / "search" / "search_index.json"))
+        if browser and hc.ok:
+            row.online = search_bench.summary(search_bench.measure(project / "site-hooks", query, runs, offline=False))
+            site = search_bench.offline_site(project, work / f"offline-{n}")
+            row.offline = search_bench.summary(search_bench.measure(site, query, runs, offline=True))
+        print(table(f"N={n}", HEAD, [row.cells()]), flush=True)
+        if serve:
+            print(table(f"mkdocs serve, N={n}: rebuild after editing one memo (plain full build: {pc.wall:.1f} s cold, {pw.wall:.1f} s warm)",
+                        SERVE_HEAD, [serve_row(n, project)]), flush=True)
+        rows.append(row)
+        shutil.rmtree(project, ignore_errors=True)
+        shutil.rmtree(work / f"offline-{n}", ignore_errors=True)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--query", default="Nakasone")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--source", type=Path, default=ROOT, help="project to copy, e.g. a checkout of an older commit")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
+        work = Path(tmp)
+        rows = run(args.sizes, args.runs, not args.no_browser, args.query, work, args.source, not args.no_serve)
+        print(table("Archive scale: copies of the Heritage memo", HEAD, [r.cells() for r in rows], NOTE), flush=True)
+    print(f"\nTotal: {(time.perf_counter() - started) / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()

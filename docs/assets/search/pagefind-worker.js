@@ -1,0 +1,173 @@
+/* The edition's online search: Material's search worker protocol answered by Pagefind.
+ *
+ * Material for MkDocs talks to its search worker with four messages (SETUP 0, READY 1, QUERY 2,
+ * RESULT 3) and renders whatever the worker answers into its own header box and result list;
+ * its documentation invites a custom worker (see setupSearchWorker in Material's sources). The
+ * build points Material's configuration at this file instead of the lunr worker, so the reader
+ * keeps one search box, and a query fetches only the Pagefind index chunks and the fragments of
+ * the results it shows, not a whole-site index (edition/search.py, hooks/search_hooks.py).
+ *
+ * Filters are typed into the same box: `kind:memo`, `kind:register`, `year:1987`,
+ * `document:heritage` (a part of the memo's file name). Memos come first: one search limited to
+ * memos, then one for every other kind of page, where a page titled by the query (a register
+ * entry, a glossary term) comes before the pages that only mention it.
+ *
+ * Content-Security-Policy: this file and Pagefind's are scripts of the site itself; Pagefind
+ * compiles WebAssembly, which needs 'wasm-unsafe-eval' in script-src.
+ */
+"use strict";
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+const SHOWN = 10;                      /* results whose text is fetched: what Material renders at first */
+const FILTER = /(?:^|\s)(kind|year|document):("[^"]*"|\S+)/g;
+/* This file is assets/search/; under file:// Material runs it in an iframe (the iframe-worker
+   shim), where the script's own URL is document.currentScript's, not the page's location. */
+const here = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : self.location.href;
+const site = new URL("../../", here);
+const base = new URL("pagefind/", site).href;
+const offline = site.protocol === "file:";
+
+let pagefind = null;
+let latest = 0;
+
+/* file://: Chromium refuses fetch() and module scripts there, but runs classic scripts. The build
+   wrapped every index file F as F.js (edition/search.py, package_for_file); Pagefind's fetch of F
+   is answered from it. */
+function script(src) {
+  return new Promise((resolve, reject) => {
+    const el = document.createElement("script");
+    el.src = src;
+    el.onload = resolve;
+    el.onerror = () => reject(new Error(`search: cannot load ${src}`));
+    document.head.appendChild(el);
+  });
+}
+
+async function fileFetch(input) {
+  /* Pagefind asks for paths ("/…/pagefind/x"): resolve them against the file:// base */
+  const url = new URL(String(input instanceof Request ? input.url : input), base).href.split(/[?#]/)[0];
+  if (!url.startsWith(base)) throw new TypeError(`search: no file:// fetch of ${url}`);
+  const rel = url.slice(base.length);
+  const files = self.__pagefindFiles || (self.__pagefindFiles = {});
+  if (!(rel in files)) await script(`${url}.js`);
+  const bytes = Uint8Array.from(atob(files[rel]), c => c.charCodeAt(0));
+  const type = rel.endsWith(".json") ? "application/json" : "application/octet-stream";
+  return new Response(bytes, { status: 200, headers: { "Content-Type": type } });
+}
+
+async function module() {
+  if (!offline) return import(`${base}pagefind.js`);
+  self.fetch = fileFetch;
+  self.__pagefindScript = `${base}pagefind.js`;
+  await script(`${base}pagefind.classic.js`);
+  return self.__pagefind;
+}
+
+function load() {
+  if (!pagefind) {
+    pagefind = module().then(async pf => {
+      await pf.options({ basePath: base, baseUrl: "/", excerptLength: 24, noWorker: true });
+      await pf.init();
+      return pf;
+    });
+  }
+  return pagefind;
+}
+
+function escapeHTML(text) {
+  return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/* A Pagefind URL ("/documents/x/#y") made relative to the site, as Material expects. */
+function relative(url) {
+  return url.replace(/^\/+/, "");
+}
+
+/* Split "year:1987 kind:memo Nakasone" into the words and Pagefind filters. */
+async function parse(pf, query) {
+  const asked = {};
+  const words = query.replace(FILTER, (_, key, value) => {
+    (asked[key] ||= []).push(value.replace(/^"|"$/g, "").toLowerCase());
+    return " ";
+  }).trim();
+  const filters = {};
+  if (Object.keys(asked).length) {
+    const known = await pf.filters();
+    for (const [key, wanted] of Object.entries(asked)) {
+      const values = Object.keys(known[key] || {});
+      const any = values.filter(v => wanted.some(w => v.toLowerCase() === w || (key === "document" && v.toLowerCase().includes(w))));
+      filters[key] = { any: any.length ? any : ["\u0000none"] };
+    }
+  }
+  return { words, filters };
+}
+
+/* Share of a title's words that are query words, when the title has them all (else 0): among
+   the pages after the memos, "Yasuhiro Nakasone" comes before "Nakasone takes office". */
+function titleMatch(title, words) {
+  const split = text => String(text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const asked = new Set(split(words));
+  const have = split(title);
+  if (!asked.size || !have.length || ![...asked].every(w => have.includes(w))) return 0;
+  return have.filter(w => asked.has(w)).length / have.length;
+}
+
+async function search(pf, query) {
+  const { words, filters } = await parse(pf, query);
+  const term = words || null;  /* null: filters alone list every page they match */
+  let results, memos = 0;
+  if (filters.kind) {
+    results = (await pf.search(term, { filters })).results;
+  } else {
+    const [found, others] = await Promise.all([
+      pf.search(term, { filters: { ...filters, kind: "memo" } }),
+      pf.search(term, { filters: { ...filters, kind: { none: ["memo"] } } }),
+    ]);
+    results = [...found.results, ...others.results];
+    memos = found.results.length;
+  }
+  const terms = Object.fromEntries(words.split(/\s+/).filter(Boolean).map(w => [w.toLowerCase(), true]));
+  const items = [];
+  const shown = await Promise.all(results.slice(0, SHOWN).map(result => result.data()));
+  const memoCount = filters.kind ? 0 : Math.min(memos, shown.length);
+  const rest = shown.slice(memoCount).map((data, i) => [titleMatch(data.meta.title, words), i, data])
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
+  for (const [rank, data] of [...shown.slice(0, memoCount), ...rest].entries()) {
+    const score = results.length - rank;
+    const page = { location: relative(data.meta.url || data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
+    const sections = (data.sub_results || [])
+      .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
+      .sort((a, b) => (b.locations?.length || 0) - (a.locations?.length || 0))
+      .map((sub, i) => ({ location: relative(sub.url), title: escapeHTML(sub.title), text: sub.excerpt, score: i < 3 ? score : score - 0.5, terms }));
+    items.push([page, ...sections]);
+  }
+  return { items, total: results.length };
+}
+
+/* At once, while Material fetches its (empty) lunr index before sending SETUP: READY as soon as
+   Pagefind is loaded lets Material send the reader's query without waiting for that round trip. */
+if (!offline) load().then(() => self.postMessage({ type: READY }), () => {});
+
+self.addEventListener("message", async ev => {
+  const message = ev.data;
+  if (message.type === SETUP) {
+    await load();
+    self.postMessage({ type: READY });
+  } else if (message.type === QUERY) {
+    const id = ++latest;
+    const query = String(message.data || "").trim();
+    if (!query) {
+      /* Material shows an empty answer as "no matching documents" for the query typed by then:
+         answer the empty box only if no query follows at once (focus, then typing) */
+      setTimeout(() => { if (id === latest) self.postMessage({ type: RESULT, data: { items: [], total: 0 } }); }, 100);
+      return;
+    }
+    try {
+      const data = await search(await load(), query);
+      if (id === latest) self.postMessage({ type: RESULT, data });
+    } catch (err) {
+      console.error("search:", err);
+      if (id === latest) self.postMessage({ type: RESULT, data: { items: [], total: 0 } });
+    }
+  }
+});

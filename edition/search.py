@@ -1,0 +1,249 @@
+"""Online search with Pagefind: what each page tells the index, and the index built after the site.
+
+Material's lunr search fetches the whole index (15.7 MB at 300 memos) before the first result,
+and its plugin re-parses every page during the build. Online, the edition indexes the built site
+with Pagefind instead (a chunked index: a query fetches the few chunks it needs) and answers
+Material's search box through a worker of its own (``docs/assets/search/pagefind-worker.js``).
+The offline bundle uses the same index: Chromium refuses ``fetch()`` and module scripts from
+``file://``, so ``package_for_file`` adds a classic-script copy of Pagefind's loader and wraps each
+index file in a small script; the worker loads those with ``<script>`` tags (which ``file://``
+allows) and hands Pagefind the bytes through its own ``fetch``.
+
+Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, titles and HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from .documents import is_memo
+
+WORKER = "assets/search/pagefind-worker.js"  # docs path of the edition's search worker
+PAGEFIND_DIR = "pagefind"  # where the index goes in the site
+NOTES_DIR = "pagefind-notes"  # note stubs, only while the indexer runs
+# Furniture kept out of the index, the same rule as for Material's search (``data-search-exclude``
+# on occurrence lists and other apparatus), plus Material's permalink marks and page chrome.
+EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink", ".md-source-file", ".md-content__button")
+ROOT_SELECTOR = "article.md-content__inner"
+ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
+MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+
+GLOSSARY_PAGES = frozenset({"glossary.md", "acronyms.md", "markings.md"})
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the built site."""
+
+
+@dataclass(frozen=True)
+class SearchFacts:
+    """What a page contributes to the search filters."""
+
+    kind: str  # memo, glossary, register, page
+    document: str | None = None  # memo slug (file name without .md)
+    year: str | None = None
+    weight: float | None = None  # a page's ``search: boost`` front matter, as Pagefind's weight (0–10)
+
+    def tags(self, title: str) -> str:
+        """Empty hidden elements Pagefind reads as this page's filters and title (every value escaped).
+
+        They go inside the indexed ``<article>``: Pagefind ignores filters outside its root element.
+        """
+        tags = [("filter", "kind", self.kind), ("meta", "title", title)]
+        if self.document:
+            tags.append(("filter", "document", self.document))
+        if self.year:
+            tags.append(("filter", "year", self.year))
+        return _spans(tags)
+
+
+def _spans(tags: list[tuple[str, str, str]]) -> str:
+    """Pagefind filters and metadata as empty hidden elements, the value in an attribute of its own
+    (``name[data-value]``), so a value may hold any character, a colon or a comma included."""
+    return "".join(f'<span hidden data-pagefind-{what}="{name}[data-value]" data-value="{html.escape(value)}"></span>'
+                   for what, name, value in tags)
+
+
+def page_facts(src_uri: str, meta: dict) -> SearchFacts:
+    """The kind of a page from its docs path; a memo's year from its front matter ``date``; the
+    page's ``search: boost`` (Material's per-page ranking setting) kept as Pagefind's weight."""
+    settings = meta.get("search")
+    boost = settings.get("boost") if isinstance(settings, dict) else None
+    weight = min(max(float(boost), 0.0), 10.0) if isinstance(boost, int | float) and not isinstance(boost, bool) else None
+    if is_memo(src_uri):
+        date = str(meta.get("date") or "")
+        return SearchFacts("memo", Path(src_uri).stem, date[:4] if re.match(r"\d{4}", date) else None, weight)
+    if src_uri.startswith("entities/"):
+        return SearchFacts("register", weight=weight)
+    if src_uri in GLOSSARY_PAGES:
+        return SearchFacts("glossary", weight=weight)
+    return SearchFacts("page", weight=weight)
+
+
+_EXCLUDED = re.compile(r'(<[a-zA-Z][^<>]*?\s)data-search-exclude(="[^"]*")?')
+
+
+def mark_furniture(content: str) -> str:
+    """``data-pagefind-ignore`` beside every ``data-search-exclude``: Material's search plugin
+    strips the latter (when it has a value, as Markdown writes it) before the page is written."""
+    return _EXCLUDED.sub(r"\g<0> data-pagefind-ignore", content)
+
+
+def prepare_page(output: str, facts: SearchFacts, title: str) -> str:
+    """The built page with its filter tags in its article and Material's search pointed at our worker."""
+    def tag(m: re.Match[str]) -> str:
+        weight = f' data-pagefind-weight="{facts.weight:g}"' if facts.weight is not None else ""
+        return m.group(0)[:-1] + weight + ">" + facts.tags(title)
+
+    output = ARTICLE.sub(tag, output, count=1)
+    return MATERIAL_WORKER.sub(WORKER, output, count=1)
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One note of a memo, indexed as a search record of its own (kind ``note``)."""
+
+    url: str  # site-absolute, with the note's anchor: /documents/<slug>/#fn:3
+    title: str
+    text: str
+    facts: SearchFacts
+
+    def filters(self) -> dict[str, list[str]]:
+        filters = {"kind": ["note"]}
+        if self.facts.document:
+            filters["document"] = [self.facts.document]
+        if self.facts.year:
+            filters["year"] = [self.facts.year]
+        return filters
+
+    def stub(self) -> str:
+        """A small HTML page that Pagefind indexes as this note; ``meta.url`` is where the result leads."""
+        spans = [("meta", "url", self.url), ("meta", "title", self.title)]
+        spans += [("filter", key, value) for key, values in self.filters().items() for value in values]
+        tags = _spans(spans)
+        return f'<!doctype html><html lang="en"><body><article class="md-content__inner">{tags}<p>{html.escape(self.text)}</p></article></body></html>\n'
+
+
+def note_records(output: str, page_url: str, facts: SearchFacts, title: str) -> list[NoteRecord]:
+    """The notes of a built memo page (``div.footnote > ol > li[id^=fn:]``), as plain text."""
+    start = output.find('<div class="footnote">')
+    if start < 0:
+        return []
+    end = output.find("</article>", start)
+    root = lxml_html.fragment_fromstring(output[start:end if end > 0 else None], create_parent="div")
+    records = []
+    for li in root.xpath('.//div[@class="footnote"]/ol/li[starts-with(@id, "fn:")]'):
+        for skip in li.xpath('.//*[contains(concat(" ", @class, " "), " footnote-backref ")]'):
+            skip.drop_tree()
+        text = " ".join(li.text_content().split())
+        number = li.get("id")[3:]
+        if text:
+            records.append(NoteRecord(f"/{page_url}#{li.get('id')}", f"Note {number}, {title}", text, facts))
+    return records
+
+
+def pagefind_command(site_dir: Path) -> list[str]:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", PAGEFIND_DIR,
+           "--root-selector", ROOT_SELECTOR, "--force-language", "en", "--quiet"]
+    for selector in EXCLUDE_SELECTORS:
+        cmd += ["--exclude-selectors", selector]
+    return cmd
+
+
+def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
+    """Everything Pagefind reads: every HTML file of the site, the notes, its version and options."""
+    from importlib import metadata
+
+    h = hashlib.sha256(" ".join(pagefind_command(Path("."))).encode())
+    h.update(metadata.version("pagefind_bin").encode())
+    for path in sorted(site_dir.rglob("*.html"), key=lambda p: p.relative_to(site_dir).as_posix()):
+        rel = path.relative_to(site_dir).as_posix()
+        if not rel.startswith((PAGEFIND_DIR + "/", NOTES_DIR + "/")):
+            h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for note in notes:
+        h.update(note.stub().encode())
+    return h.hexdigest()
+
+
+def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None = None) -> bool:
+    """Index the built site and the memos' notes with Pagefind (the PyPI ``pagefind[bin]`` binary).
+
+    Each note is written as a stub page under ``NOTES_DIR`` for the indexer and removed after it:
+    one indexer run over files is fast, where the Python API's per-record calls took 0.1 s each.
+    With ``cache_dir``, the index of the last build is kept there under the digest of everything
+    the indexer read, and copied instead of indexing again when that input has not changed.
+    Returns True when the index came from the cache.
+    """
+    out = site_dir / PAGEFIND_DIR
+    shutil.rmtree(out, ignore_errors=True)
+    digest = input_digest(site_dir, notes) if cache_dir is not None else ""
+    kept = cache_dir / digest if cache_dir is not None else None
+    if kept is not None and (kept / "pagefind-entry.json").is_file():
+        try:
+            shutil.copytree(kept, out)
+            return True
+        except OSError:
+            shutil.rmtree(out, ignore_errors=True)  # index again below
+    stubs = site_dir / NOTES_DIR
+    try:
+        for i, note in enumerate(notes):
+            path = stubs / f"{i:06d}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(note.stub(), encoding="utf-8")
+        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600, check=False)
+    finally:
+        shutil.rmtree(stubs, ignore_errors=True)
+    if proc.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+        raise SearchIndexError(f"pagefind failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    if kept is not None and cache_dir is not None:
+        try:  # keep only the latest index: the next build either has the same input or a new one
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            tmp = cache_dir.with_name(cache_dir.name + f".{os.getpid()}.tmp")
+            shutil.copytree(out, tmp / digest)
+            tmp.replace(cache_dir)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return False
+
+
+# Files Pagefind's loader fetches: its entry, metadata, WebAssembly, index, filter and fragment chunks.
+_FETCHED = re.compile(r"(?:pagefind-entry\.json|.*\.pf_meta|wasm\..*\.pagefind|.*\.pf_(?:index|filter|fragment))$")
+_EXPORT = re.compile(r"export\s*\{([^}]*)\};?\s*$")
+
+
+def package_for_file(site_dir: Path) -> int:
+    """Make the Pagefind bundle loadable from ``file://``; returns the number of files wrapped.
+
+    ``pagefind.js`` (an ES module) becomes ``pagefind.classic.js``, which sets ``self.__pagefind``;
+    every fetched file ``F`` gets ``F.js``, which stores its bytes (base64) under its path in
+    ``self.__pagefindFiles``. Fails loudly if Pagefind's loader no longer has the expected shape.
+    """
+    out = site_dir / PAGEFIND_DIR
+    loader = (out / "pagefind.js").read_text(encoding="utf-8")
+    exports = _EXPORT.search(loader)
+    if not exports or "import.meta.url" not in loader:
+        raise SearchIndexError("pagefind.js has an unexpected shape: cannot make its file:// copy")
+    names = ",".join(name.strip() for name in exports.group(1).split(","))
+    body = loader[: exports.start()].replace("import.meta.url", "self.__pagefindScript")
+    (out / "pagefind.classic.js").write_text(f"(()=>{{{body}\nself.__pagefind={{{names}}};}})();\n", encoding="utf-8")
+    count = 0
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and _FETCHED.fullmatch(rel):
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            path.with_name(path.name + ".js").write_text(
+                f"(self.__pagefindFiles||(self.__pagefindFiles={{}}))[{json.dumps(rel)}]={json.dumps(data)};\n", encoding="utf-8")
+            count += 1
+    return count

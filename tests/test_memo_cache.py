@@ -1,0 +1,142 @@
+"""The per-memo cache never changes the site: after each kind of change (a memo, a registry, a
+library entry, the edition's code, a damaged cache) a build that starts from the old cache writes
+the same pages, byte for byte, as a cold build of the changed project.
+
+Pagefind's index files are left out of the comparison: the indexer names its chunks differently
+from run to run even without any cache.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from edition.diagnostics import Diagnostics
+from edition.documents import load_documents
+from tests.conftest import copy_project, run_build
+
+ENV = {"SOURCE_DATE_EPOCH": "1700000000"}  # the sitemap's date: the same in every build
+CODE_MARK = "<!-- edition code changed -->"
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and p.relative_to(site).parts[0] != "pagefind"}
+
+
+def assert_same_site(warm: Path, cold: Path, what: str) -> None:
+    a, b = site_files(warm), site_files(cold)
+    assert a.keys() == b.keys(), f"{what}: files differ: {sorted(a.keys() ^ b.keys())[:10]}"
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, f"{what}: {len(differ)} file(s) differ from a cold build, e.g. {differ[:5]}"
+
+
+def cache_entries(project: Path) -> list[Path]:
+    return sorted(p for p in (project / ".cache" / "memos").rglob("*.pickle"))
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project built once, so its .cache holds an entry for every memo."""
+    project = copy_project(tmp_path_factory.mktemp("cached") / "project")
+    result = run_build(project, project.parent / "site", env=ENV)
+    assert result.ok, result.output
+    memos = load_documents(project / "docs", Diagnostics(), project)
+    assert len(cache_entries(project)) == len(memos), "the build did not cache one entry per memo"
+    return project
+
+
+def first_memo(project: Path) -> Path:
+    memos = load_documents(project / "docs", Diagnostics(), project)
+    return project / "docs" / sorted(memos, key=lambda d: d.path)[0].path
+
+
+def edit_memo(project: Path) -> None:
+    path = first_memo(project)
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    words = re.findall(r"\b[a-z]{6,}\b", body)
+    assert words, f"{path}: no word to change"
+    path.write_text(head + "\n---\n" + body.replace(words[0], words[0] + "s", 1), encoding="utf-8")
+
+
+def edit_registry(project: Path) -> None:
+    path = project / "data" / "entities.yml"
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"(\n  description: >-\n    )", r"\1Revised. ", text, count=1)
+    assert changed != text, "no entity description to change"
+    path.write_text(changed, encoding="utf-8")
+
+
+def edit_library(project: Path) -> None:
+    for path in sorted((project / "bib").glob("*.bib")):
+        text = path.read_text(encoding="utf-8")
+        changed = re.sub(r"(\btitle\s*=\s*[{\"])", r"\1Revised ", text, count=1, flags=re.I)
+        if changed != text:
+            path.write_text(changed, encoding="utf-8")
+            return
+    raise AssertionError("no BibTeX title to change")
+
+
+def edit_code(project: Path) -> None:
+    """A change to the edition's code that changes every memo page: each memo's HTML gets a mark."""
+    path = project / "edition" / "edition.py"
+    path.write_text(path.read_text(encoding="utf-8") + f'''
+
+_process_memo = Edition.process_memo
+
+
+def _marked(self, *args, **kwargs):
+    return _process_memo(self, *args, **kwargs) + "{CODE_MARK}"
+
+
+Edition.process_memo = _marked
+''', encoding="utf-8")
+
+
+def damage_cache(project: Path) -> None:
+    entries = cache_entries(project)
+    assert entries
+    for i, path in enumerate(entries):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if i % 2 else b"not a pickle")
+
+
+def unchanged(project: Path) -> None:
+    pass
+
+
+@pytest.mark.parametrize("change", [unchanged, edit_memo, edit_registry, edit_library, edit_code, damage_cache],
+                         ids=lambda f: f.__name__)
+def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Callable[[Path], None]) -> None:
+    warm = tmp_path / "warm"
+    shutil.copytree(cached, warm)
+    change(warm)
+    cold = copy_project(tmp_path / "cold")  # the same inputs, no .cache
+    for part in ("docs", "data", "bib", "edition"):
+        shutil.rmtree(cold / part)
+        shutil.copytree(warm / part, cold / part, ignore=shutil.ignore_patterns("__pycache__"))
+    warm_build = run_build(warm, tmp_path / "warm-site", env=ENV)
+    assert warm_build.ok, warm_build.output
+    cold_build = run_build(cold, tmp_path / "cold-site", env={**ENV, "EDITION_CACHE": "off"})
+    assert cold_build.ok, cold_build.output
+    if change is edit_code:
+        memo = first_memo(cold).stem
+        assert CODE_MARK in (tmp_path / "cold-site" / "documents" / memo / "index.html").read_text(encoding="utf-8")
+    assert_same_site(tmp_path / "warm-site", tmp_path / "cold-site", change.__name__)
+
+
+def test_no_entry_from_a_build_with_warnings(tmp_path: Path) -> None:
+    """A memo whose rendering warns (a link to a missing page) is not cached: the next build
+    renders it again and warns again, where a cached entry would have skipped the rendering."""
+    project = copy_project(tmp_path / "project")
+    memo = first_memo(project)
+    memo.write_text(memo.read_text(encoding="utf-8") + "\nSee [the lost page](no-such-page.md).\n", encoding="utf-8")
+    for attempt in (1, 2):
+        result = run_build(project, tmp_path / f"site-{attempt}", env=ENV)
+        assert not result.ok and "no-such-page.md" in result.output, f"build {attempt} did not warn:\n{result.output[-2000:]}"
+        assert not cache_entries(project), f"build {attempt} with a warning wrote cache entries"

@@ -1,0 +1,275 @@
+"""Search at archive scale: Pagefind behind Material's one search box, online and from the offline bundle.
+
+Expectations come from docs/ and data/: every memo's front matter gives its filters, every register
+name that a memo's text contains must find that memo first, and every note of a built memo page
+must be a search record of its own. The browser cases share one Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from lxml import html as lxml_html
+from playwright.sync_api import Browser
+
+from edition.diagnostics import Diagnostics
+from edition.documents import Document, load_documents
+from edition.search import EXCLUDE_SELECTORS, note_records, page_facts
+from tests.browser_support import chromium, offline_bundle, recorded_context, result_pages, search, serve_directory
+
+ROOT = Path(__file__).resolve().parents[1]
+SEARCH_DATA = ("/search/", "/pagefind/", "/assets/search/", "/workers/search.")
+ONE_MB = 1_000_000
+
+
+def documents() -> list[Document]:
+    docs = load_documents(ROOT / "docs", Diagnostics(), ROOT)
+    assert docs, "no memo in docs/documents"
+    return docs
+
+
+def memo_body(doc: Document) -> str:
+    text = (ROOT / "docs" / doc.path).read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1] if text.startswith("---") else text
+
+
+def names_in_memos() -> list[tuple[str, list[str]]]:
+    """(register name, slugs of the memos whose text contains it as whole words), for every entity
+    of data/entities.yml that some memo names by its full name."""
+    entities = yaml.safe_load((ROOT / "data" / "entities.yml").read_text(encoding="utf-8"))
+    found = []
+    bodies = {doc.slug: memo_body(doc) for doc in documents()}
+    for entity in entities:
+        name = str(entity["name"])
+        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        memos = sorted(slug for slug, body in bodies.items() if pattern.search(body))
+        if memos:
+            found.append((name, memos))
+    assert found, "no register name occurs in any memo: the test data changed"
+    return found
+
+
+def page_slug(url: str) -> str:
+    """documents/<slug>/ (served) or documents/<slug>.html (offline) → slug; '' for other pages."""
+    m = re.search(r"/documents/(\d{4}-\d{2}-\d{2}-[^/#?]+?)(?:\.html|/)", urlsplit(url).path + "/")
+    return m.group(1) if m else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The built site (no browser)
+
+
+def test_every_memo_has_its_filters(built_site: Path) -> None:
+    for doc in documents():
+        facts = page_facts(doc.path, {"date": doc.date.isoformat()})
+        assert (facts.kind, facts.document, facts.year) == ("memo", doc.slug, str(doc.date.year))
+        page = (built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")
+        article = lxml_html.fromstring(page).xpath("//article")[0]
+        filters = {(el.get("data-pagefind-filter"), el.get("data-value")) for el in article.xpath(".//*[@data-pagefind-filter]")}
+        assert filters == {("kind[data-value]", "memo"), ("document[data-value]", doc.slug),
+                           ("year[data-value]", str(doc.date.year))}, (doc.path, filters)
+
+
+def test_every_page_has_a_kind(built_site: Path) -> None:
+    pages = [p for p in built_site.rglob("index.html") if "pagefind" not in p.parts]
+    assert pages
+    for path in pages:
+        tree = lxml_html.fromstring(path.read_text(encoding="utf-8"))
+        if not tree.xpath("//article"):
+            continue  # e.g. Material's 404 page
+        kinds = ["kind:" + el.get("data-value") for el in tree.xpath("//article//*[@data-pagefind-filter='kind[data-value]']")]
+        rel = path.relative_to(built_site).as_posix()
+        expected = "kind:memo" if page_slug("/" + rel) else ("kind:register" if rel.startswith("entities/") else None)
+        assert len(kinds) == 1, f"{rel}: {kinds}"
+        if expected:
+            assert kinds[0] == expected, f"{rel}: {kinds[0]} (expected {expected})"
+
+
+def test_notes_are_records_of_their_own(built_site: Path) -> None:
+    for doc in documents():
+        page = (built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")
+        built_notes = lxml_html.fromstring(page).xpath('//div[@class="footnote"]/ol/li[starts-with(@id, "fn:")]')
+        facts = page_facts(doc.path, {"date": doc.date.isoformat()})
+        records = note_records(page, f"documents/{doc.slug}/", facts, doc.title)
+        assert [r.url for r in records] == [f"/documents/{doc.slug}/#{li.get('id')}" for li in built_notes]
+        for record, li in zip(records, built_notes, strict=True):
+            words = " ".join(li.text_content().replace("↩", " ").split())
+            assert record.text == words, record.url
+            assert record.filters() == {"kind": ["note"], "document": [doc.slug], "year": [str(doc.date.year)]}
+
+
+def test_online_search_uses_pagefind_not_lunr(built_site: Path) -> None:
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    pages = sum(lang["page_count"] for lang in entry["languages"].values())
+    notes = sum(len(note_records((built_site / "documents" / d.slug / "index.html").read_text(encoding="utf-8"),
+                                 f"documents/{d.slug}/", page_facts(d.path, {}), d.title)) for d in documents())
+    assert pages >= len(documents()) + notes, f"Pagefind indexed {pages} records"
+    lunr = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert lunr["docs"] == [], "Material's lunr index is still filled online (its plugin re-parses every page)"
+    assert "[data-search-exclude]" in EXCLUDE_SELECTORS
+    memo = (built_site / "documents" / documents()[0].slug / "index.html").read_text(encoding="utf-8")
+    assert "assets/search/pagefind-worker.js" in memo and "workers/search." not in memo
+
+
+# ---------------------------------------------------------------------------------------------
+# In the browser
+
+
+def clear(page) -> None:  # type: ignore[no-untyped-def]
+    """Empty the search box and wait until the results are gone, so the next search cannot be
+    answered by the results of this one."""
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press("End")  # Material reads the query on keyup
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def served(built_site: Path) -> Iterator[str]:
+    with serve_directory(built_site) as base:
+        yield base
+
+
+def test_register_names_find_their_memos_first(browser: Browser, served: str) -> None:
+    with recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        page.goto(f"{served}documents/{documents()[0].slug}/")
+        for name, memos in names_in_memos():
+            hrefs = search(page, name)
+            pages = result_pages(hrefs)
+            assert pages, f"{name!r}: no result"
+            assert page_slug(pages[0]), f"{name!r}: the first result is not a memo: {pages[:5]}"
+            shown = [page_slug(p) for p in pages]
+            missing = [m for m in memos if m not in shown]
+            assert not missing, f"{name!r}: memos naming it are missing from the results: {missing}; results {pages[:8]}"
+            clear(page)
+        recorder.assert_local("searches for every register name")
+
+
+def test_a_query_transfers_less_than_one_megabyte(browser: Browser, served: str) -> None:
+    name, _ = names_in_memos()[0]
+    with recorded_context(browser) as (context, recorder):
+        sizes: list[int] = []
+        context.on("requestfinished", lambda r: sizes.append(sum(r.sizes()[k] for k in ("responseBodySize", "responseHeadersSize")))
+                   if any(part in r.url for part in SEARCH_DATA) else None)
+        page = context.new_page()
+        page.goto(f"{served}documents/{documents()[-1].slug}/")
+        assert search(page, name)
+        page.wait_for_load_state("networkidle")
+        assert sizes, "no search request was recorded"
+        assert sum(sizes) < ONE_MB, f"search {name!r} transferred {sum(sizes)} bytes"
+        recorder.assert_local(f"search {name!r}")
+
+
+def test_filters_in_the_search_box(browser: Browser, served: str) -> None:
+    docs = documents()
+    name, memos = names_in_memos()[0]
+    with recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        page.goto(served)
+        for doc in docs:
+            year = doc.date.year
+            pages = result_pages(search(page, f"{name} year:{year}"))
+            in_year = {d.slug for d in docs if d.date.year == year}
+            assert all(page_slug(p) in in_year for p in pages), f"year:{year} gave {pages}"
+            assert {m for m in memos if m in in_year} <= {page_slug(p) for p in pages}
+            clear(page)
+            pages = result_pages(search(page, f"{name} document:{doc.slug}"))
+            assert {page_slug(p) for p in pages} <= {doc.slug}, f"document:{doc.slug} gave {pages}"
+            clear(page)
+        hrefs = search(page, f"{name} kind:register")
+        assert hrefs and all("/entities/" in urlsplit(h).path for h in hrefs), hrefs
+        clear(page)
+        recorder.assert_local("filtered searches")
+
+
+def test_notes_are_found_by_kind(browser: Browser, served: str, built_site: Path) -> None:
+    with_notes = []
+    for doc in documents():
+        page_html = (built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")
+        notes = note_records(page_html, f"documents/{doc.slug}/", page_facts(doc.path, {}), doc.title)
+        if notes:
+            with_notes.append((doc, notes))
+    if not with_notes:
+        pytest.skip("no memo has notes")
+    doc, notes = with_notes[0]
+    word = max(re.findall(r"[A-Za-z]{6,}", notes[0].text), key=len)
+    with recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        page.goto(served)
+        hrefs = search(page, f"{word} kind:note")
+        assert hrefs and all(urlsplit(h).fragment.startswith("fn:") for h in hrefs), hrefs
+        assert any(urlsplit(h).fragment == notes[0].url.split("#")[1] and page_slug(h) == doc.slug for h in hrefs), hrefs
+        recorder.assert_local("note search")
+
+
+def test_offline_bundle_search(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:
+    _, site = offline_bundle(tmp_path_factory.mktemp("search-offline"))
+    assert (site / "pagefind" / "pagefind.classic.js").is_file(), "the offline bundle has no file:// copy of Pagefind"
+    with recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        page.goto((site / "documents" / f"{documents()[0].slug}.html").as_uri())
+        for name, memos in names_in_memos():
+            pages = result_pages(search(page, name))
+            assert pages and page_slug(pages[0]), f"offline {name!r}: the first result is not a memo: {pages[:5]}"
+            assert set(memos) <= {page_slug(p) for p in pages}, f"offline {name!r}: {memos} not all in {pages}"
+            clear(page)
+        recorder.assert_local("offline search")
+
+
+def indexed_text(site: Path) -> str:
+    """Every fragment Pagefind wrote (gzip, after a 12-byte signature: JSON with the page's text)."""
+    import gzip
+
+    texts = []
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        texts.append(json.loads(data[len(b"pagefind_dcd"):])["content"])
+    assert texts, f"no Pagefind fragment in {site}"
+    return "\n".join(texts)
+
+
+def test_furniture_stays_out_of_the_index(tmp_path: Path) -> None:
+    """What the edition marks ``data-search-exclude`` is not indexed; the text beside it is."""
+    from tests.conftest import copy_project, run_build
+
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nQuokkaberry is a word of the page.\n\n"
+                    '<div data-search-exclude markdown>\nZyzzyvaquux is a word of furniture.\n</div>\n', encoding="utf-8")
+    result = run_build(project, tmp_path / "site")
+    assert result.ok, result.output
+    text = indexed_text(tmp_path / "site")
+    assert "Quokkaberry" in text
+    assert "Zyzzyvaquux" not in text
+
+
+def test_index_reused_only_for_unchanged_pages(tmp_path: Path) -> None:
+    """A build whose pages are those of the last build copies the kept index; a changed page
+    is indexed again (its new word is found in the index)."""
+    from tests.conftest import copy_project, run_build
+
+    project = copy_project(tmp_path / "project")
+    first = run_build(project, tmp_path / "site-1")
+    assert first.ok, first.output
+    second = run_build(project, tmp_path / "site-2")
+    assert second.ok and "Pagefind's index reused" in second.output, second.output[-2000:]
+    assert indexed_text(tmp_path / "site-2") == indexed_text(tmp_path / "site-1")
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nQuokkaberry came later.\n", encoding="utf-8")
+    third = run_build(project, tmp_path / "site-3")
+    assert third.ok and "Pagefind's index reused" not in third.output, third.output[-2000:]
+    assert "Quokkaberry" in indexed_text(tmp_path / "site-3")
