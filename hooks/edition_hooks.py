@@ -18,6 +18,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -229,6 +230,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html
 
 
+@event_priority(-100)  # last: the policy hashes the page as it is written, after every other hook
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _with_csp(output, page.file.src_uri, config)
 
