@@ -60,8 +60,14 @@ def pick_query(site: Path, project: Path, wanted: str) -> str:
     """``wanted`` if the search index has it, else the first registered acronym that it has (a
     generated edition has made-up acronyms)."""
     import yaml
+    from lxml import html as lxml_html
 
-    text = (site / "search" / "search_index.json").read_text(encoding="utf-8").casefold()
+    # what search can find: the memo pages' text (Pagefind indexes the pages themselves; the lunr
+    # index, where there is one, is read too)
+    lunr = site / "search" / "search_index.json"
+    parts = [lunr.read_text(encoding="utf-8")] if lunr.is_file() else []
+    parts += [lxml_html.parse(str(p)).getroot().text_content() for p in sorted((site / "documents").rglob("*.html"))]
+    text = "\n".join(parts).casefold()
 
     def indexed(word: str) -> bool:
         return re.search(rf"(?<![\w.]){re.escape(word.casefold())}(?![\w])", text) is not None
@@ -74,7 +80,7 @@ def pick_query(site: Path, project: Path, wanted: str) -> str:
         term = str(entry.get("term", ""))
         if entry.get("kind") == "acronym" and term.isalpha() and indexed(term):
             return term
-    raise SystemExit(f"{wanted!r} is not in the search index of {site}, and no registered acronym is either")
+    raise SystemExit(f"{wanted!r} is not in the memo pages of {site}, and no registered acronym is either")
 
 
 def time_search(site: Path, query: str, runs: int) -> list[Timing]:
