@@ -8,6 +8,7 @@ Screenshots and PDFs go to ``test-artifacts/reading/`` for a person to look at.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import re
@@ -345,12 +346,13 @@ def test_cite_controls_copy_the_contract_citation(browser: Browser, http_site: S
 
 def test_paragraph_furniture_stays_out_of_search(built_site: Path) -> None:
     """Paragraph numbers, cite buttons and the annotation control carry data-search-exclude, which
-    Material's search plugin honours: the index holds the page's words without them."""
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    the search index (Pagefind's, built from the pages) honours: it holds the page's words without them."""
+    fragments = [json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd"):])
+                 for p in (built_site / "pagefind" / "fragment").glob("*.pf_fragment")]
     for doc in DOCS:
-        entries = [d for d in index["docs"] if d["location"].startswith(f"documents/{doc.slug}/")]
+        entries = [f for f in fragments if f"/documents/{doc.slug}/" in f["url"]]
         assert entries, f"{doc.slug} is not in the search index"
-        text = " ".join(d["text"] for d in entries)
+        text = " ".join(f["content"] for f in entries)
         article = lxml_html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot().xpath("//article")[0]
         furniture = article.xpath(".//*[@data-search-exclude]")
         assert article.xpath(".//*[contains(@class,'para-cite')][@data-search-exclude]"), f"{doc.slug}: cite buttons not excluded"
