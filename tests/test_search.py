@@ -242,19 +242,9 @@ def indexed_text(site: Path) -> str:
     return "\n".join(texts)
 
 
-def test_furniture_stays_out_of_the_index(tmp_path: Path) -> None:
-    """What the edition marks ``data-search-exclude`` is not indexed; the text beside it is."""
-    from tests.conftest import copy_project, run_build
-
-    project = copy_project(tmp_path / "project")
-    page = project / "docs" / "about.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n\nQuokkaberry is a word of the page.\n\n"
-                    '<div data-search-exclude markdown>\nZyzzyvaquux is a word of furniture.\n</div>\n', encoding="utf-8")
-    result = run_build(project, tmp_path / "site")
-    assert result.ok, result.output
-    text = indexed_text(tmp_path / "site")
-    assert "Quokkaberry" in text
-    assert "Zyzzyvaquux" not in text
+# What the edition marks data-search-exclude (paragraph numbers, cite controls, the annotation
+# control) is checked against Pagefind's index in tests/test_reading.py; a contributor cannot write
+# data-search-exclude at all (edition/sanitize.py refuses data-* attributes: tests/test_security.py).
 
 
 def test_index_reused_only_for_unchanged_pages(tmp_path: Path) -> None:
