@@ -22,7 +22,7 @@ _SPACES = re.compile(r"\s+")
 class Intervention:
     doc_path: str
     paragraph_id: str | None
-    kind: str  # insertion | deletion | comment | highlight
+    kind: str  # insertion | deletion | substitution | comment | highlight
     text: str
 
 
@@ -39,11 +39,18 @@ def _kind(el: HtmlElement) -> str | None:
 
 
 def find_interventions(root: HtmlElement, doc_path: str) -> list[Intervention]:
+    """Every intervention once. A substitution ``{~~old~>new~~}`` renders as a deletion directly
+    followed by an insertion: it is one intervention ("old → new"), not two."""
     found = []
+    paired: set[HtmlElement] = set()
     for el in root.iter("ins", "del", "span", "mark"):
         kind = _kind(el)
-        if not kind:
+        if not kind or el in paired:
             continue
         text = _SPACES.sub(" ", text_content(el)).strip()
+        following = el.getnext()
+        if kind == "deletion" and not (el.tail or "") and following is not None and _kind(following) == "insertion":
+            paired.add(following)
+            kind, text = "substitution", f"{text} → {_SPACES.sub(' ', text_content(following)).strip()}"
         found.append(Intervention(doc_path, block_id_of(el), kind, text))
     return found
