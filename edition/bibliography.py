@@ -311,23 +311,8 @@ def _raw_names(value: str) -> list[str]:
 
 def split_names(value: str) -> tuple[Name, ...]:
     """BibTeX names: 'Last, First and First Last and {Corporate Body}'."""
-    parts, depth, current = [], 0, []
-    tokens = re.split(r"(\s+and\s+|[{}])", value)
-    for tok in tokens:
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth -= 1
-        if depth == 0 and re.fullmatch(r"\s+and\s+", tok or ""):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(tok or "")
-    parts.append("".join(current))
     names = []
-    for raw in (p.strip() for p in parts):
-        if not raw:
-            continue
+    for raw in _raw_names(value):
         if raw.startswith("{") and raw.endswith("}") and raw.count("{") == 1 + raw[1:-1].count("{"):
             names.append(Name(literal=decode_latex(raw[1:-1])))
         elif "," in raw:
