@@ -37,6 +37,14 @@ def run_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
 
 
+def build_site(project: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A strict build of ``project`` into a fresh folder, for fixtures that share one site."""
+    site = tmp_path_factory.mktemp(name)
+    result = run_build(project, site)
+    assert result.ok, result.output
+    return site
+
+
 def copy_project(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
@@ -116,10 +124,7 @@ def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def generated_site(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("generated-site")
-    result = run_build(generated_project, site)
-    assert result.ok, result.output
-    return site
+    return build_site(generated_project, tmp_path_factory, "generated-site")
 
 
 @pytest.fixture(scope="session", params=["real", "generated"])

@@ -36,7 +36,7 @@ from edition.entities import load_entities
 from edition.glossary import load_glossary
 from edition.offline import CSP_LISTENER, find_remote_loads, make_bundle
 from tests.browser_support import chromium, recorded_context, search, serve_directory, wait_for_material
-from tests.conftest import ROOT, copy_project, run_build
+from tests.conftest import ROOT, build_site, copy_project, run_build
 
 PAYLOAD = "window.__pwned = 1"
 MAX_MESSAGE = 1000  # a diagnostic line, whatever the input
@@ -268,10 +268,7 @@ def text_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def text_site(text_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("text-site")
-    result = run_build(text_project, site)
-    assert result.ok, result.output
-    return site
+    return build_site(text_project, tmp_path_factory, "text-site")
 
 
 @pytest.fixture(scope="module")
