@@ -107,7 +107,11 @@ def prepare_page(output: str, facts: SearchFacts, title: str) -> str:
         weight = f' data-pagefind-weight="{facts.weight:g}"' if facts.weight is not None else ""
         return m.group(0)[:-1] + weight + ">" + facts.tags(title)
 
-    output = ARTICLE.sub(tag, output, count=1)
+    return point_search_at_worker(ARTICLE.sub(tag, output, count=1))
+
+
+def point_search_at_worker(output: str) -> str:
+    """Material's search box answered by the edition's Pagefind worker instead of its lunr worker."""
     return MATERIAL_WORKER.sub(WORKER, output, count=1)
 
 

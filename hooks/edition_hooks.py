@@ -235,6 +235,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _with_csp(output, page.file.src_uri, config)
 
 
+@event_priority(-100)  # last, as for pages: after the search hook points the 404 page at its worker
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     return _with_csp(output_content, template_name, config) if template_name.endswith(".html") else output_content
 

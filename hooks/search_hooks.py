@@ -61,6 +61,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return search.prepare_page(output, facts, page.title or "")
 
 
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Material's 404 page is a template, not a page: its search box needs the same worker."""
+    return search.point_search_at_worker(output_content) if template_name.endswith(".html") else output_content
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     cache = None if os.environ.get("EDITION_CACHE") == "off" else Path(config.config_file_path).parent / ".cache" / "pagefind"
     if _state["serve"] and not _state["offline"]:
