@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import sys
+import threading
 from dataclasses import dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import Any
 
 from mkdocs.utils import CountHandler
 
-VERSION = 1
+VERSION = 2  # 2: entries carry a SHA-256 of their bytes
 INPUT_DIRS = ("data", "bib", "edition", "hooks", "overrides")
 INPUT_FILES = ("mkdocs.yml", "package-lock.json")  # the Node packages, should a memo's rendering use them
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "lxml", "citeproc-py", "bibtexparser", "pyyaml")
@@ -142,18 +143,28 @@ class MemoCache:
         return self.directory / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> Entry | None:
+        """The entry stored under ``key``; a file whose checksum does not match its bytes (a flipped
+        byte, a truncated write, another program's file) is a miss, never unpickled."""
         path = self._path(key)
         try:
-            with path.open("rb") as fh:
-                stored_key, entry = pickle.load(fh)
+            data = path.read_bytes()
         except FileNotFoundError:
             self.misses += 1
             return None
-        except Exception:  # damaged or foreign: a miss, and the file is replaced below
-            path.unlink(missing_ok=True)
+        except OSError:
             self.misses += 1
             return None
-        if stored_key != key or not isinstance(entry, Entry) or entry.html is None:
+        digest, payload = data[:32], data[32:]
+        entry = None
+        if len(data) > 32 and hashlib.sha256(payload).digest() == digest:
+            try:
+                stored_key, entry = pickle.loads(payload)
+            except Exception:  # written by another Python: a miss, and the file is replaced
+                entry = None
+            else:
+                entry = entry if stored_key == key and isinstance(entry, Entry) and entry.html is not None else None
+        if entry is None:
+            path.unlink(missing_ok=True)
             self.misses += 1
             return None
         self.hits += 1
@@ -163,9 +174,9 @@ class MemoCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump((key, entry), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
             tmp.replace(path)  # atomic: a reader sees the old entry or the new one, never half
         except OSError:
             pass  # a cache that cannot be written only costs time

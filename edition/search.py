@@ -23,6 +23,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,7 +173,11 @@ def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
     from importlib import metadata
 
     h = hashlib.sha256(" ".join(pagefind_command(Path("."))).encode())
-    h.update(metadata.version("pagefind_bin").encode())
+    for package in ("pagefind", "pagefind_bin"):
+        try:
+            h.update(f"{package}={metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package}=-\0".encode())
     for path in sorted(site_dir.rglob("*.html"), key=lambda p: p.relative_to(site_dir).as_posix()):
         rel = path.relative_to(site_dir).as_posix()
         if not rel.startswith((PAGEFIND_DIR + "/", NOTES_DIR + "/")):
@@ -181,44 +187,85 @@ def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
     return h.hexdigest()
 
 
+MANIFEST = "manifest.json"  # in a cached index: every file's SHA-256, checked before the index is reused
+
+
+def _manifest(directory: Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MANIFEST}
+
+
+def _reuse(kept: Path, out: Path) -> bool:
+    """Copy a cached index into the site if every file is there with the bytes it was stored with."""
+    try:
+        expected = json.loads((kept / MANIFEST).read_text(encoding="utf-8"))
+        if isinstance(expected, dict) and expected:
+            shutil.copytree(kept, out, ignore=shutil.ignore_patterns(MANIFEST))
+            if _manifest(out) == expected:  # checked on the copy: whatever happened to the cache meanwhile
+                return True
+    except (OSError, ValueError):
+        pass
+    shutil.rmtree(out, ignore_errors=True)
+    return False
+
+
+def _store(out: Path, cache_dir: Path, digest: str) -> None:
+    """Keep the index of this build, and only it: staged in a directory of its own, then renamed
+    into place (atomic), so a concurrent build reads a whole index or none."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=cache_dir))
+        try:
+            shutil.copytree(out, stage / "index")
+            (stage / "index" / MANIFEST).write_text(json.dumps(_manifest(stage / "index")), encoding="utf-8")
+            for old in cache_dir.iterdir():
+                if old != stage and not old.name.startswith(".stage-"):
+                    gone = cache_dir / f".gone-{old.name}-{os.getpid()}-{threading.get_ident()}"
+                    old.rename(gone)
+                    shutil.rmtree(gone, ignore_errors=True)
+            (stage / "index").rename(cache_dir / digest)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _pagefind_env() -> dict[str, str]:
+    """The environment without PAGEFIND_* settings: Pagefind reads its options from those, and the
+    index must depend only on the command line (which the digest covers)."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+
+
 def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None = None) -> bool:
     """Index the built site and the memos' notes with Pagefind (the PyPI ``pagefind[bin]`` binary).
 
-    Each note is written as a stub page under ``NOTES_DIR`` for the indexer and removed after it:
-    one indexer run over files is fast, where the Python API's per-record calls took 0.1 s each.
-    With ``cache_dir``, the index of the last build is kept there under the digest of everything
-    the indexer read, and copied instead of indexing again when that input has not changed.
+    Each note is written as a stub page under ``NOTES_DIR`` for the indexer, removed after it: one indexer run over files is fast, where the Python API's per-record calls took
+    0.1 s each. With ``cache_dir``, the index of the last build is kept there under the digest of
+    everything the indexer read (with a manifest of its files' checksums), and copied instead of
+    indexing again when that input has not changed and the copy is whole.
     Returns True when the index came from the cache.
     """
     out = site_dir / PAGEFIND_DIR
     shutil.rmtree(out, ignore_errors=True)
     digest = input_digest(site_dir, notes) if cache_dir is not None else ""
-    kept = cache_dir / digest if cache_dir is not None else None
-    if kept is not None and (kept / "pagefind-entry.json").is_file():
-        try:
-            shutil.copytree(kept, out)
-            return True
-        except OSError:
-            shutil.rmtree(out, ignore_errors=True)  # index again below
-    stubs = site_dir / NOTES_DIR
-    try:
-        for i, note in enumerate(notes):
-            path = stubs / f"{i:06d}.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(note.stub(), encoding="utf-8")
-        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600, check=False)
-    finally:
+    if cache_dir is not None and _reuse(cache_dir / digest, out):
+        return True
+    # Pagefind reads a pagefind.yml/.toml/.json in its working directory: run it in an empty one
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as work:
+        stubs = site_dir / NOTES_DIR  # a fixed name: the stubs' paths are in the index (reproducible builds)
         shutil.rmtree(stubs, ignore_errors=True)
+        stubs.mkdir()
+        try:
+            for i, note in enumerate(notes):
+                (stubs / f"{i:06d}.html").write_text(note.stub(), encoding="utf-8")
+            proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600,
+                                  check=False, cwd=work, env=_pagefind_env())
+        finally:
+            shutil.rmtree(stubs, ignore_errors=True)
     if proc.returncode != 0 or not (out / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"pagefind failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    if kept is not None and cache_dir is not None:
-        try:  # keep only the latest index: the next build either has the same input or a new one
-            shutil.rmtree(cache_dir, ignore_errors=True)
-            tmp = cache_dir.with_name(cache_dir.name + f".{os.getpid()}.tmp")
-            shutil.copytree(out, tmp / digest)
-            tmp.replace(cache_dir)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+    if cache_dir is not None:
+        _store(out, cache_dir, digest)
     return False
 
 

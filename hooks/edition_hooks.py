@@ -91,7 +91,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
         config.markdown_extensions.append(_AddressCheck())
     # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
-    cache_settings = f"{config.use_directory_urls}|{config.site_url}"
+    # the settings a memo page prints (version, accessed date, editors, canonical URL) are part of the key
+    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{_edition().settings!r}"
     cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings)
     _state["memos"] = CachedEdition(cache)
     return config

@@ -70,8 +70,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     cache = None if os.environ.get("EDITION_CACHE") == "off" else Path(config.config_file_path).parent / ".cache" / "pagefind"
     if _state["serve"] and not _state["offline"]:
         # `mkdocs serve`: the page reloads at once; the search index follows a moment later
+        _state["generation"] = generation = _state.get("generation", 0) + 1
         notes, site = list(_state["notes"]), Path(config.site_dir)
-        threading.Thread(target=_index_quietly, args=(site, notes, cache), name="pagefind", daemon=True).start()
+        threading.Thread(target=_index_quietly, args=(site, notes, cache, generation), name="pagefind", daemon=True).start()
         return
     try:
         if search.build_index(Path(config.site_dir), _state["notes"], cache):
@@ -82,8 +83,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError(str(err)) from err
 
 
-def _index_quietly(site: Path, notes: list, cache: Path | None) -> None:
-    try:
-        search.build_index(site, notes, cache)
-    except (search.SearchIndexError, OSError) as err:  # the next rebuild may have replaced the site meanwhile
-        log.info("search index not rebuilt: %s", err)
+_indexing = threading.Lock()  # one Pagefind run at a time over the served site
+
+
+def _index_quietly(site: Path, notes: list, cache: Path | None, generation: int) -> None:
+    """Index after a `mkdocs serve` rebuild; a run that a newer rebuild has overtaken does nothing
+    (its pages are gone), and runs never overlap (they would write the same directories)."""
+    with _indexing:
+        if generation != _state.get("generation"):
+            return
+        try:
+            search.build_index(site, notes, cache)
+        except (search.SearchIndexError, OSError) as err:  # the next rebuild may have replaced the site meanwhile
+            log.info("search index not rebuilt: %s", err)

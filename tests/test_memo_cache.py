@@ -8,6 +8,7 @@ from run to run even without any cache.
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 from collections.abc import Callable
@@ -110,24 +111,53 @@ def unchanged(project: Path) -> None:
     pass
 
 
-@pytest.mark.parametrize("change", [unchanged, edit_memo, edit_registry, edit_library, edit_code, damage_cache],
-                         ids=lambda f: f.__name__)
-def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Callable[[Path], None]) -> None:
+def new_release(project: Path) -> dict[str, str]:
+    """A new version of the edition: every memo's "Cite this document" names it, so none is reused."""
+    return {"EDITION_VERSION": "2.0-test"}
+
+
+def damage_search_index(project: Path) -> None:
+    """Cut a file of the kept Pagefind index in half: the build must index again, not publish it."""
+    kept = sorted(p for p in (project / ".cache" / "pagefind").rglob("*.pf_fragment"))
+    assert kept, "the first build kept no Pagefind index"
+    kept[0].write_bytes(kept[0].read_bytes()[: kept[0].stat().st_size // 2])
+
+
+# How many memos each change must re-process: "one" (the edited memo), "none", or "all"
+PROCESSED = {unchanged: "none", edit_memo: "one", edit_registry: "all", edit_library: "all", edit_code: "all",
+             damage_cache: "all", new_release: "all", damage_search_index: "none"}
+SUMMARY = re.compile(r"memo cache: (\d+) memo\(s\) reused, (\d+) processed")
+
+
+@pytest.mark.parametrize("change", list(PROCESSED), ids=lambda f: f.__name__)
+def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Callable[[Path], dict[str, str] | None]) -> None:
     warm = tmp_path / "warm"
     shutil.copytree(cached, warm)
-    change(warm)
+    env = {**ENV, **(change(warm) or {})}
     cold = copy_project(tmp_path / "cold")  # the same inputs, no .cache
     for part in ("docs", "data", "bib", "edition"):
         shutil.rmtree(cold / part)
         shutil.copytree(warm / part, cold / part, ignore=shutil.ignore_patterns("__pycache__"))
-    warm_build = run_build(warm, tmp_path / "warm-site", env=ENV)
+    warm_build = run_build(warm, tmp_path / "warm-site", env=env)
     assert warm_build.ok, warm_build.output
-    cold_build = run_build(cold, tmp_path / "cold-site", env={**ENV, "EDITION_CACHE": "off"})
+    cold_build = run_build(cold, tmp_path / "cold-site", env={**env, "EDITION_CACHE": "off"})
     assert cold_build.ok, cold_build.output
     if change is edit_code:
         memo = first_memo(cold).stem
         assert CODE_MARK in (tmp_path / "cold-site" / "documents" / memo / "index.html").read_text(encoding="utf-8")
     assert_same_site(tmp_path / "warm-site", tmp_path / "cold-site", change.__name__)
+
+    # exactly what depends on the change was done again
+    memos = len(load_documents(warm / "docs", Diagnostics(), warm))
+    found = SUMMARY.search(warm_build.output)
+    assert found, f"no memo-cache summary in the build log:\n{warm_build.output[-2000:]}"
+    reused, processed = int(found.group(1)), int(found.group(2))
+    expected = {"none": 0, "one": 1, "all": memos}[PROCESSED[change]]
+    assert (reused, processed) == (memos - expected, expected), f"{change.__name__}: {found.group(0)}"
+    index_reused = "Pagefind's index reused" in warm_build.output  # only when no page changed and the kept index is whole
+    assert index_reused == (change in (unchanged, damage_cache)), f"{change.__name__}: Pagefind index reused = {index_reused}"
+    for fragment in (tmp_path / "warm-site" / "pagefind" / "fragment").glob("*.pf_fragment"):
+        gzip.decompress(fragment.read_bytes())  # every published fragment whole
 
 
 def test_no_entry_from_a_build_with_warnings(tmp_path: Path) -> None:
