@@ -186,6 +186,13 @@ def search(page: Page, query: str) -> list[str]:
         page.locator("label.md-header__button[for='__search']").click()
         box.wait_for(state="visible")
         box.focus()
+    # An earlier answer ("No matching documents") must not be taken for this query's: empty the box
+    # and wait until Material shows no result and no verdict
+    if box.input_value():
+        box.fill("")
+        box.press("End")
+    page.wait_for_function("""() => document.querySelectorAll('.md-search-result__item').length === 0
+        && !/no matching/i.test(document.querySelector('.md-search-result__meta')?.textContent || '')""")
     box.fill(query)
     box.press("End")  # Material reads the query on keyup
     first_term = query.split()[0].lower()

@@ -18,8 +18,8 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const SHOWN = 10;                      /* results whose text is fetched: what Material renders at first */
-const FILTER = /(?:^|\s)(kind|year|document):("[^"]*"|\S+)/g;
+const LIMIT = 20;                      /* results listed (each costs a fragment of the index); Material shows 10 at once */
+const FILTER = /(?:^|\s)(kind|year|document):("[^"]+"|[^\s"]+)/gi;
 /* This file is assets/search/; under file:// Material runs it in an iframe (the iframe-worker
    shim), where the script's own URL is document.currentScript's, not the page's location. */
 const here = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : self.location.href;
@@ -87,7 +87,7 @@ function relative(url) {
 async function parse(pf, query) {
   const asked = {};
   const words = query.replace(FILTER, (_, key, value) => {
-    (asked[key] ||= []).push(value.replace(/^"|"$/g, "").toLowerCase());
+    (asked[key.toLowerCase()] ||= []).push(value.replace(/^"|"$/g, "").toLowerCase());
     return " ";
   }).trim();
   const filters = {};
@@ -127,21 +127,44 @@ async function search(pf, query) {
     memos = found.results.length;
   }
   const terms = Object.fromEntries(words.split(/\s+/).filter(Boolean).map(w => [w.toLowerCase(), true]));
-  const items = [];
-  const shown = await Promise.all(results.slice(0, SHOWN).map(result => result.data()));
-  const memoCount = filters.kind ? 0 : Math.min(memos, shown.length);
+  return { results, memos, words, terms };
+}
+
+/* Material's items for results [from, to): their text is fetched (one fragment each). Within the
+   batch, memos keep Pagefind's order and the other pages follow, best title match first. */
+async function items(found, from, to) {
+  const { results, memos, words, terms } = found;
+  const shown = await Promise.all(results.slice(from, to).map(result => result.data()));
+  const memoCount = Math.max(0, Math.min(memos - from, shown.length));
   const rest = shown.slice(memoCount).map((data, i) => [titleMatch(data.meta.title, words), i, data])
     .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
-  for (const [rank, data] of [...shown.slice(0, memoCount), ...rest].entries()) {
-    const score = results.length - rank;
+  return [...shown.slice(0, memoCount), ...rest].map((data, rank) => {
+    const score = results.length - from - rank;
     const page = { location: relative(data.meta.url || data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
     const sections = (data.sub_results || [])
       .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
       .sort((a, b) => (b.locations?.length || 0) - (a.locations?.length || 0))
       .map((sub, i) => ({ location: relative(sub.url), title: escapeHTML(sub.title), text: sub.excerpt, score: i < 3 ? score : score - 0.5, terms }));
-    items.push([page, ...sections]);
-  }
-  return { items, total: results.length };
+    return [page, ...sections];
+  });
+}
+
+/* Material counts and lists the items it is given, and nothing else: past LIMIT, a last line says
+   how many more pages match and leads to the search help (About), instead of fetching them all. */
+function moreLine(total, listed, like) {
+  const help = /\.html(?:[#?]|$)/.test(like) ? "about.html#searching-the-edition" : "about/#searching-the-edition";
+  return [{
+    location: help,
+    title: `${total - listed} more matching pages (${total} in all)`,
+    text: "Add a word, or a filter such as kind:memo, year:1987 or document:…, to narrow the search.",
+    score: 0, terms: {},
+  }];
+}
+
+function answer(found, list) {
+  const total = found.results.length;
+  const more = total > list.length ? [moreLine(total, list.length, list[0]?.[0]?.location || "")] : [];
+  return { items: [...list, ...more], total };
 }
 
 /* At once, while Material fetches its (empty) lunr index before sending SETUP: READY as soon as
@@ -163,8 +186,10 @@ self.addEventListener("message", async ev => {
       return;
     }
     try {
-      const data = await search(await load(), query);
-      if (id === latest) self.postMessage({ type: RESULT, data });
+      const found = await search(await load(), query);
+      if (id !== latest) return;
+      const list = await items(found, 0, LIMIT);
+      if (id === latest) self.postMessage({ type: RESULT, data: answer(found, list) });
     } catch (err) {
       console.error("search:", err);
       if (id === latest) self.postMessage({ type: RESULT, data: { items: [], total: 0 } });
