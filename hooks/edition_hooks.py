@@ -34,6 +34,7 @@ from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
 from edition.inputs import outside  # noqa: E402
 from edition.memo_cache import CachedEdition, MemoCache  # noqa: E402
+from edition.navigation import NavGroup, group_documents  # noqa: E402
 from edition.sanitize import url_scheme  # noqa: E402
 
 SHIM = "assets/vendor/iframe-worker/shim.js"
@@ -161,23 +162,10 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         for doc in sorted(ed.documents.values(), key=lambda d: (d.date, d.path)):
             file = files.get_file_from_path(doc.path)
             if file is not None and file.page is not None and doc.path not in listed:
-                memos.append((doc.date.year, file.page))
-        if len(memos) > NAV_FLAT_LIMIT:
-            # A long list goes by year: with navigation.prune only the current year's documents
-            # are written into each page, so pages do not grow with the size of the edition.
-            by_year: dict[int, list[Page]] = {}
-            for year, page in memos:
-                by_year.setdefault(year, []).append(page)
-            for year, pages in by_year.items():
-                section = Section(str(year), pages)
-                section.parent = documents
-                for page in pages:
-                    page.parent = section
-                documents.children.append(section)
-        else:
-            for _, page in memos:
-                page.parent = documents
-                documents.children.append(page)
+                memos.append((doc.date, file.page))
+        # a long list goes into sections (edition/navigation.py): with navigation.prune only the
+        # current section's documents are written into each page, which stays small at any size
+        _attach(documents, group_documents(memos, NAV_LIMIT))
     register = sections.get("entities/index.md")
     if register is not None:
         for ent in ed.entities.values():
@@ -190,7 +178,17 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
-NAV_FLAT_LIMIT = 20  # documents listed one by one in the navigation; more are grouped by year
+NAV_LIMIT = 20  # entries of one section of the documents' navigation (edition/navigation.py)
+
+
+def _attach(parent, entries: list) -> None:  # type: ignore[no-untyped-def]
+    for entry in entries:
+        if isinstance(entry, NavGroup):
+            section = Section(entry.title, [])
+            _attach(section, entry.children)
+            entry = section
+        entry.parent = parent
+        parent.children.append(entry)
 
 
 def _walk(items):

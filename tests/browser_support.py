@@ -201,7 +201,7 @@ def search(page: Page, query: str) -> list[str]:
         """term => {
             const meta = document.querySelector('.md-search-result__meta');
             if (!meta) return false;
-            if (/no matching/i.test(meta.textContent)) return true;
+            if (/no matching|are listed/i.test(meta.textContent)) return true;  // (filters alone: no ?h=)
             const links = document.querySelectorAll('.md-search-result__item a.md-search-result__link');
             return Array.from(links).some(a => new URL(a.href).searchParams.get('h')?.toLowerCase().includes(term));
         }""",
@@ -210,7 +210,10 @@ def search(page: Page, query: str) -> list[str]:
     meta = page.locator(".md-search-result__meta").inner_text()
     if re.search(r"no matching", meta, re.IGNORECASE):
         return []
-    expected = int(m.group(1)) if (m := re.search(r"(\d+)", meta)) else 1
+    if m := re.search(r"the first (\d+) are listed", meta):  # a long list: its first item gives the total
+        expected = int(m.group(1)) + 1
+    else:
+        expected = int(m.group(1)) if (m := re.search(r"(\d+)", meta)) else 1
     # Material renders the first 10 results, then 4 more each time the list's scroll position reaches
     # its end (a change from "not at the end" to "at the end"): scroll up and down until all are there.
     page.wait_for_function(
@@ -226,7 +229,11 @@ def search(page: Page, query: str) -> list[str]:
     )
     items = page.locator(".md-search-result__item")
     assert items.count() == expected, f"search {query!r}: {meta!r} but {items.count()} items rendered"
-    return page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
+    hrefs = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
+    return [h for h in hrefs if not h.endswith(SEARCH_SUMMARY)]
+
+
+SEARCH_SUMMARY = "#searching-the-edition"  # where the line that counts a long result list leads
 
 
 def result_pages(hrefs: list[str]) -> list[str]:

@@ -137,6 +137,20 @@
     (link || host).focus();
   });
 
+  /* ---- search: the true count of a long result list ---------------------------------------- */
+  // Past its limit, the search worker (assets/search/pagefind-worker.js) lists the first results
+  // after a line giving the total; Material counts the items it was given, so its line above the
+  // list would say "11 matching documents". It says what the worker's line says instead.
+  var searchList = document.querySelector(".md-search-result__list");
+  var searchMeta = document.querySelector(".md-search-result__meta");
+  if (searchList && searchMeta && window.MutationObserver) {
+    new MutationObserver(function () {
+      var first = searchList.querySelector(".md-search-result__item a[href*='#searching-the-edition']");
+      var title = first && first.querySelector("h1, h2");
+      if (title && searchMeta.textContent !== title.textContent) searchMeta.textContent = title.textContent;
+    }).observe(searchList, { childList: true });
+  }
+
   /* ---- the metadata card folds away on a phone, and opens to print ---------------------------- */
   var card = document.querySelector("details.memo-card");
   if (card && window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches) card.removeAttribute("open");

@@ -18,7 +18,7 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const LIMIT = 20;                      /* results listed (each costs a fragment of the index); Material shows 10 at once */
+const LIMIT = 10;                      /* results listed (each costs a fragment of the index) */
 const FILTER = /(?:^|\s)(kind|year|document):("[^"]+"|[^\s"]+)/gi;
 /* This file is assets/search/; under file:// Material runs it in an iframe (the iframe-worker
    shim), where the script's own URL is document.currentScript's, not the page's location. */
@@ -68,6 +68,7 @@ function load() {
     pagefind = module().then(async pf => {
       await pf.options({ basePath: base, baseUrl: "/", excerptLength: 24, noWorker: true });
       await pf.init();
+      pf.filters().catch(() => {});  /* the filter chunks now, while the page loads: every query uses them */
       return pf;
     });
   }
@@ -149,13 +150,14 @@ async function items(found, from, to) {
   });
 }
 
-/* Material counts and lists the items it is given, and nothing else: past LIMIT, a last line says
-   how many more pages match and leads to the search help (About), instead of fetching them all. */
-function moreLine(total, listed, like) {
+/* Material counts and lists the items it is given, and nothing else: past LIMIT, the first item
+   says how many pages match in all and leads to the search help (About), instead of fetching
+   them all; assets/edition.js moves that count into Material's line above the list. */
+function summaryLine(total, listed, like) {
   const help = /\.html(?:[#?]|$)/.test(like) ? "about.html#searching-the-edition" : "about/#searching-the-edition";
   return [{
     location: help,
-    title: `${total - listed} more matching pages (${total} in all)`,
+    title: `${total} matching pages: the first ${listed} are listed`,
     text: "Add a word, or a filter such as kind:memo, year:1987 or document:…, to narrow the search.",
     score: 0, terms: {},
   }];
@@ -163,8 +165,8 @@ function moreLine(total, listed, like) {
 
 function answer(found, list) {
   const total = found.results.length;
-  const more = total > list.length ? [moreLine(total, list.length, list[0]?.[0]?.location || "")] : [];
-  return { items: [...list, ...more], total };
+  const summary = total > list.length ? [summaryLine(total, list.length, list[0]?.[0]?.location || "")] : [];
+  return { items: [...summary, ...list], total };
 }
 
 /* At once, while Material fetches its (empty) lunr index before sending SETUP: READY as soon as
