@@ -31,6 +31,8 @@ SEARCH_PARTS = ("/search/", "/pagefind/", "/assets/search/", "/workers/search.")
 @dataclass(frozen=True)
 class SearchTiming:
     first_result: float  # seconds from navigation start to the first result item on screen
+    page_ready: float  # seconds from navigation start to DOMContentLoaded (the page, not the search)
+    search: float  # seconds from the last key of the query to the first result item (the search itself)
     search_bytes: int  # response bytes of the search machinery (online only; 0 from file://)
     requests: int
     results: int
@@ -59,6 +61,7 @@ def time_first_result(browser, url: str, query: str) -> SearchTiming:  # type: i
                     sizes.append(0)
 
         context.on("requestfinished", finished)
+        context.add_init_script(_CLOCK)
         page = context.new_page()
         start = time.perf_counter()
         page.goto(url, wait_until="domcontentloaded")
@@ -70,8 +73,19 @@ def time_first_result(browser, url: str, query: str) -> SearchTiming:  # type: i
         first = time.perf_counter() - start
         page.wait_for_timeout(300)  # let the requests of this query finish before counting them
         count = page.locator(".md-search-result__item").count()
+        clock = page.evaluate("window.__benchClock")
         recorder.assert_local(f"search benchmark {url}")
-        return SearchTiming(first, sum(sizes), len(sizes), count)
+        return SearchTiming(first, (clock["dcl"] or 0) / 1000, (clock["result"] - clock["keyup"]) / 1000, sum(sizes), len(sizes), count)
+
+
+# In the page: when DOMContentLoaded fired, when the query's last key went up and when the first
+# result item appeared (ms since navigation start), so the time is split between page and search.
+_CLOCK = """window.__benchClock = {dcl: null, keyup: null, result: null};
+document.addEventListener('DOMContentLoaded', () => { window.__benchClock.dcl = performance.now(); });
+document.addEventListener('keyup', () => { window.__benchClock.keyup = performance.now(); }, true);
+new MutationObserver(() => {
+  if (window.__benchClock.result === null && document.querySelector('.md-search-result__item')) window.__benchClock.result = performance.now();
+}).observe(document, {subtree: true, childList: true});"""
 
 
 def measure(site: Path, query: str, runs: int, offline: bool) -> list[SearchTiming]:
@@ -87,6 +101,8 @@ def measure(site: Path, query: str, runs: int, offline: bool) -> list[SearchTimi
 def summary(timings: list[SearchTiming]) -> dict[str, float]:
     return {
         "first_result_s": statistics.median(t.first_result for t in timings),
+        "page_ready_s": statistics.median(t.page_ready for t in timings),
+        "search_s": statistics.median(t.search for t in timings),
         "search_mb": statistics.median(t.search_bytes for t in timings) / 1e6,
         "requests": statistics.median(t.requests for t in timings),
         "results": timings[-1].results,
@@ -121,12 +137,14 @@ def main(argv: list[str] | None = None) -> int:
             print(result.output[-3000:])
             return 1
         online = summary(measure(work / "site", args.query, args.runs, offline=False))
-        print(f"N={args.copies} online  {args.query!r}: first result {online['first_result_s']:.2f} s, "
+        print(f"N={args.copies} online  {args.query!r}: first result {online['first_result_s']:.2f} s "
+              f"(page ready {online['page_ready_s']:.2f} s, search {online['search_s']:.2f} s), "
               f"search data {online['search_mb']:.2f} MB in {online['requests']:.0f} requests, {online['results']} results")
         if args.offline:
             site = offline_site(project, work / "offline")
             off = summary(measure(site, args.query, args.runs, offline=True))
-            print(f"N={args.copies} offline {args.query!r}: first result {off['first_result_s']:.2f} s ({off['results']} results)")
+            print(f"N={args.copies} offline {args.query!r}: first result {off['first_result_s']:.2f} s "
+              f"(page ready {off['page_ready_s']:.2f} s, search {off['search_s']:.2f} s, {off['results']} results)")
     return 0
 
 
