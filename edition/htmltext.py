@@ -6,6 +6,7 @@ strings, so links, code and headings are never broken and every inserted value i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Literal
@@ -171,8 +172,10 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:–—-") + ELLIPSIS
 
 
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``; abbreviations do not end a sentence."""
+@functools.lru_cache(maxsize=256)
+def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence of ``text``; abbreviations do not end a sentence. Kept for the
+    paragraphs seen last: a paragraph with many mentions is split once, not once per mention."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text[max(start, m.start() - 12): m.start() + len(m.group(0).rstrip())].rstrip()):
@@ -181,7 +184,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         bounds.append((start, len(text)))
-    return bounds
+    return tuple(bounds)
 
 
 def sentence_snippet(text: str, start: int, end: int, limit: int = 200) -> str:

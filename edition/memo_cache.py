@@ -209,6 +209,7 @@ class CachedEdition:
         self.done: dict[str, Entry] = {}
         self.new: list[tuple[str, Entry]] = []
         self._files_key: str | None = None
+        self.last_hit = False  # whether the last memo came from the cache (its checks passed when it was stored)
 
     def _key(self, doc_path: str, source: bytes, files: Any) -> str:
         assert self.cache is not None
@@ -234,6 +235,7 @@ class CachedEdition:
     def process_memo(self, ed: Any, page: Any, content: str, url_for: Any, files: Any) -> str:
         doc_path = page.file.src_uri
         entry = self.done.pop(doc_path, None)
+        self.last_hit = entry is not None
         if entry is not None:
             page.toc, page._title_from_render, page.present_anchor_ids = entry.toc, entry.title, set(entry.anchors)
             links = {files.get_file_from_path(src): dict(anchors) for src, anchors in entry.anchor_links.items()}

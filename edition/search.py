@@ -94,13 +94,19 @@ def page_facts(src_uri: str, meta: dict) -> SearchFacts:
     return SearchFacts("page", weight=weight)
 
 
-_EXCLUDED = re.compile(r'(<[a-zA-Z][^<>]*?\s)data-search-exclude(="[^"]*")?')
+_EXCLUDED = re.compile(r'data-search-exclude(?:="[^"]*")?(?=[\s/>])')  # (a lookbehind would make it 10 × slower)
 
 
 def mark_furniture(content: str) -> str:
     """``data-pagefind-ignore`` beside every ``data-search-exclude``: Material's search plugin
     strips the latter (when it has a value, as Markdown writes it) before the page is written."""
-    return _EXCLUDED.sub(r"\g<0> data-pagefind-ignore", content)
+    out, last = [], 0
+    for m in _EXCLUDED.finditer(content):
+        inside_tag = content.rfind("<", 0, m.start()) > content.rfind(">", 0, m.start())
+        if inside_tag and content[m.start() - 1].isspace():  # an attribute, not text
+            out += [content[last:m.end()], " data-pagefind-ignore"]
+            last = m.end()
+    return "".join(out) + content[last:] if out else content
 
 
 def prepare_page(output: str, facts: SearchFacts, title: str) -> str:
@@ -195,12 +201,21 @@ def _manifest(directory: Path) -> dict[str, str]:
             for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MANIFEST}
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    """A hard link where the file system allows one (a reused index costs no copy), else a copy.
+    Nothing writes into an index file after Pagefind: a rebuild deletes the folder first."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _reuse(kept: Path, out: Path) -> bool:
     """Copy a cached index into the site if every file is there with the bytes it was stored with."""
     try:
         expected = json.loads((kept / MANIFEST).read_text(encoding="utf-8"))
         if isinstance(expected, dict) and expected:
-            shutil.copytree(kept, out, ignore=shutil.ignore_patterns(MANIFEST))
+            shutil.copytree(kept, out, ignore=shutil.ignore_patterns(MANIFEST), copy_function=_link_or_copy)
             if _manifest(out) == expected:  # checked on the copy: whatever happened to the cache meanwhile
                 return True
     except (OSError, ValueError):

@@ -28,6 +28,7 @@ const base = new URL("pagefind/", site).href;
 const offline = site.protocol === "file:";
 
 let pagefind = null;
+let filtersLoaded = Promise.resolve();
 let latest = 0;
 
 /* file://: Chromium refuses fetch() and module scripts there, but runs classic scripts. The build
@@ -68,7 +69,9 @@ function load() {
     pagefind = module().then(async pf => {
       await pf.options({ basePath: base, baseUrl: "/", excerptLength: 24, noWorker: true });
       await pf.init();
-      pf.filters().catch(() => {});  /* the filter chunks now, while the page loads: every query uses them */
+      /* the filter chunks now, while the page loads (every query uses them); a query waits for
+         them rather than loading the same chunks beside them (offline, that gave no results) */
+      filtersLoaded = pf.filters().catch(() => {});
       return pf;
     });
   }
@@ -114,6 +117,7 @@ function titleMatch(title, words) {
 }
 
 async function search(pf, query) {
+  await filtersLoaded;
   const { words, filters } = await parse(pf, query);
   const term = words || null;  /* null: filters alone list every page they match */
   let results, memos = 0;
