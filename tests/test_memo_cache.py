@@ -123,9 +123,14 @@ def damage_search_index(project: Path) -> None:
     kept[0].write_bytes(kept[0].read_bytes()[: kept[0].stat().st_size // 2])
 
 
+def add_page(project: Path) -> None:
+    """A new page: where a memo's links lead may change with the list of pages, so none is reused."""
+    (project / "docs" / "added-page.md").write_text("# An added page\n\nNothing else.\n", encoding="utf-8")
+
+
 # How many memos each change must re-process: "one" (the edited memo), "none", or "all"
 PROCESSED = {unchanged: "none", edit_memo: "one", edit_registry: "all", edit_library: "all", edit_code: "all",
-             damage_cache: "all", new_release: "all", damage_search_index: "none"}
+             damage_cache: "all", new_release: "all", damage_search_index: "none", add_page: "all"}
 SUMMARY = re.compile(r"memo cache: (\d+) memo\(s\) reused, (\d+) processed")
 
 
