@@ -194,6 +194,9 @@ def annotate_footnotes(root: HtmlElement, notes: list[ResolvedNote], fmt: Format
     """Give each note a permalink, a cite control and its work: the full reference where the
     wording is shortened (op. cit., Ibid., a short title), else a link to the works cited."""
     by_label = {n.note.label: n for n in notes}
+    # one batch for the memo's notes: a memo the build did not prepare (its front matter has an
+    # error) would otherwise start the processor once per note
+    fmt.prepare([NoteJob(rn.key, parse_locator(rn.locator)) for rn in notes if rn.key is not None and rn.key in fmt.library])
     for li in root.iter("li"):
         lid = li.get("id") or ""
         if not lid.startswith("fn:"):
