@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, WebSocket, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -209,7 +210,17 @@ def search(page: Page, query: str) -> list[str]:
     )
     meta = page.locator(".md-search-result__meta").inner_text()
     if re.search(r"no matching", meta, re.IGNORECASE):
-        return []
+        # Material renders the answer to the empty box (sent when the box took focus) against the
+        # query typed by then: on a loaded machine that answer can land after the first key. A
+        # verdict counts once it has stood for a while with no result of this query arriving.
+        try:
+            page.wait_for_function(
+                """term => Array.from(document.querySelectorAll('.md-search-result__item a.md-search-result__link'))
+                    .some(a => new URL(a.href).searchParams.get('h')?.toLowerCase().includes(term))""",
+                arg=first_term, timeout=3000)
+        except PlaywrightTimeoutError:
+            return []
+        meta = page.locator(".md-search-result__meta").inner_text()
     if m := re.search(r"the first (\d+) are listed", meta):  # a long list: its first item gives the total
         expected = int(m.group(1)) + 1
     else:
