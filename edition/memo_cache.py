@@ -209,7 +209,6 @@ class CachedEdition:
         self.done: dict[str, Entry] = {}
         self.new: list[tuple[str, Entry]] = []
         self._files_key: str | None = None
-        self.last_hit = False  # whether the last memo came from the cache (its checks passed when it was stored)
 
     def _key(self, doc_path: str, source: bytes, files: Any) -> str:
         assert self.cache is not None
@@ -235,13 +234,13 @@ class CachedEdition:
     def process_memo(self, ed: Any, page: Any, content: str, url_for: Any, files: Any) -> str:
         doc_path = page.file.src_uri
         entry = self.done.pop(doc_path, None)
-        self.last_hit = entry is not None
-        if entry is not None:
+        if entry is not None:  # stored only from a build without warnings: its checks passed then
             page.toc, page._title_from_render, page.present_anchor_ids = entry.toc, entry.title, set(entry.anchors)
             links = {files.get_file_from_path(src): dict(anchors) for src, anchors in entry.anchor_links.items()}
             page.links_to_anchors = {f: a for f, a in links.items() if f is not None}
             return entry.html  # type: ignore[return-value]
         html = ed.process_memo(doc_path, content, url_for)
+        ed.report_duplicate_ids(doc_path, html)
         pending = self.pending.pop(doc_path, None)
         if self.cache is not None and pending is not None:
             entry = changes(ed, pending.before, pending.diags_before)

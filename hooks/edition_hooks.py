@@ -224,10 +224,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     ed = _edition()
     html = ed.sanitize_page(page.file.src_uri, html)  # every page: contributor markup never becomes active
     if is_memo(page.file.src_uri):
-        memos = _state["memos"]
-        html = memos.process_memo(ed, page, html, _url_for(files, page), files)  # type: ignore[attr-defined]
-        if not memos.last_hit:  # type: ignore[attr-defined]  # an entry is stored only from a build without warnings
-            ed.report_duplicate_ids(page.file.src_uri, html)
+        html = _state["memos"].process_memo(ed, page, html, _url_for(files, page), files)  # type: ignore[attr-defined]
     return html
 
 

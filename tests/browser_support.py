@@ -202,7 +202,7 @@ def search(page: Page, query: str) -> list[str]:
         """term => {
             const meta = document.querySelector('.md-search-result__meta');
             if (!meta) return false;
-            if (/no matching|are listed/i.test(meta.textContent)) return true;  // (filters alone: no ?h=)
+            if (/no matching|[0-9] listed/i.test(meta.textContent)) return true;  // (filters alone: no ?h=)
             const links = document.querySelectorAll('.md-search-result__item a.md-search-result__link');
             return Array.from(links).some(a => new URL(a.href).searchParams.get('h')?.toLowerCase().includes(term));
         }""",
@@ -221,7 +221,7 @@ def search(page: Page, query: str) -> list[str]:
         except PlaywrightTimeoutError:
             return []
         meta = page.locator(".md-search-result__meta").inner_text()
-    if m := re.search(r"the first (\d+) are listed", meta):  # a long list: its first item gives the total
+    if m := re.search(r"(\d+) listed", meta):  # a long list: its first item gives the total
         expected = int(m.group(1)) + 1
     else:
         expected = int(m.group(1)) if (m := re.search(r"(\d+)", meta)) else 1

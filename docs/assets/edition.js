@@ -147,7 +147,8 @@
     new MutationObserver(function () {
       var first = searchList.querySelector(".md-search-result__item a[href*='#searching-the-edition']");
       var title = first && first.querySelector("h1, h2");
-      if (title && searchMeta.textContent !== title.textContent) searchMeta.textContent = title.textContent;
+      var count = title && title.textContent.split(":")[0];  // "102 matching pages, 10 listed"
+      if (count && searchMeta.textContent !== count) searchMeta.textContent = count;
     }).observe(searchList, { childList: true });
   }
 

@@ -161,8 +161,8 @@ function summaryLine(total, listed, like) {
   const help = /\.html(?:[#?]|$)/.test(like) ? "about.html#searching-the-edition" : "about/#searching-the-edition";
   return [{
     location: help,
-    title: `${total} matching pages: the first ${listed} are listed`,
-    text: "Add a word, or a filter such as kind:memo, year:1987 or document:…, to narrow the search.",
+    title: `${total} matching pages, ${listed} listed: add a word, or a filter such as kind:memo, year:1987 or document:…, to narrow them`,
+    text: "",
     score: 0, terms: {},
   }];
 }
