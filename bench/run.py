@@ -484,7 +484,7 @@ timed(ed, "serialise_children", "  serialise HTML")
 timed(app, "annotate_footnotes", "  references in the notes")
 timed(app, "works_cited", "  works cited")
 timed(app, "cite_this", "  cite this document")
-timed(bib.Formatter, "_run", "citeproc-js batch, one Node run (inside edition: load)")
+timed(bib.Formatter, "_call", "citeproc-js batch, one Node run (started by edition: load, in the background)")
 timed(ed.Edition, "fill_placeholders", "edition: generated pages (on_env)")
 timed(ed.gen, "entity_page", "  entity pages")
 timed(ed.gen, "glossary_page", "  glossary page")
@@ -505,8 +505,9 @@ def breakdown(n: int, workdir: Path) -> list[list[str]]:
     project = workdir / f"edition-{n}"
     if not (project / "mkdocs.yml").exists():
         generate_edition(project, n)
+    # memos processed in this process (EDITION_WORKERS=1): worker processes would time them out of sight
     proc = subprocess.run([PYTHON, "-c", _BREAKDOWN, "build", "--strict", "-q", "-d", str(project / "site-breakdown")],
-                          cwd=project, env=ENV, capture_output=True, text=True, timeout=3600)
+                          cwd=project, env={**ENV, "EDITION_WORKERS": "1"}, capture_output=True, text=True, timeout=3600)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("BREAKDOWN ")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"breakdown build failed:\n{proc.stderr[-3000:]}")
@@ -518,7 +519,7 @@ def breakdown(n: int, workdir: Path) -> list[list[str]]:
     tpl = ["template + write (all pages)", *(f"template + write (all pages): {k}" for k in kinds)]
     search = ["  search plugin: index each page", *(f"  search plugin: index each page: {k}" for k in kinds)]
     order = ["total mkdocs build", "edition: load registries, library, front matter",
-             "citeproc-js batch, one Node run (inside edition: load)", "edition: notes out of the Markdown",
+             "citeproc-js batch, one Node run (started by edition: load, in the background)", "edition: notes out of the Markdown",
              *md, "edition: process memo pages (all below)", "  annotate terms and entities",
              "    of which: unknown-acronym check", "  redaction markers", "  numbered paragraphs", "  serialise HTML",
              "  references in the notes", "  works cited", "  cite this document",
@@ -536,7 +537,7 @@ def profile(n: int, workdir: Path) -> Path:
     session = workdir / f"profile-{n}.pyisession"
     subprocess.run([PYTHON, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session),
                     "-m", "mkdocs", "build", "--strict", "-q", "-d", str(project / "site-profile")],
-                   cwd=project, env=ENV, check=True, timeout=3600)
+                   cwd=project, env={**ENV, "EDITION_WORKERS": "1"}, check=True, timeout=3600)  # in one process: the profiler sees no child
     html = session.with_suffix(".html")
     subprocess.run([PYTHON, "-m", "pyinstrument", "--load", str(session), "-r", "html", "-o", str(html)], env=ENV, check=True)
     text = subprocess.run([PYTHON, "-m", "pyinstrument", "--load", str(session), "-r", "text", "--show-all",

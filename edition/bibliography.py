@@ -16,7 +16,8 @@ import logging
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape, unescape
@@ -494,6 +495,7 @@ class Formatter:
         self._used: dict[str, object] = {}
         self._results: dict[Job, object] = {}
         self._reported: set[str] = set()
+        self._running: tuple[threading.Thread, dict[Job, str], dict[str, object]] | None = None
         if cache_file and cache_file.exists():
             self._disk = _read_cache(cache_file)
 
@@ -505,8 +507,11 @@ class Formatter:
             data = ["bibliography", [processor_item(self.library.references[k]) for k in job.keys]]
         return hashlib.sha256(json.dumps([STYLE, data], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
-    def prepare(self, jobs: Iterable[Job]) -> None:
-        """Render every job not yet known, in one Node process."""
+    def prepare(self, jobs: Iterable[Job], background: bool = False) -> None:
+        """Render every job not yet known, in one Node process; with ``background`` the process
+        runs while the build goes on (Node's start-up alone is seconds) and the first look-up
+        or ``wait`` collects it."""
+        self.wait()
         missing: dict[Job, str] = {}
         for job in dict.fromkeys(jobs):
             if job in self._results or not self._known(job):
@@ -520,8 +525,39 @@ class Formatter:
                 missing[job] = digest
         if not missing:
             return
+        if background:
+            outcome: dict[str, object] = {}
+
+            def run() -> None:
+                try:
+                    outcome["fresh"] = self._call(list(missing))
+                except Exception as exc:  # reported by wait(), in the build's thread
+                    outcome["error"] = exc
+
+            thread = threading.Thread(target=run, name="citeproc", daemon=True)
+            self._running = (thread, missing, outcome)
+            thread.start()
+            return
+        self._finish(missing, lambda: self._run(list(missing)))
+
+    def wait(self) -> None:
+        """Collect the renderings started in the background, if any."""
+        if self._running is None:
+            return
+        thread, missing, outcome = self._running
+        self._running = None
+        thread.join()
+
+        def collected() -> dict[Job, object]:
+            if "error" in outcome:
+                raise outcome["error"]  # type: ignore[misc]
+            return self._parse(list(missing), outcome["fresh"])  # type: ignore[arg-type]
+
+        self._finish(missing, collected)
+
+    def _finish(self, missing: dict[Job, str], render: Callable[[], dict[Job, object]]) -> None:
         try:
-            fresh = self._run(list(missing))
+            fresh = render()
         except (CitationError, OSError, ValueError, subprocess.SubprocessError) as exc:
             if "citeproc" not in self._reported:
                 self._reported.add("citeproc")
@@ -540,6 +576,11 @@ class Formatter:
         return all(k in self.library.references for k in keys)
 
     def _run(self, jobs: list[Job]) -> dict[Job, object]:
+        return self._parse(jobs, self._call(jobs))
+
+    def _call(self, jobs: list[Job]) -> str:
+        """citeproc-js's answer (JSON text) for ``jobs``; touches nothing of the Formatter but
+        the count of Node runs, so it may run in a thread."""
         node = shutil.which("node")
         if node is None:
             raise CitationError("Node.js is needed to format citations (citeproc-js); install it (Debian: apt-get install nodejs)")
@@ -558,7 +599,10 @@ class Formatter:
         proc = subprocess.run([node, str(RENDERER)], input=json.dumps(request), capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
             raise CitationError(f"citeproc-js failed: {proc.stderr.strip()[:500]}")
-        answers = json.loads(proc.stdout)["results"]
+        return proc.stdout
+
+    def _parse(self, jobs: list[Job], stdout: str) -> dict[Job, object]:
+        answers = json.loads(stdout)["results"]
         out: dict[Job, object] = {}
         for job, answer in zip(jobs, answers, strict=True):
             if isinstance(answer, dict) and "error" in answer:
@@ -585,6 +629,7 @@ class Formatter:
                          "use an entry type and fields the style knows (see CONTRIBUTING.md)")
 
     def _result(self, job: Job) -> object:
+        self.wait()
         if job not in self._results:
             self.prepare([job])
         return self._results.get(job)
@@ -613,6 +658,7 @@ class Formatter:
 
     def save(self) -> None:
         """Keep this build's renderings (only these, so the cache never outgrows the library)."""
+        self.wait()
         if not self.cache_file or self._used == self._disk:
             return
         try:

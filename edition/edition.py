@@ -104,13 +104,14 @@ class Edition:
         return ed
 
     def _prepare_citations(self) -> None:
-        """Every citation the build will show, rendered in one batch (one Node run, or none when cached)."""
+        """Every citation the build will show, rendered in one batch (one Node run, or none when
+        cached), in the background: the pages render meanwhile, and the first look-up waits."""
         notes: dict[str, list[ResolvedNote]] = {}
         for doc in self.documents.values():
             scratch = Diagnostics()  # problems are reported when the page itself is processed
             _, found, _ = extract_notes((self.docs_dir / doc.path).read_text(encoding="utf-8"), doc.path, "", 1, scratch)
             notes[doc.path] = resolve_notes(found, self.library, "", scratch)
-        self.formatter.prepare(apparatus.citation_jobs(notes, self.documents, self.library))
+        self.formatter.prepare(apparatus.citation_jobs(notes, self.documents, self.library), background=True)
 
     def shown_path(self, doc_path: str) -> str:
         return (self.docs_dir / doc_path).relative_to(self.root).as_posix()

@@ -11,9 +11,9 @@ any of them and the entry is not found, so the memo is processed again. An entry
 read (truncated, corrupted, written by another Python) counts as missing and is replaced. A cache
 can therefore never change the site: the tests build with and without it and compare bytes.
 
-The state an entry restores is found, not listed: every ``dict`` and ``list`` field of the
-``Edition`` that processing the memo changed. State kept elsewhere (inside another object) is not
-seen: a new kind of per-memo state must live in such a field or be added here.
+The state an entry restores is found, not listed (``edition.memo_state``). The memos a build
+must process are processed together once every page is rendered, side by side when the machine
+has the cores (``edition.memo_pool``).
 """
 
 from __future__ import annotations
@@ -24,19 +24,22 @@ import os
 import pickle
 import sys
 import threading
-from dataclasses import dataclass, field, fields
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from mkdocs.utils import CountHandler
 
-VERSION = 2  # 2: entries carry a SHA-256 of their bytes
+from .memo_pool import MemoJob, process_all, workers_for
+from .memo_state import Entry, changes, in_order, merge, replay, snapshot
+
+VERSION = 3  # 2: entries carry a SHA-256 of their bytes; 3: edition.memo_state.Entry
 INPUT_DIRS = ("data", "bib", "edition", "hooks", "overrides")
 INPUT_FILES = ("mkdocs.yml", "package-lock.json")  # the Node packages, should a memo's rendering use them
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "lxml", "citeproc-py", "bibtexparser", "pyyaml")
-# Edition fields that are per-build machinery, not results of one memo.
-SKIP_FIELDS = frozenset({"diags", "documents", "terms", "entities", "library", "formatter", "annotator"})
 
 
 def _digest_files(h: Any, root: Path) -> None:
@@ -64,66 +67,6 @@ def edition_key(root: Path, settings: str = "") -> str:
 
 
 @dataclass
-class Snapshot:
-    """The sizes of the Edition's lists and the identities of its dicts' values, before a memo."""
-
-    lists: dict[str, int]
-    dicts: dict[str, dict[Any, int]]
-
-
-@dataclass
-class Entry:
-    markdown: str
-    html: str | None = None
-    # What MkDocs' own Markdown rendering gave the page (a hit skips the rendering):
-    toc: Any = None
-    title: str | None = None
-    anchors: set[str] = field(default_factory=set)
-    anchor_links: dict[str, dict[str, str]] = field(default_factory=dict)  # target src_uri -> {anchor: link}
-    lists: dict[str, list] = field(default_factory=dict)
-    dicts: dict[str, dict] = field(default_factory=dict)
-    diagnostics: list = field(default_factory=list)
-
-
-def _state_fields(ed: Any) -> list[str]:
-    return [f.name for f in fields(ed) if f.name not in SKIP_FIELDS]
-
-
-def snapshot(ed: Any) -> Snapshot:
-    lists, dicts = {}, {}
-    for name in _state_fields(ed):
-        value = getattr(ed, name)
-        if isinstance(value, list):
-            lists[name] = len(value)
-        elif isinstance(value, dict):
-            dicts[name] = {k: id(v) for k, v in value.items()}
-    return Snapshot(lists, dicts)
-
-
-def changes(ed: Any, before: Snapshot, diags_before: int) -> Entry:
-    """What processing one memo added to the Edition since ``before``."""
-    entry = Entry(markdown="")
-    for name, size in before.lists.items():
-        added = getattr(ed, name)[size:]
-        if added:
-            entry.lists[name] = list(added)
-    for name, ids in before.dicts.items():
-        changed = {k: v for k, v in getattr(ed, name).items() if ids.get(k) != id(v)}
-        if changed:
-            entry.dicts[name] = changed
-    entry.diagnostics = list(ed.diags.items[diags_before:])
-    return entry
-
-
-def replay(ed: Any, entry: Entry) -> None:
-    for name, added in entry.lists.items():
-        getattr(ed, name).extend(added)
-    for name, changed in entry.dicts.items():
-        getattr(ed, name).update(changed)
-    ed.diags.items.extend(entry.diagnostics)
-
-
-@dataclass
 class MemoCache:
     directory: Path
     key_prefix: str
@@ -146,23 +89,11 @@ class MemoCache:
         """The entry stored under ``key``; a file whose checksum does not match its bytes (a flipped
         byte, a truncated write, another program's file) is a miss, never unpickled."""
         path = self._path(key)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            self.misses += 1
-            return None
-        except OSError:
-            self.misses += 1
-            return None
-        digest, payload = data[:32], data[32:]
+        stored = _read_checked(path)
         entry = None
-        if len(data) > 32 and hashlib.sha256(payload).digest() == digest:
-            try:
-                stored_key, entry = pickle.loads(payload)
-            except Exception:  # written by another Python: a miss, and the file is replaced
-                entry = None
-            else:
-                entry = entry if stored_key == key and isinstance(entry, Entry) and entry.html is not None else None
+        if stored is not None:
+            stored_key, entry = stored
+            entry = entry if stored_key == key and isinstance(entry, Entry) and entry.html is not None else None
         if entry is None:
             path.unlink(missing_ok=True)
             self.misses += 1
@@ -171,41 +102,114 @@ class MemoCache:
         return entry
 
     def put(self, key: str, entry: Entry) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            payload = pickle.dumps((key, entry), protocol=pickle.HIGHEST_PROTOCOL)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
-            tmp.replace(path)  # atomic: a reader sees the old entry or the new one, never half
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        _write_checked(self._path(key), (key, entry))
+
+
+def _read_checked(path: Path) -> Any:
+    """What ``_write_checked`` stored in ``path``, or ``None`` for a missing, damaged or foreign file."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = data[:32], data[32:]
+    if len(data) <= 32 or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        value = pickle.loads(payload)
+    except Exception:  # written by another Python: a miss, and the file is replaced
+        return None
+    return value if isinstance(value, tuple) and len(value) == 2 else None
+
+
+def _write_checked(path: Path, value: tuple[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
+        tmp.replace(path)  # atomic: a reader sees the old file or the new one, never half
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+@dataclass
+class ResultStore:
+    """Results of the whole last build that the next one can take back: the content of the
+    generated pages (register, glossary, chronology…) and each page's security policy.
+
+    A generated page depends on every memo, so its key covers the keys of all memos (each of
+    which covers registries, library, code and settings) and the page's own text: one memo
+    changed and every generated page is made again, as it must be. A policy's key is the
+    page's bytes. The store is one file holding only what the last build used, so it does
+    not grow with every edit; it is written only after a build without warnings, like the
+    memo entries, and a damaged file counts as empty.
+    """
+
+    path: Path
+    prefix: str
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, root: Path, prefix: str) -> ResultStore:
+        store = cls(root / ".cache" / "results.pickle", prefix)
+        stored = _read_checked(store.path)
+        if stored is not None and stored[0] == prefix and isinstance(stored[1], dict):
+            store.old = stored[1]
+        return store
+
+    def key(self, *parts: str) -> str:
+        h = hashlib.sha256(self.prefix.encode())
+        for part in parts:
+            h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def get(self, key: str) -> Any:
+        value = self.old.get(key)
+        if value is not None:
+            self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+
+    def save(self) -> None:
+        if self.new != self.old:
+            _write_checked(self.path, (self.prefix, self.new))
 
 
 @dataclass
 class Pending:
-    """A memo being processed: where its entry goes, and the Edition's state before it."""
+    """A memo to process: where its entry goes, and what preparing its Markdown changed."""
 
-    key: str
-    before: Snapshot
-    diags_before: int
-    markdown: str
+    key: str | None
+    prepared: Entry
 
 
 class CachedEdition:
-    """The two per-memo steps of the hooks, answered from the cache when the entry is there.
+    """The per-memo steps of the hooks, answered from the cache when the entry is there.
 
     A hit replays the memo's state into the Edition, hands MkDocs an empty Markdown text (its
     rendering, the largest cost of a memo, is skipped) and restores what that rendering gives the
     page: table of contents, title, anchors and links to anchors (MkDocs validates those after
-    all pages). New entries are written only after a build that logged no warning, so an entry
-    never hides a problem that a full rendering would report. The key covers the list of all
-    documentation files too: a page added or removed can change where a memo's links lead.
+    all pages). A miss is prepared at once (its notes, before rendering) and processed with the
+    other misses in ``process_pending``, once every page is rendered. New entries are written
+    only after a build that logged no warning, so an entry never hides a problem that a full
+    rendering would report. The key covers the list of all documentation files too: a page added
+    or removed can change where a memo's links lead.
     """
 
-    def __init__(self, cache: MemoCache | None) -> None:
+    def __init__(self, cache: MemoCache | None, store: ResultStore | None = None) -> None:
         self.cache = cache
+        self.store = store if cache is not None else None
+        self.keys: dict[str, str] = {}  # every memo's key this build: what the generated pages depend on
+        self.order: list[str] = []  # memos in the order MkDocs renders them
+        self.memo_files: dict[str, Path] = {}  # every memo file the Edition read (set by the hooks)
+        self.workers = 0  # worker processes the memos were processed in (0: this process)
+        self.reused: Counter[str] = Counter()  # what ``remembered`` took from the last build, by kind
+        self._memos_digest: str | None = None
         self.pending: dict[str, Pending] = {}
+        self.jobs: list[MemoJob] = []
         self.done: dict[str, Entry] = {}
         self.new: list[tuple[str, Entry]] = []
         self._files_key: str | None = None
@@ -218,20 +222,24 @@ class CachedEdition:
         return self.cache.key(doc_path, self._files_key.encode() + b"\0" + source)
 
     def prepare_markdown(self, ed: Any, doc_path: str, source: bytes, markdown: str, files: Any) -> str:
-        if self.cache is None:
-            return ed.prepare_markdown(doc_path, markdown)
-        key = self._key(doc_path, source, files)
-        entry = self.cache.get(key)
-        if entry is not None:
-            replay(ed, entry)
-            self.done[doc_path] = entry
-            return ""
+        self.order.append(doc_path)
+        key = None
+        if self.cache is not None:
+            key = self.keys[doc_path] = self._key(doc_path, source, files)
+            entry = self.cache.get(key)
+            if entry is not None:
+                replay(ed, entry)
+                self.done[doc_path] = entry
+                return ""
         before, diags_before = snapshot(ed), len(ed.diags.items)
         out = ed.prepare_markdown(doc_path, markdown)
-        self.pending[doc_path] = Pending(key, before, diags_before, out)
+        prepared = changes(ed, before, diags_before)
+        prepared.markdown = out
+        self.pending[doc_path] = Pending(key, prepared)
         return out
 
     def process_memo(self, ed: Any, page: Any, content: str, url_for: Any, files: Any) -> str:
+        """The page from the cache, or its rendered HTML as it stands until ``process_pending``."""
         doc_path = page.file.src_uri
         entry = self.done.pop(doc_path, None)
         if entry is not None:  # stored only from a build without warnings: its checks passed then
@@ -239,26 +247,62 @@ class CachedEdition:
             links = {files.get_file_from_path(src): dict(anchors) for src, anchors in entry.anchor_links.items()}
             page.links_to_anchors = {f: a for f, a in links.items() if f is not None}
             return entry.html  # type: ignore[return-value]
-        html = ed.process_memo(doc_path, content, url_for)
-        ed.report_duplicate_ids(doc_path, html)
-        pending = self.pending.pop(doc_path, None)
-        if self.cache is not None and pending is not None:
-            entry = changes(ed, pending.before, pending.diags_before)
-            entry.markdown, entry.html = pending.markdown, html
-            entry.toc, entry.title = page.toc, page._title_from_render
-            entry.anchors = set(page.present_anchor_ids or ())
-            entry.anchor_links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
-            self.new.append((pending.key, entry))
-        return html
+        self.jobs.append(MemoJob(doc_path, content, url_for, page))
+        return content
+
+    def process_pending(self, ed: Any) -> None:
+        """Process the memos the cache did not hold, all at once (side by side where the machine
+        allows), and put the Edition's per-memo state in the order of the pages, whichever memos
+        came from the cache: the site is the same bytes either way."""
+        jobs, self.jobs = self.jobs, []
+        if jobs:
+            ed.formatter.wait()  # the citations being rendered in the background since the build began
+        self.workers = workers_for(len(jobs))
+        for job, html, delta in process_all(ed, jobs, self.workers):
+            job.page.content = html
+            pending = self.pending.pop(job.doc_path, None)
+            if self.cache is not None and pending is not None and pending.key is not None:
+                entry = merge(pending.prepared, delta)
+                entry.markdown, entry.html = pending.prepared.markdown, html
+                page = job.page
+                entry.toc, entry.title = page.toc, page._title_from_render
+                entry.anchors = set(page.present_anchor_ids or ())
+                entry.anchor_links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
+                self.new.append((pending.key, entry))
+        rank = {path: i for i, path in enumerate(self.order)}
+        in_order(ed, lambda path: rank.get(path, len(rank)))
+
+    def remembered(self, kind: str, parts: tuple[str, ...], make: Callable[[], str], all_memos: bool = False) -> str:
+        """``make()``, or what it gave the last build for the same ``parts``; with ``all_memos``
+        the key covers every memo too (a generated page, which gathers from all of them)."""
+        if self.store is None:
+            return make()
+        if all_memos:
+            if self._memos_digest is None:
+                h = hashlib.sha256("\0".join(f"{p}\0{k}" for p, k in sorted(self.keys.items())).encode())
+                for name, path in sorted(self.memo_files.items()):  # memos the Edition read that MkDocs may not render
+                    h.update(f"\0{name}\0".encode() + (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"))
+                self._memos_digest = h.hexdigest()
+            parts = (self._memos_digest, *parts)
+        key = self.store.key(kind, *parts)
+        value = self.store.get(key)
+        if not isinstance(value, str):
+            value = make()
+            self.store.put(key, value)
+        else:
+            self.reused[kind] += 1
+        return value
 
     def summary(self) -> str:
+        pool = f" in {self.workers} worker processes" if self.workers else ""
         if self.cache is None:
-            return "memo cache off (EDITION_CACHE=off)"
-        return f"memo cache: {self.cache.hits} memo(s) reused, {self.cache.misses} processed"
+            return f"memo cache off (EDITION_CACHE=off); memos processed{pool}"
+        reused = f"; {self.reused['page']} generated page(s) and {self.reused['csp']} page policies reused" if self.store is not None else ""
+        return f"memo cache: {self.cache.hits} memo(s) reused, {self.cache.misses} processed{pool}{reused}"
 
     def save(self) -> None:
         """Write the new entries, unless the build logged a warning (MkDocs' own counter)."""
-        if self.cache is None or not self.new:
+        if self.cache is None:
             return
         for handler in logging.getLogger("mkdocs").handlers:
             if isinstance(handler, CountHandler) and any(level >= logging.WARNING for level in handler.counts):
@@ -267,3 +311,5 @@ class CachedEdition:
         for key, entry in self.new:
             self.cache.put(key, entry)
         self.new.clear()
+        if self.store is not None:
+            self.store.save()

@@ -202,8 +202,9 @@ def _manifest(directory: Path) -> dict[str, str]:
 
 
 def _link_or_copy(src: str, dst: str) -> None:
-    """A hard link where the file system allows one (a reused index costs no copy), else a copy.
-    Nothing writes into an index file after Pagefind: a rebuild deletes the folder first."""
+    """A hard link where the file system allows one (keeping or reusing an index costs no copy),
+    else a copy. Nothing writes into an index file after Pagefind (the file:// packaging adds
+    files beside them) and a rebuild deletes the folder first; the manifest would catch it if not."""
     try:
         os.link(src, dst)
     except OSError:
@@ -231,7 +232,7 @@ def _store(out: Path, cache_dir: Path, digest: str) -> None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=cache_dir))
         try:
-            shutil.copytree(out, stage / "index")
+            shutil.copytree(out, stage / "index", copy_function=_link_or_copy)  # nothing rewrites an index file in place
             (stage / "index" / MANIFEST).write_text(json.dumps(_manifest(stage / "index")), encoding="utf-8")
             for old in cache_dir.iterdir():
                 if old != stage and not old.name.startswith(".stage-"):

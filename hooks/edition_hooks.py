@@ -1,13 +1,16 @@
 """MkDocs hooks of the edition: thin adapters from MkDocs events to the ``edition`` core.
 
-Order of work in one build: ``on_config`` loads registries and front matter once;
-``on_page_content`` processes each memo; ``on_env`` (after every page is rendered) fills the
-cross-page placeholders and stops the build if any input had a problem.
+Order of work in one build: ``on_config`` loads registries and front matter once (and starts
+formatting the citations in the background); ``on_page_content`` takes each memo from the cache or
+keeps it for later; ``on_env`` (after every page is rendered) processes the memos the cache did not
+hold (in worker processes when there are cores and memos enough), fills the cross-page
+placeholders and stops the build if any input had a problem.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
 import os
 import subprocess
@@ -33,7 +36,7 @@ from edition.apparatus import EditionSettings  # noqa: E402
 from edition.documents import is_memo  # noqa: E402
 from edition.edition import Edition  # noqa: E402
 from edition.inputs import outside  # noqa: E402
-from edition.memo_cache import CachedEdition, MemoCache  # noqa: E402
+from edition.memo_cache import CachedEdition, MemoCache, ResultStore  # noqa: E402
 from edition.navigation import NavGroup, group_documents  # noqa: E402
 from edition.sanitize import url_scheme  # noqa: E402
 
@@ -93,9 +96,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.markdown_extensions.append(_AddressCheck())
     # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
     # the settings a memo page prints (version, accessed date, editors, canonical URL) are part of the key
-    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{_edition().settings!r}"
+    config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest() if config_path.is_file() else "-"  # `-f other.yml` too
+    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{config_digest}|{_edition().settings!r}"
     cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings)
-    _state["memos"] = CachedEdition(cache)
+    # and what the last build made from all of them: generated pages, each page's policy
+    _state["memos"] = CachedEdition(cache, ResultStore.open(root, cache.key_prefix) if cache else None)
+    _state["memos"].memo_files = {p: _edition().docs_dir / p for p in _edition().documents}  # type: ignore[attr-defined]
     return config
 
 
@@ -242,7 +248,12 @@ def _with_csp(output: str, name: str, config: MkDocsConfig) -> str:
     if "shim" not in _state:
         shim = Path(config.docs_dir) / SHIM
         _state["shim"] = shim.read_text(encoding="utf-8") if shim.is_file() else None
-    filled = csp.fill(output, _state["shim"], preview=_command.get("name") == "serve")  # type: ignore[arg-type]
+    memos: CachedEdition = _state["memos"]  # type: ignore[assignment]
+
+    def policy(page: str, shim: str | None) -> str:  # a page unchanged since the last build keeps its policy
+        return memos.remembered("csp", (page, shim or ""), lambda: csp.policy_for(page, shim))
+
+    filled = csp.fill(output, _state["shim"], preview=_command.get("name") == "serve", policy=policy)  # type: ignore[arg-type]
     if filled is None:
         raise PluginError(f"{name}: the page has no Content-Security-Policy placeholder (overrides/main.html, block site_meta)")
     return filled
@@ -260,16 +271,32 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_env(env, config: MkDocsConfig, files: Files):
     ed = _edition()
+    ed.formatter.wait()  # the citations started at load: collected before anything can stop the build
+    memos: CachedEdition = _state["memos"]  # type: ignore[assignment]
+    memos.process_pending(ed)  # every page is rendered: the memos the cache lacked, now, side by side
+    if memos.workers:
+        log.info(f"memos processed in {memos.workers} worker processes")
     ed.finish()
     if ed.diags.errors:
         _report(ed)  # stop before rendering indexes from inputs known to be broken
     for file in files.documentation_pages():
         page = file.page
         if page is not None and page.content and "<!-- edition:" in page.content:
-            page.content = ed.fill_placeholders(page.content, _url_for(files, page))
+            content = page.content  # a generated block gathers from every memo: its key covers them all
+            page.content = memos.remembered("page", (file.src_uri, content), lambda p=page, c=content: ed.fill_placeholders(c, _url_for(files, p)), all_memos=True)
     ed.formatter.save()
     _report(ed)
     return env
+
+
+def on_build_error(error: Exception) -> None:
+    """A failed build leaves no citation process behind (`mkdocs serve` goes on to the next)."""
+    ed = _state.get("edition")
+    if isinstance(ed, Edition):
+        try:
+            ed.formatter.wait()
+        except Exception:  # the build's own error is the one to show
+            log.debug("citations not collected after the failed build", exc_info=True)
 
 
 def _report(ed: Edition) -> None:

@@ -123,6 +123,14 @@ def damage_search_index(project: Path) -> None:
     kept[0].write_bytes(kept[0].read_bytes()[: kept[0].stat().st_size // 2])
 
 
+def damage_results(project: Path) -> None:
+    """Damage the file of the last build's generated pages and policies: they are made again."""
+    path = project / ".cache" / "results.pickle"
+    assert path.is_file(), "the first build kept no generated pages"
+    data = path.read_bytes()
+    path.write_bytes(data[:40] + bytes([data[40] ^ 0xFF]) + data[41:])
+
+
 def add_page(project: Path) -> None:
     """A new page: where a memo's links lead may change with the list of pages, so none is reused."""
     (project / "docs" / "added-page.md").write_text("# An added page\n\nNothing else.\n", encoding="utf-8")
@@ -130,8 +138,9 @@ def add_page(project: Path) -> None:
 
 # How many memos each change must re-process: "one" (the edited memo), "none", or "all"
 PROCESSED = {unchanged: "none", edit_memo: "one", edit_registry: "all", edit_library: "all", edit_code: "all",
-             damage_cache: "all", new_release: "all", damage_search_index: "none", add_page: "all"}
-SUMMARY = re.compile(r"memo cache: (\d+) memo\(s\) reused, (\d+) processed")
+             damage_cache: "all", new_release: "all", damage_search_index: "none", damage_results: "none", add_page: "all"}
+SUMMARY = re.compile(r"memo cache: (\d+) memo\(s\) reused, (\d+) processed(?: in (\d+) worker processes)?; (\d+) generated page\(s\) and (\d+) page policies reused")
+POOL = {"EDITION_WORKERS": "2"}  # the warm build processes its memos in two worker processes, the cold one in turn
 
 
 @pytest.mark.parametrize("change", list(PROCESSED), ids=lambda f: f.__name__)
@@ -143,9 +152,9 @@ def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Call
     for part in ("docs", "data", "bib", "edition"):
         shutil.rmtree(cold / part)
         shutil.copytree(warm / part, cold / part, ignore=shutil.ignore_patterns("__pycache__"))
-    warm_build = run_build(warm, tmp_path / "warm-site", env=env)
+    warm_build = run_build(warm, tmp_path / "warm-site", env={**env, **POOL})
     assert warm_build.ok, warm_build.output
-    cold_build = run_build(cold, tmp_path / "cold-site", env={**env, "EDITION_CACHE": "off"})
+    cold_build = run_build(cold, tmp_path / "cold-site", env={**env, "EDITION_CACHE": "off", "EDITION_WORKERS": "1"})
     assert cold_build.ok, cold_build.output
     if change is edit_code:
         memo = first_memo(cold).stem
@@ -159,8 +168,16 @@ def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Call
     reused, processed = int(found.group(1)), int(found.group(2))
     expected = {"none": 0, "one": 1, "all": memos}[PROCESSED[change]]
     assert (reused, processed) == (memos - expected, expected), f"{change.__name__}: {found.group(0)}"
+    # two or more memos to process go to the two workers: the byte comparison above covers the pool
+    assert found.group(3) == ("2" if processed >= 2 else None), f"{change.__name__}: {found.group(0)}"
+    # generated pages come back only when no memo, registry, library entry, code or page changed;
+    # a page's policy when the page is the same bytes, unless registries, library, code or settings
+    # changed (the whole store is keyed by those)
+    generated, policies = int(found.group(4)), int(found.group(5))
+    assert (generated > 0) == (change in (unchanged, damage_cache, damage_search_index)), f"{change.__name__}: {found.group(0)}"
+    assert (policies == 0) == (change in (damage_results, edit_registry, edit_library, edit_code, new_release)), f"{change.__name__}: {found.group(0)}"
     index_reused = "Pagefind's index reused" in warm_build.output  # only when no page changed and the kept index is whole
-    assert index_reused == (change in (unchanged, damage_cache)), f"{change.__name__}: Pagefind index reused = {index_reused}"
+    assert index_reused == (change in (unchanged, damage_cache, damage_results)), f"{change.__name__}: Pagefind index reused = {index_reused}"
     for fragment in (tmp_path / "warm-site" / "pagefind" / "fragment").glob("*.pf_fragment"):
         gzip.decompress(fragment.read_bytes())  # every published fragment whole
 
@@ -175,3 +192,19 @@ def test_no_entry_from_a_build_with_warnings(tmp_path: Path) -> None:
         result = run_build(project, tmp_path / f"site-{attempt}", env=ENV)
         assert not result.ok and "no-such-page.md" in result.output, f"build {attempt} did not warn:\n{result.output[-2000:]}"
         assert not cache_entries(project), f"build {attempt} with a warning wrote cache entries"
+
+
+def test_problem_found_in_a_worker_is_reported(tmp_path: Path) -> None:
+    """A problem found while a worker process handles the memo (an undefined acronym, found by the
+    annotation) stops the build with its file and line, as it does without workers."""
+    project = copy_project(tmp_path / "project")
+    memo = first_memo(project)
+    lines = memo.read_text(encoding="utf-8").splitlines()
+    lines.append("")
+    lines.append("The QZXWV was not told.")
+    memo.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_build(project, tmp_path / "site", env={**ENV, **POOL, "EDITION_CACHE": "off"})
+    assert not result.ok
+    assert "memos processed in 2 worker processes" in result.output, result.output[-2000:]
+    shown = memo.relative_to(project).as_posix()
+    assert f"{shown}:{len(lines)}" in result.output and "undefined acronym 'QZXWV'" in result.output, result.output[-2000:]

@@ -28,7 +28,7 @@ from lxml import html as lxml_html
 from playwright.sync_api import Browser, Page
 
 from edition.bibliography import parse_library
-from edition.csp import PLACEHOLDER
+from edition.csp import PLACEHOLDER, policy_for, script_hash
 from edition.diagnostics import Diagnostics
 from edition.documents import load_documents, read_document
 from edition.edition import Edition
@@ -346,6 +346,21 @@ def test_text_payloads_show_as_text(text_site: Path) -> None:
     assert PLACEHOLDER not in page
     policy = tree.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
+def test_policy_never_allows_a_script_in_the_text(text_site: Path) -> None:
+    """Defence in depth: were a script ever to slip into a page's text (the article), the policy
+    would refuse it, while every inline script of the theme around the text stays allowed."""
+    page = sorted(text_site.glob("documents/*/index.html"))[0].read_text(encoding="utf-8")
+    start, end = page.index("<article"), page.rindex("</article>")
+    slipped = "window.__pwned = 1"
+    tampered = page[:end] + f"<script>{slipped}</script>" + page[end:]
+    policy = policy_for(tampered)
+    assert script_hash(slipped) not in policy
+    theme = [s.text or "" for s in lxml_html.document_fromstring(page[:start] + page[end:]).iter("script")
+             if not s.get("src") and s.get("type") != "application/json"]
+    assert theme, "the theme wrote no inline script: nothing to check"
+    assert all(script_hash(text) in policy for text in theme)
 
 
 def test_online_site_loads_nothing_remote(text_site: Path) -> None:
