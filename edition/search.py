@@ -178,7 +178,7 @@ def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
     """Everything Pagefind reads: every HTML file of the site, the notes, its version and options."""
     from importlib import metadata
 
-    h = hashlib.sha256(" ".join(pagefind_command(Path("."))).encode())
+    h = hashlib.sha256(" ".join(pagefind_command(Path("."))[1:]).encode())  # not the interpreter's path (python, python3)
     for package in ("pagefind", "pagefind_bin"):
         try:
             h.update(f"{package}={metadata.version(package)}\0".encode())
