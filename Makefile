@@ -59,7 +59,7 @@ check: setup node
 
 test: setup-test system node
 	$(BIN)/ruff check edition hooks tests bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile
 
 offline: setup node
 	$(BIN)/python -m edition.offline
