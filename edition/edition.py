@@ -32,6 +32,7 @@ from .snippets import exclude_from_search, paragraph_before, with_sentences, wor
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
+Remember = Callable[[str, tuple[str, ...], Callable[[], str]], str]
 # A line break after each cell, row and item, so search does not glue table cells into one word.
 _BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
 
@@ -64,8 +65,12 @@ class Edition:
     _person_forms: dict[str, Entity] | None = field(init=False, default=None)
 
     @classmethod
-    def load(cls, root: Path, docs_dir: Path, settings: apparatus.EditionSettings | None = None) -> Edition:
-        """Read every registry, the library and every memo's front matter once, before any page renders."""
+    def load(cls, root: Path, docs_dir: Path, settings: apparatus.EditionSettings | None = None,
+             remember: Remember | None = None) -> Edition:
+        """Read every registry, the library and every memo's front matter once, before any page renders.
+
+        ``remember(kind, parts, make)`` may answer ``make()`` from the last build (the hooks pass
+        the cache's): which register entries the memo files name is one such answer."""
         root, docs_dir = root.resolve(), docs_dir.resolve()  # `mkdocs build -f mkdocs.yml` gives a relative root
         ed = cls(root=root, docs_dir=docs_dir)
         for link in escaping_links(root):
@@ -97,7 +102,12 @@ class Edition:
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
-        ed.referenced = referenced_entities([(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents], ed.annotator)
+        texts = [(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents]
+
+        def named() -> str:
+            return "\n".join(sorted(referenced_entities(texts, ed.annotator)))
+
+        ed.referenced = set(filter(None, (remember("referenced", tuple(texts), named) if remember else named()).split("\n")))
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
         ed._prepare_citations()

@@ -88,20 +88,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.site_name, config.site_url, config.extra,
         config_path.read_text(encoding="utf-8") if config_path.is_file() else "", root,
     )
-    _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve(), settings)
+    # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
+    # the settings a memo page prints (version, accessed date, editors, canonical URL) are part of the key
+    config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest() if config_path.is_file() else "-"  # `-f other.yml` too
+    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{config_digest}|{settings!r}"
+    cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings)
+    # and what the last build made from all of them: generated pages, each page's policy
+    memos = _state["memos"] = CachedEdition(cache, ResultStore.open(root, cache.key_prefix) if cache else None)
+    _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve(), settings, remember=memos.remembered)
+    memos.memo_files = {p: _edition().docs_dir / p for p in _edition().documents}
     scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
     for problem in csp.outside_features(scripts, [str(c) for c in config.extra_css], config.theme.get("font")):
         _edition().diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
     if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
         config.markdown_extensions.append(_AddressCheck())
-    # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
-    # the settings a memo page prints (version, accessed date, editors, canonical URL) are part of the key
-    config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest() if config_path.is_file() else "-"  # `-f other.yml` too
-    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{config_digest}|{_edition().settings!r}"
-    cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings)
-    # and what the last build made from all of them: generated pages, each page's policy
-    _state["memos"] = CachedEdition(cache, ResultStore.open(root, cache.key_prefix) if cache else None)
-    _state["memos"].memo_files = {p: _edition().docs_dir / p for p in _edition().documents}  # type: ignore[attr-defined]
     return config
 
 
