@@ -40,6 +40,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_pre_build(config: MkDocsConfig) -> None:
+    """`mkdocs serve`: a rebuild waits for the last build's indexing to end before MkDocs cleans
+    the site folder (Pagefind writing into a folder being deleted made the rebuild fail), and an
+    indexing run not yet started is called off (its pages are about to be replaced)."""
+    if _state["serve"]:
+        _state["generation"] = _state.get("generation", 0) + 1
+        with _indexing:
+            pass
+
+
 @event_priority(100)  # before Material's search plugin reads page.meta
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files) -> str:
     settings = page.meta.get("search")
