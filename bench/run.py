@@ -169,10 +169,12 @@ def serve_rebuild(project: Path, memo: Path, timeout: float = 900) -> dict[str, 
     cmd = [PYTHON, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
     proc = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[tuple[float, str]] = queue.Queue()
+    log: list[str] = []  # the whole serve log, for the error message
 
     def pump() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
+            log.append(line.rstrip())
             lines.put((time.perf_counter(), line.rstrip()))
 
     threading.Thread(target=pump, daemon=True).start()
@@ -205,9 +207,11 @@ def serve_rebuild(project: Path, memo: Path, timeout: float = 900) -> dict[str, 
         t0 = time.perf_counter()
         memo.write_text(edited, encoding="utf-8")
         detected = wait_for(r"Detected file changes", 60)
-        built = wait_for(r"Documentation built in", timeout) if detected else None
-        if not built:
-            return {**result, "error": "no rebuild seen in the serve log"}
+        # a failed rebuild logs an error and serves on: stop at it instead of waiting out the timeout
+        built = wait_for(r"Documentation built in|ERROR|Aborted", timeout) if detected else None
+        if not built or "Documentation built in" not in built[1]:
+            tail = " | ".join(line for line in log[-12:] if line.strip())
+            return {**result, "error": f"no rebuild seen in the serve log: {tail}"}
         reload_seen = wait_for(r"Reloading browsers", 30)
         result["rebuild"] = float(re.search(r"built in ([\d.]+)", built[1]).group(1))  # type: ignore[union-attr]
         result["edit_to_built"] = built[0] - t0
