@@ -135,7 +135,8 @@ def _write_checked(path: Path, value: tuple[str, Any]) -> None:
 @dataclass
 class ResultStore:
     """Results of the whole last build that the next one can take back: the content of the
-    generated pages (register, glossary, chronology…) and each page's security policy.
+    generated pages (register, glossary, chronology…), each page's security policy, and which
+    register entries the memo files name (keyed by their texts).
 
     A generated page depends on every memo, so its key covers the keys of all memos (each of
     which covers registries, library, code and settings) and the page's own text: one memo

@@ -42,8 +42,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """`mkdocs serve`: a rebuild waits for the last build's indexing to end before MkDocs cleans
-    the site folder (Pagefind writing into a folder being deleted made the rebuild fail), and an
-    indexing run not yet started is called off (its pages are about to be replaced)."""
+    the site folder (Pagefind would otherwise be writing into a folder being deleted and
+    rewritten), and an indexing run not yet started is called off (its pages are about to be
+    replaced)."""
     if _state["serve"]:
         _state["generation"] = _state.get("generation", 0) + 1
         with _indexing:
