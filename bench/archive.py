@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> None:
         rows = run(args.sizes, args.runs, not args.no_browser, args.query, work, args.source, not args.no_serve, args.builds)
         print(table("Archive scale: copies of the Heritage memo", HEAD, [r.cells() for r in rows], NOTE), flush=True)
     print(f"\nTotal: {(time.perf_counter() - started) / 60:.1f} min")
+    failed = [f"N={r.n}" for r in rows if not all(b.ok for b in (r.hooks_cold, r.hooks_warm, r.plain_cold, r.plain_warm))]
+    if failed:  # a failed build takes a fraction of a second: its time is no measurement
+        sys.exit(f"builds FAILED at {', '.join(failed)} (their log is printed above): the table's times are not measurements")
 
 
 if __name__ == "__main__":

@@ -99,17 +99,19 @@ def test_notes_are_records_of_their_own(built_site: Path) -> None:
         records = note_records(page, f"documents/{doc.slug}/", facts, doc.title)
         assert [r.url for r in records] == [f"/documents/{doc.slug}/#{li.get('id')}" for li in built_notes]
         for record, li in zip(records, built_notes, strict=True):
-            words = " ".join(li.text_content().replace("↩", " ").split())
-            assert record.text == words, record.url
+            for furniture in li.xpath(".//*[@data-pagefind-ignore]"):  # what the memo page keeps out of the index
+                furniture.drop_tree()
+            words = " ".join(li.text_content().split())
+            assert record.text == words and "↩" not in words, record.url
             assert record.filters() == {"kind": ["note"], "document": [doc.slug], "year": [str(doc.date.year)]}
 
 
 def test_online_search_uses_pagefind_not_lunr(built_site: Path) -> None:
     entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(lang["page_count"] for lang in entry["languages"].values())
-    notes = sum(len(note_records((built_site / "documents" / d.slug / "index.html").read_text(encoding="utf-8"),
-                                 f"documents/{d.slug}/", page_facts(d.path, {}), d.title)) for d in documents())
-    assert pages >= len(documents()) + notes, f"Pagefind indexed {pages} records"
+    with_notes = sum(bool(note_records((built_site / "documents" / d.slug / "index.html").read_text(encoding="utf-8"),
+                                       f"documents/{d.slug}/", page_facts(d.path, {}), d.title)) for d in documents())
+    assert pages >= len(documents()) + with_notes, f"Pagefind indexed {pages} pages"  # a memo's notes are one page
     lunr = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert lunr["docs"] == [], "Material's lunr index is still filled online (its plugin re-parses every page)"
     memo = (built_site / "documents" / documents()[0].slug / "index.html").read_text(encoding="utf-8")
@@ -213,8 +215,26 @@ def test_notes_are_found_by_kind(browser: Browser, served: str, built_site: Path
         page = context.new_page()
         page.goto(served)
         hrefs = search(page, f"{word} kind:note")
-        assert hrefs and all(urlsplit(h).fragment.startswith("fn:") for h in hrefs), hrefs
+        # Material's page-and-sections: each memo (no fragment), then its notes that match
+        assert hrefs and all(urlsplit(h).fragment.startswith("fn:") or (page_slug(h) and not urlsplit(h).fragment) for h in hrefs), hrefs
         assert any(urlsplit(h).fragment == notes[0].url.split("#")[1] and page_slug(h) == doc.slug for h in hrefs), hrefs
+        # each note listed on its own line: its number, and its own words quoted
+        shown = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", """links => links.map(a => ({
+            href: a.href, title: a.querySelector('h1, h2')?.textContent || '',
+            text: a.querySelector('article')?.textContent.slice((a.querySelector('h1, h2')?.textContent || '').length) || ''}))""")
+        first = next(s for s in shown if urlsplit(s["href"]).fragment == notes[0].url.split("#")[1] and page_slug(s["href"]) == doc.slug)
+        assert first["title"].strip() == notes[0].title.split(",")[0], first
+        quoted = " ".join(first["text"].replace("…", " ").split())
+        assert word in quoted and quoted in notes[0].text, first
+        assert any(s["title"].strip() == f"Notes of {doc.title}" for s in shown), shown
+        # filters alone (no words to match): every note of the memo is listed, in order
+        clear(page)
+        box = page.locator("input.md-search__input")
+        box.fill(f"kind:note document:{doc.slug}")
+        box.press("End")
+        page.wait_for_function("n => document.querySelectorAll('.md-search-result__item a.md-search-result__link').length > n", arg=len(notes))
+        listed = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
+        assert [urlsplit(h).fragment for h in listed if page_slug(h) == doc.slug and urlsplit(h).fragment] == [n.url.split("#")[1] for n in notes], listed
         recorder.assert_local("note search")
 
 

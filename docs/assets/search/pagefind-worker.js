@@ -145,6 +145,7 @@ async function items(found, from, to) {
     .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
   return [...shown.slice(0, memoCount), ...rest].map((data, rank) => {
     const score = results.length - from - rank;
+    if (data.meta.memo !== undefined) return notes(data, score, terms);
     const page = { location: relative(data.meta.url || data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
     const sections = (data.sub_results || [])
       .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
@@ -152,6 +153,30 @@ async function items(found, from, to) {
       .map((sub, i) => ({ location: relative(sub.url), title: escapeHTML(sub.title), text: sub.excerpt, score: i < 3 ? score : score - 0.5, terms }));
     return [page, ...sections];
   });
+}
+
+/* A memo's notes are one Pagefind page (edition/search.py, notes_pages), each note under a
+   heading that carries its anchor. They are listed as Material lists a page and its sections:
+   the memo (its notes), then every note that matches, in the order of the text, with its own
+   excerpt, leading to the note in the memo. Material shows a section's excerpt only under a
+   page's entry (a link without '#'), so the memo comes first. A search by filters alone
+   (`kind:note`) matches no words: every note of the page is listed, with its first words. */
+function notes(data, score, terms) {
+  const memo = data.meta.memo;
+  const section = (anchor, number, text) => ({
+    location: relative(`${data.meta.url}#${anchor}`), title: escapeHTML(`Note ${number}`), text, score, terms,
+  });
+  const head = { location: relative(data.meta.url), title: escapeHTML(`Notes of ${memo}`), text: "", score, terms };
+  const found = (data.sub_results || []).filter(sub => sub.url.includes("#fn:"));
+  /* an excerpt that starts at the note's heading starts with its number ("3."): the title says it */
+  const own = (number, excerpt) => String(excerpt || "").replace(new RegExp(`^\\s*${String(number).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.?\\s+`), "");
+  if (found.length) return [head, ...found.map(sub => section(sub.url.split("#").pop(), sub.title, own(sub.title, sub.excerpt)))];
+  const words = String(data.content || "").split(/\s+/);
+  const heads = (data.anchors || []).filter(a => /^h\d$/i.test(a.element) && String(a.id).startsWith("fn:"));
+  return [head, ...heads.map((a, i) => {
+    const text = words.slice(a.location + 1, i + 1 < heads.length ? heads[i + 1].location : undefined);
+    return section(a.id, a.text, escapeHTML(text.slice(0, 24).join(" ") + (text.length > 24 ? " …" : "")));
+  })];
 }
 
 /* Material counts and lists the items it is given, and nothing else: past LIMIT, the first item
@@ -169,7 +194,7 @@ function summaryLine(total, listed, like) {
 
 function answer(found, list) {
   const total = found.results.length;
-  const summary = total > list.length ? [summaryLine(total, list.length, list[0]?.[0]?.location || "")] : [];
+  const summary = total > LIMIT ? [summaryLine(total, list.length, list[0]?.[0]?.location || "")] : [];
   return { items: [...summary, ...list], total };
 }
 
