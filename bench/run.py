@@ -15,6 +15,7 @@ tables; nothing is asserted: the numbers are for people to read, see bench/READM
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import itertools
 import json
@@ -22,6 +23,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -167,7 +169,10 @@ def serve_rebuild(project: Path, memo: Path, timeout: float = 900) -> dict[str, 
     """Start ``mkdocs serve``, wait for the first build, edit one memo, time the rebuild from its log."""
     port = _free_port()
     cmd = [PYTHON, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")]
-    proc = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # a session of its own: stopping it stops its background Pagefind run too (terminating only the
+    # server left the indexer running on, an orphan that skewed the next measurements)
+    proc = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
     lines: queue.Queue[tuple[float, str]] = queue.Queue()
     log: list[str] = []  # the whole serve log, for the error message
 
@@ -219,12 +224,19 @@ def serve_rebuild(project: Path, memo: Path, timeout: float = 900) -> dict[str, 
         return result
     finally:
         memo.write_text(original, encoding="utf-8")
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server and everything it started (its group), SIGKILL if it does not stop."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
 
 
 # -- micro-benchmarks --------------------------------------------------------------------------
