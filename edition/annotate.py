@@ -111,6 +111,8 @@ class Annotator:
         """One element per match, one tooltip per element (Material shows the title of the
         element that holds focus or the pointer, so nested titles would overlap)."""
 
+        urls: dict[str, str] = {}  # a register entry's address, worked out once per memo, not once per mention
+
         def make(text: str, payload: object) -> HtmlElement:
             match, nested, titled = payload  # type: ignore[misc]
             term = next((self.terms[t.id] for t in match.targets if t.kind == "term"), None)
@@ -127,7 +129,10 @@ class Annotator:
                 abbr.text = text
                 return abbr
             ent = self.entities[entity_id]
-            link = element("a", text, href=url_for(ent.page), class_=f"entity entity--{ent.type}")
+            href = urls.get(ent.page)
+            if href is None:
+                href = urls[ent.page] = url_for(ent.page)
+            link = element("a", text, href=href, class_=f"entity entity--{ent.type}")
             link.set("data-entity", ent.id)
             if abbr is not None:
                 abbr.attrib.pop("tabindex")  # the link inside takes the focus
@@ -239,9 +244,7 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
     in_notes: set[HtmlElement] = set(root.xpath(
         './/div[contains(concat(" ", normalize-space(@class), " "), " footnote ")]//*'
         ' | .//*[contains(concat(" ", normalize-space(@class), " "), " unnumbered ")]//*'))
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in root.iter("a", "abbr", *SECTION_TAGS):  # marks and section headings, in document order
         if el.tag in SECTION_TAGS:
             seen.clear()
             continue

@@ -21,13 +21,13 @@ from .htmltext import has_class, text_content
 from .model import DatedMark, Mention
 from .paragraphs import block_id_of
 from .schema import parse_partial_date
-from .snippets import FURNITURE
 
 WHEN_PREFIX = "when:"
 NOT_AN_EVENT = "-"
 CHRONOLOGY_TYPES = ("event", "agreement", "law", "programme")  # dated things that happen, not dated bodies
 # A year of the 17th to 21st century standing alone: not '1960s', not '20505', not '$1987'.
 YEAR = re.compile(r"(?<![\w$€£.,/-])(1[6-9]\d\d|20\d\d)(?![\w])")
+_DIGITS = re.compile(r"\d")
 # Words that are not the text of the memo, and words whose years are not dates of events.
 NOT_BODY = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
                       "headerlink", "dated", "not-event", "entity", "no-mention"})
@@ -85,16 +85,17 @@ def apply_date_marks(root: HtmlElement, doc_path: str) -> tuple[list[DatedMark],
     return marks, bad
 
 
-def years_in_text(blocks: list[tuple[str, HtmlElement]]) -> list[tuple[str, int, str]]:
-    """(paragraph id, year, paragraph text) for each year written in the body text, outside marks and names."""
+def years_in_text(blocks: list[tuple[str, HtmlElement]], texts: dict[str, str]) -> list[tuple[str, int, str]]:
+    """(paragraph id, year, paragraph text) for each year written in the body text, outside marks
+    and names; ``texts``: each block's words (``snippets.block_texts``)."""
     out: list[tuple[str, int, str]] = []
     for pid, el in blocks:
         if not pid.startswith("p"):
             continue  # notes cite works by their dates; those are not events
+        if not _DIGITS.search(texts.get(pid, "")):
+            continue  # no figure at all: no year (the body text is a part of these words)
         years = [int(m.group(1)) for m in YEAR.finditer(text_content(el, NOT_BODY))]
-        if years:
-            text = " ".join(text_content(el, FURNITURE).split())
-            out.extend((pid, year, text) for year in years)
+        out.extend((pid, year, texts[pid]) for year in years)
     return out
 
 

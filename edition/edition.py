@@ -28,7 +28,7 @@ from .paragraphs import block_id_of, number_paragraphs
 from .redactions import ExemptionCode, MarkerPattern, mark_redactions, mark_sic_comments
 from .register import referenced_entities
 from .render import annotation_control, documents_table, interventions_table, metadata_card, normalisations_list, wrap_tables
-from .snippets import exclude_from_search, paragraph_before, with_sentences, words_before
+from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
@@ -216,8 +216,9 @@ class Edition:
         index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
         found = self._annotate(root, doc_path, numbered, url_for)
         blocks = [(p.id, el) for p, el in numbered] + [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
-        index.terms, index.entities = with_sentences(found.terms, blocks), with_sentences(found.entities, blocks)
-        index.years = chronology.years_in_text(blocks)
+        texts = block_texts(blocks)
+        index.terms, index.entities = with_sentences(found.terms, texts), with_sentences(found.entities, texts)
+        index.years = chronology.years_in_text(blocks, texts)
         index.dateline = chronology.dateline_place(root, doc, blocks) if doc else None
         if bad_marks:
             source = (self.docs_dir / doc_path).read_text(encoding="utf-8")

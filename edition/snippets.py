@@ -20,9 +20,15 @@ FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "not
 _PARAGRAPH_ID = re.compile(r"^p\d+$")
 
 
-def with_sentences(mentions: list[Mention], blocks: list[tuple[str, HtmlElement]]) -> list[Mention]:
-    """The mentions, each with the sentence that holds it as its context (up to ~200 characters)."""
-    texts = {pid: " ".join(text_content(el, FURNITURE).split()) for pid, el in blocks}
+def block_texts(blocks: list[tuple[str, HtmlElement]]) -> dict[str, str]:
+    """Each block's words without its furniture, by block id: taken once per memo, for the
+    mentions' sentences and the years of the chronology alike."""
+    return {pid: " ".join(text_content(el, FURNITURE).split()) for pid, el in blocks}
+
+
+def with_sentences(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
+    """The mentions, each with the sentence that holds it as its context (up to ~200 characters);
+    ``texts`` from ``block_texts``."""
     cursor: dict[tuple[str, str, str], int] = {}
     out: list[Mention] = []
     for m in mentions:
