@@ -223,20 +223,19 @@ def serve_rebuild(project: Path, memo: Path, timeout: float = 900) -> dict[str, 
         result["edit_to_reload"] = (reload_seen[0] if reload_seen else built[0]) - t0
         return result
     finally:
+        _stop_group(proc)  # first: restoring the memo would start a rebuild
         memo.write_text(original, encoding="utf-8")
-        _stop_group(proc)
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
     """SIGTERM to the server and everything it started (its group), SIGKILL if it does not stop."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):  # whatever of the group outlived the SIGTERM
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=15)
 
 
 # -- micro-benchmarks --------------------------------------------------------------------------

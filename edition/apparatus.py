@@ -212,8 +212,10 @@ def annotate_footnotes(root: HtmlElement, notes: list[ResolvedNote], fmt: Format
                 parts.append(f'{prefix}<a href="#{esc(ref_anchor(rn.key))}" class="note-reference__work">{ref_html}</a>')
             else:
                 parts.append(f'<a href="#{esc(ref_anchor(rn.key))}" class="note-reference__link" title="This work in the works cited">Works cited</a>')
-        parts.append(f'<a href="#{esc(lid)}" class="note-permalink" title="Note {esc(label)}: permanent link">#</a>')
-        parts.append(f'<button type="button" class="para-cite" data-cite-label="n. {esc(label)}" data-cite-anchor="{esc(lid)}" title="Copy a citation of note {esc(label)}">cite</button>')
+        # named like a paragraph's number and cite button (aria-label, no title): a title would
+        # be one more Material tooltip mounted at every page load, for a mark whose use is plain
+        parts.append(f'<a href="#{esc(lid)}" class="note-permalink" aria-label="Note {esc(label)}: permanent link">#</a>')
+        parts.append(f'<button type="button" class="para-cite" data-cite-label="n. {esc(label)}" data-cite-anchor="{esc(lid)}" aria-label="Copy a citation of note {esc(label)}">cite</button>')
         span = lxml_html.fragment_fromstring(f'<span class="note-reference">{" ".join(parts)}</span>')
         target = li.find("p") if li.find("p") is not None else li
         backref = next((a for a in target.iter("a") if "footnote-backref" in (a.get("class") or "")), None)

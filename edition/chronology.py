@@ -21,6 +21,7 @@ from .htmltext import has_class, text_content
 from .model import DatedMark, Mention
 from .paragraphs import block_id_of
 from .schema import parse_partial_date
+from .snippets import FURNITURE
 
 WHEN_PREFIX = "when:"
 NOT_AN_EVENT = "-"
@@ -28,9 +29,10 @@ CHRONOLOGY_TYPES = ("event", "agreement", "law", "programme")  # dated things th
 # A year of the 17th to 21st century standing alone: not '1960s', not '20505', not '$1987'.
 YEAR = re.compile(r"(?<![\w$€£.,/-])(1[6-9]\d\d|20\d\d)(?![\w])")
 _DIGITS = re.compile(r"\d")
-# Words that are not the text of the memo, and words whose years are not dates of events.
-NOT_BODY = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
-                      "headerlink", "dated", "not-event", "entity", "no-mention"})
+# Words that are not the text of the memo (its furniture), and words whose years are not dates of
+# events. A superset of FURNITURE by construction: years_in_text looks for a figure in the
+# furniture-free words before it takes these (fewer) words.
+NOT_BODY = FURNITURE | {"dated", "not-event", "entity", "no-mention"}
 
 Place = tuple[str, str]  # (doc path, paragraph or note id)
 

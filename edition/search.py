@@ -35,6 +35,7 @@ from .documents import is_memo
 WORKER = "assets/search/pagefind-worker.js"  # docs path of the edition's search worker
 PAGEFIND_DIR = "pagefind"  # where the index goes in the site
 NOTES_DIR = "pagefind-notes"  # the notes' pages (notes_pages), only while the indexer runs
+NOTE_HEADING = "§"  # each note's heading in those pages (the search worker strips it from excerpts)
 # Furniture kept out of the index, the same rule as for Material's search (``data-search-exclude``
 # on occurrence lists and other apparatus), plus Material's permalink marks and page chrome.
 EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink", ".md-source-file", ".md-content__button")
@@ -144,9 +145,11 @@ class NoteRecord:
 
 def notes_pages(notes: list[NoteRecord]) -> list[str]:
     """The notes as small HTML pages for the indexer, one per memo: each note under a heading
-    that carries its anchor (``<h2 id="fn:3">3</h2>``), so Pagefind returns the notes that match
+    that carries its anchor (``<h2 id="fn:3">§</h2>``), so Pagefind returns the notes that match
     as sub-results of the page, each with its own excerpt and URL (the memo's, ``meta.url``, with
-    the note's anchor). The search worker lists each as a result of its own ("Note 3, <memo>").
+    the note's anchor). The heading is a sign, not a word: Pagefind needs text in it to make a
+    sub-result, and a number there would be found by a search for that number in every memo.
+    The search worker names each note by its anchor ("Note 3").
 
     One page per note made the indexer's work grow with the notes: 1,700 pages of their own at
     100 memos took Pagefind 2.6 s instead of 1.6 s.
@@ -159,8 +162,8 @@ def notes_pages(notes: list[NoteRecord]) -> list[str]:
         first = group[0]
         spans = [("meta", "url", url), ("meta", "title", f"Notes, {first.memo_title}"), ("meta", "memo", first.memo_title)]
         spans += [("filter", key, value) for key, values in first.filters().items() for value in values]
-        body = "".join(f'<h2 id="{html.escape(anchor)}">{html.escape(anchor.removeprefix("fn:"))}</h2><p>{html.escape(note.text)}</p>'
-                       for note in group for anchor in [note.url.split("#", 1)[1]])
+        body = "".join(f'<h2 id="{html.escape(note.url.split("#", 1)[1])}">{NOTE_HEADING}</h2><p>{html.escape(note.text)}</p>'
+                       for note in group)
         pages.append(f'<!doctype html><html lang="en"><body><article class="md-content__inner">{_spans(spans)}{body}</article></body></html>\n')
     return pages
 

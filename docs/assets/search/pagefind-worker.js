@@ -163,19 +163,22 @@ async function items(found, from, to) {
    (`kind:note`) matches no words: every note of the page is listed, with its first words. */
 function notes(data, score, terms) {
   const memo = data.meta.memo;
-  const section = (anchor, number, text) => ({
-    location: relative(`${data.meta.url}#${anchor}`), title: escapeHTML(`Note ${number}`), text, score, terms,
+  /* the first three notes under the memo, the others in Material's "more" (as for sections) */
+  const section = (anchor, text, i) => ({
+    location: relative(`${data.meta.url}#${anchor}`), title: escapeHTML(`Note ${anchor.replace(/^fn:/, "")}`),
+    text, score: i < 3 ? score : score - 0.5, terms,
   });
   const head = { location: relative(data.meta.url), title: escapeHTML(`Notes of ${memo}`), text: "", score, terms };
-  const found = (data.sub_results || []).filter(sub => sub.url.includes("#fn:"));
-  /* an excerpt that starts at the note's heading starts with its number ("3."): the title says it */
-  const own = (number, excerpt) => String(excerpt || "").replace(new RegExp(`^\\s*${String(number).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.?\\s+`), "");
-  if (found.length) return [head, ...found.map(sub => section(sub.url.split("#").pop(), sub.title, own(sub.title, sub.excerpt)))];
+  const anchorOf = sub => sub.anchor?.id || decodeURIComponent(sub.url.split("#").pop());
+  const found = (data.sub_results || []).filter(sub => anchorOf(sub).startsWith("fn:"));
+  /* each note's heading is a sign (NOTE_HEADING in edition/search.py), not part of its words */
+  const own = excerpt => String(excerpt || "").replace(/^\s*§\.?\s*/, "");
+  if (found.length) return [head, ...found.map((sub, i) => section(anchorOf(sub), own(sub.excerpt), i))];
   const words = String(data.content || "").split(/\s+/);
   const heads = (data.anchors || []).filter(a => /^h\d$/i.test(a.element) && String(a.id).startsWith("fn:"));
   return [head, ...heads.map((a, i) => {
     const text = words.slice(a.location + 1, i + 1 < heads.length ? heads[i + 1].location : undefined);
-    return section(a.id, a.text, escapeHTML(text.slice(0, 24).join(" ") + (text.length > 24 ? " …" : "")));
+    return section(String(a.id), escapeHTML(text.slice(0, 24).join(" ") + (text.length > 24 ? " …" : "")), i);
   })];
 }
 
