@@ -32,7 +32,7 @@ from .snippets import block_texts, exclude_from_search, paragraph_before, with_s
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
-Remember = Callable[[str, tuple[str, ...], Callable[[], str]], str]
+Remember = Callable[[str, tuple[str, ...], Callable[[], set[str]]], set[str]]  # CachedEdition.remembered
 # A line break after each cell, row and item, so search does not glue table cells into one word.
 _BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
 
@@ -104,10 +104,10 @@ class Edition:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
         texts = [(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents]
 
-        def named() -> str:
-            return "\n".join(sorted(referenced_entities(texts, ed.annotator)))
+        def named() -> set[str]:
+            return referenced_entities(texts, ed.annotator)
 
-        ed.referenced = set(filter(None, (remember("referenced", tuple(texts), named) if remember else named()).split("\n")))
+        ed.referenced = set(remember("referenced", tuple(texts), named) if remember else named())
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
         ed._markers = MarkerPattern(codes)
         ed._prepare_citations()

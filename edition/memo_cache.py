@@ -29,20 +29,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs.utils import CountHandler
 
 from .memo_pool import MemoJob, process_all, workers_for
 from .memo_state import Entry, changes, in_order, merge, replay, snapshot
 
+T = TypeVar("T")  # what CachedEdition.remembered keeps: a page, a policy, a set of entry ids
 VERSION = 3  # 2: entries carry a SHA-256 of their bytes; 3: edition.memo_state.Entry
 INPUT_DIRS = ("data", "bib", "edition", "hooks", "overrides")
-INPUT_FILES = ("mkdocs.yml", "package-lock.json")  # the Node packages, should a memo's rendering use them
+INPUT_FILES = ("package-lock.json",)  # the Node packages, should a memo's rendering use them (and the config file used)
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "lxml", "citeproc-py", "bibtexparser", "pyyaml")
 
 
-def _digest_files(h: Any, root: Path) -> None:
+def _digest_files(h: Any, root: Path, config_file: Path) -> None:
     paths: list[Path] = []
     for name in INPUT_DIRS:
         base = root / name
@@ -52,17 +53,19 @@ def _digest_files(h: Any, root: Path) -> None:
     for path in sorted(paths, key=lambda p: p.relative_to(root).as_posix()):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
+    h.update(b"config\0" + (hashlib.sha256(config_file.read_bytes()).digest() if config_file.is_file() else b"-"))
 
 
-def edition_key(root: Path, settings: str = "") -> str:
-    """What every memo's result depends on besides the memo itself."""
+def edition_key(root: Path, settings: str = "", config_file: Path | None = None) -> str:
+    """What every memo's result depends on besides the memo itself; ``config_file``: the MkDocs
+    configuration the build uses (``-f other.yml``), mkdocs.yml by default."""
     h = hashlib.sha256(f"memo-cache {VERSION} {sys.version} {settings}\0".encode())
     for package in PACKAGES:
         try:
             h.update(f"{package}={metadata.version(package)}\0".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{package}=-\0".encode())
-    _digest_files(h, root)
+    _digest_files(h, root, config_file or root / "mkdocs.yml")
     return h.hexdigest()
 
 
@@ -74,8 +77,8 @@ class MemoCache:
     misses: int = 0
 
     @classmethod
-    def open(cls, root: Path, settings: str = "") -> MemoCache:
-        return cls(root / ".cache" / "memos", edition_key(root, settings))
+    def open(cls, root: Path, settings: str = "", config_file: Path | None = None) -> MemoCache:
+        return cls(root / ".cache" / "memos", edition_key(root, settings, config_file))
 
     def key(self, doc_path: str, source: bytes) -> str:
         h = hashlib.sha256(f"{self.key_prefix}\0{doc_path}\0".encode())
@@ -183,7 +186,7 @@ class ResultStore:
 class Pending:
     """A memo to process: where its entry goes, and what preparing its Markdown changed."""
 
-    key: str | None
+    key: str
     prepared: Entry
 
 
@@ -205,7 +208,6 @@ class CachedEdition:
         self.store = store if cache is not None else None
         self.keys: dict[str, str] = {}  # every memo's key this build: what the generated pages depend on
         self.order: list[str] = []  # memos in the order MkDocs renders them
-        self.memo_files: dict[str, Path] = {}  # every memo file the Edition read (set by the hooks)
         self.workers = 0  # worker processes the memos were processed in (0: this process)
         self.reused: Counter[str] = Counter()  # what ``remembered`` took from the last build, by kind
         self._memos_digest: str | None = None
@@ -224,14 +226,14 @@ class CachedEdition:
 
     def prepare_markdown(self, ed: Any, doc_path: str, source: bytes, markdown: str, files: Any) -> str:
         self.order.append(doc_path)
-        key = None
-        if self.cache is not None:
-            key = self.keys[doc_path] = self._key(doc_path, source, files)
-            entry = self.cache.get(key)
-            if entry is not None:
-                replay(ed, entry)
-                self.done[doc_path] = entry
-                return ""
+        if self.cache is None:
+            return ed.prepare_markdown(doc_path, markdown)
+        key = self.keys[doc_path] = self._key(doc_path, source, files)
+        entry = self.cache.get(key)
+        if entry is not None:
+            replay(ed, entry)
+            self.done[doc_path] = entry
+            return ""
         before, diags_before = snapshot(ed), len(ed.diags.items)
         out = ed.prepare_markdown(doc_path, markdown)
         prepared = changes(ed, before, diags_before)
@@ -256,15 +258,13 @@ class CachedEdition:
         allows), and put the Edition's per-memo state in the order of the pages, whichever memos
         came from the cache: the site is the same bytes either way."""
         jobs, self.jobs = self.jobs, []
-        if jobs:
-            ed.formatter.wait()  # the citations being rendered in the background since the build began
-        self.workers = workers_for(len(jobs))
-        for job, html, delta in process_all(ed, jobs, self.workers):
+        self.workers = workers_for(len(jobs))  # (the caller collected the citations started at load)
+        for job, html, delta in process_all(ed, jobs, self.workers, track=self.cache is not None):
             job.page.content = html
             pending = self.pending.pop(job.doc_path, None)
-            if self.cache is not None and pending is not None and pending.key is not None:
+            if pending is not None and delta is not None:
                 entry = merge(pending.prepared, delta)
-                entry.markdown, entry.html = pending.prepared.markdown, html
+                entry.html = html
                 page = job.page
                 entry.toc, entry.title = page.toc, page._title_from_render
                 entry.anchors = set(page.present_anchor_ids or ())
@@ -273,21 +273,23 @@ class CachedEdition:
         rank = {path: i for i, path in enumerate(self.order)}
         in_order(ed, lambda path: rank.get(path, len(rank)))
 
-    def remembered(self, kind: str, parts: tuple[str, ...], make: Callable[[], str], all_memos: bool = False) -> str:
-        """``make()``, or what it gave the last build for the same ``parts``; with ``all_memos``
-        the key covers every memo too (a generated page, which gathers from all of them)."""
+    def remembered(self, kind: str, parts: tuple[str, ...], make: Callable[[], T], memos_of: Any = None) -> T:
+        """``make()``, or what it gave the last build for the same ``parts``; with ``memos_of``
+        (the Edition) the key covers every memo too (a generated page, which gathers from all of them)."""
         if self.store is None:
             return make()
-        if all_memos:
+        if memos_of is not None:
             if self._memos_digest is None:
                 h = hashlib.sha256("\0".join(f"{p}\0{k}" for p, k in sorted(self.keys.items())).encode())
-                for name, path in sorted(self.memo_files.items()):  # memos the Edition read that MkDocs may not render
-                    h.update(f"\0{name}\0".encode() + (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"))
+                for name in sorted(memos_of.documents):  # memos the Edition read that MkDocs did not render
+                    if name not in self.keys:  # (a rendered memo's bytes are in its key already)
+                        path = memos_of.docs_dir / name
+                        h.update(f"\0{name}\0".encode() + (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"))
                 self._memos_digest = h.hexdigest()
             parts = (self._memos_digest, *parts)
         key = self.store.key(kind, *parts)
         value = self.store.get(key)
-        if not isinstance(value, str):
+        if value is None:
             value = make()
             self.store.put(key, value)
         else:

@@ -38,20 +38,22 @@ class MemoFailed(RuntimeError):
     """Processing a memo raised: the message names the memo (from a worker, nothing else would)."""
 
 
-def _process(ed: Any, job: MemoJob) -> tuple[str, Entry]:
-    before, diags_before = snapshot(ed), len(ed.diags.items)
+def _process(ed: Any, job: MemoJob, track: bool = True) -> tuple[str, Entry | None]:
+    """The memo's page, and with ``track`` what processing it added to ``ed`` (a walk over the
+    Edition's state, so it is taken only when someone keeps it: the cache or the parent process)."""
+    before, diags_before = (snapshot(ed), len(ed.diags.items)) if track else (None, 0)
     try:
         html = ed.process_memo(job.doc_path, job.content, job.url_for)
         ed.report_duplicate_ids(job.doc_path, html)
     except Exception as exc:
         raise MemoFailed(f"docs/{job.doc_path}: processing the memo failed: {type(exc).__name__}: {exc}") from exc
-    return html, changes(ed, before, diags_before)
+    return html, changes(ed, before, diags_before) if before is not None else None
 
 
 _inherited: dict[str, Any] = {}  # what a forked child reads: set just before the fork
 
 
-def _in_child(index: int) -> tuple[str, Entry]:
+def _in_child(index: int) -> tuple[str, Entry | None]:
     return _process(_inherited["edition"], _inherited["jobs"][index])
 
 
@@ -76,13 +78,14 @@ def workers_for(count: int) -> int:
     return min(wanted, count) if wanted > 1 and count > 1 else 0
 
 
-def process_all(ed: Any, jobs: list[MemoJob], workers: int = 0) -> Iterator[tuple[MemoJob, str, Entry]]:
+def process_all(ed: Any, jobs: list[MemoJob], workers: int = 0, track: bool = True) -> Iterator[tuple[MemoJob, str, Entry | None]]:
     """Each job's page and changes, in job order, with ``workers`` children (0: in this process);
     when the iteration ends, ``ed`` holds every job's changes (made in place, or replayed from a
-    child) as if processed one after the other."""
+    child) as if processed one after the other. In this process, the changes are taken only with
+    ``track`` (None otherwise); from a child, always (the parent replays them)."""
     if workers < 2:
         for job in jobs:
-            html, delta = _process(ed, job)
+            html, delta = _process(ed, job, track)
             yield job, html, delta
         return
     _inherited.update(edition=ed, jobs=jobs)
@@ -92,6 +95,7 @@ def process_all(ed: Any, jobs: list[MemoJob], workers: int = 0) -> Iterator[tupl
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             chunk = max(1, min(8, len(jobs) // (workers * 4)))
             for job, (html, delta) in zip(jobs, pool.map(_in_child, range(len(jobs)), chunksize=chunk), strict=True):
+                assert delta is not None
                 replay(ed, delta)
                 yield job, html, delta
     finally:

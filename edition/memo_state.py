@@ -77,8 +77,9 @@ def replay(ed: Any, entry: Entry) -> None:
 
 
 def merge(first: Entry, then: Entry) -> Entry:
-    """One entry holding ``first``'s changes and then ``then``'s (a memo's preparation, then its processing)."""
-    out = Entry(markdown=first.markdown, html=then.html if then.html is not None else first.html)
+    """One entry holding ``first``'s changes and then ``then``'s (a memo's preparation, then its
+    processing); the Markdown is ``first``'s, and the page is the caller's to set."""
+    out = Entry(markdown=first.markdown)
     for name in dict.fromkeys([*first.lists, *then.lists]):
         out.lists[name] = [*first.lists.get(name, ()), *then.lists.get(name, ())]
     for name in dict.fromkeys([*first.dicts, *then.dicts]):

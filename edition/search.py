@@ -129,10 +129,14 @@ class NoteRecord:
     """One note of a memo, a search result of its own (kind ``note``)."""
 
     url: str  # site-absolute, with the note's anchor: /documents/<slug>/#fn:3
-    title: str  # "Note 3, <memo title>"
     text: str
     facts: SearchFacts
-    memo_title: str = ""
+    memo_title: str
+
+    @property
+    def number(self) -> str:
+        """The note's number as the memo gives it (its footnote label: ``fn:3`` → "3")."""
+        return self.url.split("#fn:", 1)[1]
 
     def filters(self) -> dict[str, list[str]]:
         filters = {"kind": ["note"]}
@@ -149,7 +153,8 @@ def notes_pages(notes: list[NoteRecord]) -> list[str]:
     as sub-results of the page, each with its own excerpt and URL (the memo's, ``meta.url``, with
     the note's anchor). The heading is a sign, not a word: Pagefind needs text in it to make a
     sub-result, and a number there would be found by a search for that number in every memo.
-    The search worker names each note by its anchor ("Note 3").
+    The search worker lists the page by its title ("Notes of <memo>") and each note by its
+    anchor ("Note 3"); the ``note`` kind filter tells it the page is a memo's notes.
 
     One page per note made the indexer's work grow with the notes: 1,700 pages of their own at
     100 memos took Pagefind 2.6 s instead of 1.6 s.
@@ -160,7 +165,7 @@ def notes_pages(notes: list[NoteRecord]) -> list[str]:
     pages = []
     for url, group in by_memo.items():
         first = group[0]
-        spans = [("meta", "url", url), ("meta", "title", f"Notes, {first.memo_title}"), ("meta", "memo", first.memo_title)]
+        spans = [("meta", "url", url), ("meta", "title", f"Notes of {first.memo_title}")]
         spans += [("filter", key, value) for key, values in first.filters().items() for value in values]
         body = "".join(f'<h2 id="{html.escape(note.url.split("#", 1)[1])}">{NOTE_HEADING}</h2><p>{html.escape(note.text)}</p>'
                        for note in group)
@@ -181,9 +186,8 @@ def note_records(output: str, page_url: str, facts: SearchFacts, title: str) -> 
         for skip in li.xpath('.//*[@data-pagefind-ignore or @data-search-exclude or contains(concat(" ", @class, " "), " footnote-backref ")]'):
             skip.drop_tree()
         text = " ".join(li.text_content().split())
-        number = li.get("id")[3:]
         if text:
-            records.append(NoteRecord(f"/{page_url}#{li.get('id')}", f"Note {number}, {title}", text, facts, title))
+            records.append(NoteRecord(f"/{page_url}#{li.get('id')}", text, facts, title))
     return records
 
 
@@ -195,8 +199,8 @@ def pagefind_command(site_dir: Path) -> list[str]:
     return cmd
 
 
-def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
-    """Everything Pagefind reads: every HTML file of the site, the notes, its version and options."""
+def input_digest(site_dir: Path, notes_html: list[str]) -> str:
+    """Everything Pagefind reads: every HTML file of the site, the notes' pages, its version and options."""
     from importlib import metadata
 
     h = hashlib.sha256(" ".join(pagefind_command(Path("."))[1:]).encode())  # not the interpreter's path (python, python3)
@@ -209,7 +213,7 @@ def input_digest(site_dir: Path, notes: list[NoteRecord]) -> str:
         rel = path.relative_to(site_dir).as_posix()
         if not rel.startswith((PAGEFIND_DIR + "/", NOTES_DIR + "/")):
             h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    for page in notes_pages(notes):
+    for page in notes_html:
         h.update(page.encode())
     return h.hexdigest()
 
@@ -285,7 +289,8 @@ def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None 
     """
     out = site_dir / PAGEFIND_DIR
     shutil.rmtree(out, ignore_errors=True)
-    digest = input_digest(site_dir, notes) if cache_dir is not None else ""
+    notes_html = notes_pages(notes)
+    digest = input_digest(site_dir, notes_html) if cache_dir is not None else ""
     if cache_dir is not None and _reuse(cache_dir / digest, out):
         return True
     # Pagefind reads a pagefind.yml/.toml/.json in its working directory: run it in an empty one
@@ -294,7 +299,7 @@ def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None 
         shutil.rmtree(stubs, ignore_errors=True)
         stubs.mkdir()
         try:
-            for i, page in enumerate(notes_pages(notes)):
+            for i, page in enumerate(notes_html):
                 (stubs / f"{i:06d}.html").write_text(page, encoding="utf-8")
             proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=3600,
                                   check=False, cwd=work, env=_pagefind_env())

@@ -10,7 +10,6 @@ placeholders and stops the build if any input had a problem.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import logging
 import os
 import subprocess
@@ -90,13 +89,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     # per-memo results kept across builds (edition/memo_cache.py); EDITION_CACHE=off for none
     # the settings a memo page prints (version, accessed date, editors, canonical URL) are part of the key
-    config_digest = hashlib.sha256(config_path.read_bytes()).hexdigest() if config_path.is_file() else "-"  # `-f other.yml` too
-    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{config_digest}|{settings!r}"
-    cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings)
+    cache_settings = f"{config.use_directory_urls}|{config.site_url}|{settings!r}"
+    cache = None if os.environ.get("EDITION_CACHE") == "off" else MemoCache.open(root, cache_settings, config_path)
     # and what the last build made from all of them: generated pages, each page's policy
     memos = _state["memos"] = CachedEdition(cache, ResultStore.open(root, cache.key_prefix) if cache else None)
     _state["edition"] = Edition.load(root, Path(config.docs_dir).resolve(), settings, remember=memos.remembered)
-    memos.memo_files = {p: _edition().docs_dir / p for p in _edition().documents}
     scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
     for problem in csp.outside_features(scripts, [str(c) for c in config.extra_css], config.theme.get("font")):
         _edition().diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
@@ -283,7 +280,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
         page = file.page
         if page is not None and page.content and "<!-- edition:" in page.content:
             content = page.content  # a generated block gathers from every memo: its key covers them all
-            page.content = memos.remembered("page", (file.src_uri, content), lambda p=page, c=content: ed.fill_placeholders(c, _url_for(files, p)), all_memos=True)
+            page.content = memos.remembered("page", (file.src_uri, content), lambda p=page, c=content: ed.fill_placeholders(c, _url_for(files, p)), memos_of=ed)
     ed.formatter.save()
     _report(ed)
     return env

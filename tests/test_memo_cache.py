@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.copies import copy_edition
 from edition.diagnostics import Diagnostics
 from edition.documents import load_documents
-from tests.conftest import copy_project, run_build
+from tests.conftest import ROOT, copy_project, run_build
 
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}  # the sitemap's date: the same in every build
 CODE_MARK = "<!-- edition code changed -->"
@@ -196,8 +197,9 @@ def test_no_entry_from_a_build_with_warnings(tmp_path: Path) -> None:
 
 def test_problem_found_in_a_worker_is_reported(tmp_path: Path) -> None:
     """A problem found while a worker process handles the memo (an undefined acronym, found by the
-    annotation) stops the build with its file and line, as it does without workers."""
-    project = copy_project(tmp_path / "project")
+    annotation) stops the build with its file and line, as it does without workers. Two copies
+    of the first memo, so there are two memos for two workers whatever docs/ holds."""
+    project = copy_edition(tmp_path / "project", 2, memo=first_memo(ROOT).relative_to(ROOT).as_posix())
     memo = first_memo(project)
     lines = memo.read_text(encoding="utf-8").splitlines()
     lines.append("")

@@ -145,7 +145,7 @@ async function items(found, from, to) {
     .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
   return [...shown.slice(0, memoCount), ...rest].map((data, rank) => {
     const score = results.length - from - rank;
-    if (data.meta.memo !== undefined) return notes(data, score, terms);
+    if ((data.filters?.kind || []).includes("note")) return notes(data, score, terms);
     const page = { location: relative(data.meta.url || data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
     const sections = (data.sub_results || [])
       .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
@@ -162,13 +162,12 @@ async function items(found, from, to) {
    page's entry (a link without '#'), so the memo comes first. A search by filters alone
    (`kind:note`) matches no words: every note of the page is listed, with its first words. */
 function notes(data, score, terms) {
-  const memo = data.meta.memo;
   /* the first three notes under the memo, the others in Material's "more" (as for sections) */
   const section = (anchor, text, i) => ({
     location: relative(`${data.meta.url}#${anchor}`), title: escapeHTML(`Note ${anchor.replace(/^fn:/, "")}`),
     text, score: i < 3 ? score : score - 0.5, terms,
   });
-  const head = { location: relative(data.meta.url), title: escapeHTML(`Notes of ${memo}`), text: "", score, terms };
+  const head = { location: relative(data.meta.url), title: escapeHTML(data.meta.title), text: "", score, terms };
   const anchorOf = sub => sub.anchor?.id || decodeURIComponent(sub.url.split("#").pop());
   const found = (data.sub_results || []).filter(sub => anchorOf(sub).startsWith("fn:"));
   /* each note's heading is a sign (NOTE_HEADING in edition/search.py), not part of its words */
