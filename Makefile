@@ -12,8 +12,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
 hash_of = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
-BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt)
-TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt)
+BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt pyproject.toml)
+TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt pyproject.toml)
 SYSTEM_PACKAGES := chromium biber poppler-utils pandoc
 
 .PHONY: setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
@@ -21,13 +21,17 @@ SYSTEM_PACKAGES := chromium biber poppler-utils pandoc
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The edition's MkDocs plugins (edition_plugin/) are installed from this checkout, editable, with
+# nothing else: their dependencies are the pinned, hashed ones above.
 $(BUILD_STAMP): | $(BIN)/python
 	$(PIP_INSTALL) -r requirements/build.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.edition-build-*
 	touch $@
 
 $(TEST_STAMP): | $(BUILD_STAMP)
 	$(PIP_INSTALL) -r requirements/build.txt -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.edition-test-*
 	touch $@
 
@@ -55,10 +59,10 @@ build: setup node
 	$(BIN)/mkdocs build --strict
 
 check: setup node
-	$(BIN)/python -m edition.check
+	$(BIN)/python -m edition_plugin.check
 
 test: setup-test system node
-	$(BIN)/ruff check edition hooks tests bench
+	$(BIN)/ruff check edition edition_plugin tests bench
 	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile
 
 offline: setup node
@@ -77,7 +81,7 @@ new-memo: setup
 	$(BIN)/python -m edition.scaffold --from-environment
 
 lint: setup-test
-	$(BIN)/ruff check edition hooks tests bench
+	$(BIN)/ruff check edition edition_plugin tests bench
 
 # Recompile the pinned requirements with hashes after editing requirements/*.in.
 lock: setup-test

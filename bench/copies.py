@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PARTS = ["mkdocs.yml", "docs", "bib", "data", "hooks", "edition", "overrides", "sources"]
+PARTS = ["mkdocs.yml", "pyproject.toml", "docs", "bib", "data", "edition", "edition_plugin", "overrides", "sources"]
 HERITAGE = "docs/documents/1987-10-26-heritage-us-japan-defense-technology-cooperation.md"
 
 

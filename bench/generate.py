@@ -814,7 +814,8 @@ def _repo_exemption_codes() -> list[TermSpec]:
 def _copy_project_files(dest: Path, is_memo: Callable[[str], bool]) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("hooks", "edition", "overrides"):
+    shutil.copy2(REPO / "pyproject.toml", dest / "pyproject.toml")
+    for name in ("edition", "edition_plugin", "overrides"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, dest / name, ignore=ignore)
     docs = REPO / "docs"

@@ -81,7 +81,7 @@ class SiteSize:
 # -- building ----------------------------------------------------------------------------------
 
 def plain_config(project: Path) -> Path:
-    """``mkdocs.yml`` without ``hooks:``, and without nav entries for pages only the hooks generate.
+    """``mkdocs.yml`` without the edition's plugins, and without nav entries for pages only they generate.
 
     Edited as text, so every other setting (theme, extensions, ``!ENV`` tags) stays byte for byte
     what the edition uses: the only difference between the two builds is the edition's own work.
@@ -90,12 +90,20 @@ def plain_config(project: Path) -> Path:
     out: list[str] = []
     in_hooks = False
     in_nav = False
+    in_plugin = False  # the lines of one of the edition's own plugin entries (``- edition:``)
     for line in (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
         top = bool(line) and not line[0].isspace() and not line.startswith("-")
         if top:
             in_hooks = line.startswith("hooks:")
             in_nav = line.startswith("nav:")
         if in_hooks:
+            continue
+        entry = re.match(r"^(\s*)-\s*(\S+?):?\s*(#.*)?$", line)
+        if entry:
+            in_plugin = entry.group(2) in ("edition", "edition-search")
+        elif in_plugin and not (line.startswith("      ") or not line.strip()):
+            in_plugin = False
+        if in_plugin:
             continue
         if in_nav:
             m = re.match(r"^\s*-\s*(?:[^:]+:\s*)?(\S+\.md)\s*$", line)

@@ -36,10 +36,10 @@ _WORD = re.compile(r"[0-9a-z]+")
 
 @dataclass(frozen=True)
 class EditionSettings:
-    """Who publishes the edition and where, from mkdocs.yml (``site_url``, ``extra.edition``).
+    """Who publishes the edition and where, from mkdocs.yml (``site_url`` and the edition plugin's options).
 
     Nothing is filled in by guess: a value left unset is reported as a warning and left out of
-    the citation. ``SITE_URL`` in the environment overrides ``site_url`` (the Pages workflow).
+    the citation. The plugin's options (``plugins: - edition:`` in mkdocs.yml) give them.
     """
 
     site_name: str = ""
@@ -64,7 +64,7 @@ class EditionSettings:
 
         editors = ed.get("editors")
         names = tuple(str(e).strip() for e in editors if str(e).strip()) if isinstance(editors, list) else ((str(editors).strip(),) if editors else ())
-        version = os.environ.get("EDITION_VERSION") or text("version") or (_git_version(root) if root else None)
+        version = text("version") or (_git_version(root) if root else None)
         lines = {}
         for i, line in enumerate(config_text.splitlines(), start=1):
             m = re.match(r"^\s*(site_url|edition|editors|publisher|version|licence|repository)\s*:", line)
@@ -90,8 +90,8 @@ class EditionSettings:
         for key, value in (("editors", self.editors), ("publisher", self.publisher), ("version", self.version),
                            ("licence", self.licence), ("repository", self.repository)):
             if not value:
-                diags.warning(path, self.lines.get(key, where), f"extra.edition.{key} is not set: the citation and the About page leave it out",
-                              f"set extra.edition.{key} in mkdocs.yml" + (", or EDITION_VERSION in the environment (a git checkout gives its commit)" if key == "version" else ""))
+                diags.warning(path, self.lines.get(key, where), f"the edition's {key} is not set: the citation and the About page leave it out",
+                              f"set the edition plugin's '{key}' option in mkdocs.yml" + (", or EDITION_VERSION in the environment (a git checkout gives its commit)" if key == "version" else ""))
 
 
 def _git_version(root: Path) -> str | None:

@@ -13,32 +13,25 @@ from pathlib import Path
 
 from . import apparatus, chronology, sanitize
 from . import pages as gen
-from .annotate import Annotator, Found, restrain
+from .annotate import Annotator
 from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
 from .diagnostics import Diagnostics
 from .documents import Document, is_memo, load_documents
-from .editorial import Intervention, find_interventions
+from .editorial import Intervention
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
-from .glossary import Term, load_glossary, load_ignore_list, term_key
-from .htmltext import parse_fragment, serialise_children
+from .glossary import Term, load_glossary, load_ignore_list
 from .inputs import escaping_links, read_text
-from .model import Marker, Mention, PageIndex
-from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
-from .paragraphs import block_id_of, number_paragraphs
-from .redactions import ExemptionCode, MarkerPattern, mark_redactions, mark_sic_comments
+from .memo import MemoContext, MemoResult, line_of, person_forms, searchable
+from .model import Mention, PageIndex
+from .notes import ResolvedNote, extract_notes, resolve_notes
+from .redactions import ExemptionCode, MarkerPattern
 from .register import referenced_entities
-from .render import annotation_control, documents_table, interventions_table, metadata_card, normalisations_list, wrap_tables
-from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
+from .render import documents_table, interventions_table, normalisations_list, wrap_tables
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
 Remember = Callable[[str, tuple[str, ...], Callable[[], set[str]]], set[str]]  # CachedEdition.remembered
-# A line break after each cell, row and item, so search does not glue table cells into one word.
-_BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
-
-BIBLIOGRAPHY_PAGE = "bibliography.md"
 GENERATED_FRONT_MATTER = "---\nsearch:\n  boost: 0.000001\n---\n\n"
-DOWNLOADS = {"BibTeX": ".bib", "RIS": ".ris", "CSL-JSON": ".json"}
 
 
 @dataclass
@@ -50,19 +43,16 @@ class Edition:
     terms: list[Term] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
     library: Library = field(default_factory=Library)
-    pages: dict[str, PageIndex] = field(default_factory=dict)
-    notes: dict[str, list[ResolvedNote]] = field(default_factory=dict)
-    interventions: list[Intervention] = field(default_factory=list)
+    results: dict[str, MemoResult] = field(default_factory=dict)  # each memo's, by docs path (``add``)
     check_acronyms: bool = True
     referenced: set[str] = field(default_factory=set)  # entities some memo mentions, pins or cites: they get pages
     unreadable: set[str] = field(default_factory=set)  # docs paths reported as unreadable: not rendered
     settings: apparatus.EditionSettings = field(default_factory=apparatus.EditionSettings)
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
-    _markers: MarkerPattern = field(init=False)
+    context: MemoContext = field(init=False)  # what every memo's processing reads
     _index_cache: dict | None = field(init=False, default=None)
     _renderer_table: dict[str, Callable[[UrlFor, str | None], str]] | None = field(init=False, default=None)
-    _person_forms: dict[str, Entity] | None = field(init=False, default=None)
 
     @classmethod
     def load(cls, root: Path, docs_dir: Path, settings: apparatus.EditionSettings | None = None,
@@ -109,7 +99,8 @@ class Edition:
 
         ed.referenced = set(remember("referenced", tuple(texts), named) if remember else named())
         codes = [ExemptionCode(t.term, t.expansion or "", t.withholds or "") for t in ed.terms if t.kind == "exemption"]
-        ed._markers = MarkerPattern(codes)
+        ed.context = MemoContext(root, docs_dir, ed.documents, ed.entities, ed.annotator, MarkerPattern(codes), ed.library,
+                                 ed.formatter, ed.settings, ed.check_acronyms, person_forms(ed.entities))
         ed._prepare_citations()
         return ed
 
@@ -162,17 +153,6 @@ class Edition:
                                  "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
         return sanitize.clean(content)
 
-    def report_duplicate_ids(self, doc_path: str, page_html: str) -> None:
-        """An id of the text that the edition's own apparatus also uses (a heading 'Works cited', ``{#works-cited}``)."""
-        seen: set[str] = set()
-        for value in parse_fragment(page_html).xpath("//@id"):
-            if value in seen:
-                source_file = self.docs_dir / doc_path
-                source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
-                self.diags.error(self.shown_path(doc_path), sanitize.line_of(source, f"#{value}"), f"id '{sanitize.shorten(value)}' is used twice on the page",
-                                 "the edition's apparatus uses it too: give the heading or element another id")
-            seen.add(value)
-
     def report_address(self, doc_path: str, url: str) -> None:
         source_file = self.docs_dir / doc_path
         source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
@@ -188,99 +168,32 @@ class Edition:
 
     # -- memo pages -------------------------------------------------------------------------
 
-    def prepare_markdown(self, doc_path: str, markdown: str) -> str:
-        """Take citation markers out of the notes and resolve every note before rendering."""
-        doc = self.documents.get(doc_path)
-        shown = self.shown_path(doc_path)
-        first_line = doc.body_line if doc else 1
-        cleaned, notes, markers = extract_notes(markdown, doc_path, shown, first_line, self.diags)
-        check_markers(notes, markers, shown, self.diags)
-        self.notes[doc_path] = resolve_notes(notes, self.library, shown, self.diags)
-        return cleaned
+    def add(self, result: MemoResult) -> None:
+        """One memo's result, whichever way it was made (processed here, in a worker, or kept from
+        the last build): its problems are reported, its index entries gathered in page order."""
+        self.results[result.doc_path] = result
+        self.diags.items.extend(result.diagnostics)
+        self._index_cache = None
 
-    def process_memo(self, doc_path: str, content: str, url_for: UrlFor) -> str:
-        """Turn a memo's rendered HTML into the edition's page: markers, paragraphs, notes, card."""
-        doc = self.documents.get(doc_path)
-        root = parse_fragment(content)
-        index = PageIndex(doc_path)
-        markings = url_for("markings.md")
-        made = mark_redactions(root, self._markers, lambda code: f"{markings}#{term_key(code)}")
-        mark_sic_comments(root)
-        numbered = number_paragraphs(root, doc_path)
-        for el in made:
-            if el.get("id"):
-                kind = "gap" if "redaction--gap" in el.get("class", "") else "exemption"
-                pid = block_id_of(el)
-                index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", pid,
-                                            words_before(el), None if pid else paragraph_before(el)))
-        index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
-        found = self._annotate(root, doc_path, numbered, url_for)
-        blocks = [(p.id, el) for p, el in numbered] + [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
-        texts = block_texts(blocks)
-        index.terms, index.entities = with_sentences(found.terms, texts), with_sentences(found.entities, texts)
-        index.years = chronology.years_in_text(blocks, texts)
-        index.dateline = chronology.dateline_place(root, doc, blocks) if doc else None
-        if bad_marks:
-            source = (self.docs_dir / doc_path).read_text(encoding="utf-8")
-            for b in bad_marks:
-                self.diags.error(self.shown_path(doc_path), _line_of(source, f"when:{b.target}"), f"date mark '{b.words}' has no valid date 'when:{b.target}'",
-                                 "write [words](when:YYYY), when:YYYY-MM or when:YYYY-MM-DD, or when:- for a year that is not an event")
-        restrain(root, self.entities)
-        notes = self.notes.get(doc_path, [])
-        apparatus.annotate_footnotes(root, notes, self.formatter)
-        self.interventions.extend(find_interventions(root, doc_path))
-        self.pages[doc_path] = index
-        exclude_from_search(root)
-        card = metadata_card(doc, self.plain_citation(doc_path), self._author_pages(doc, url_for)) if doc else ""
-        parts = [card + annotation_control(), f'<div class="memo-text">{serialise_children(root)}</div>']
-        parts.append(apparatus.works_cited(notes, self.formatter, url_for(BIBLIOGRAPHY_PAGE)))
-        parts.append(gen.memo_entities(index.entities, self.entities, url_for))
-        parts.append(gen.memo_acronyms(index.terms, self.annotator.terms, url_for("glossary.md")))
-        if doc:
-            downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
-            parts.append(apparatus.cite_this(doc, self.formatter, downloads, self.settings, self.settings.url_of(f"documents/{doc.slug}/")))
-        return _searchable(parts[0]) + parts[1] + wrap_tables(_searchable("".join(parts[2:])))
+    def ordered(self) -> list[MemoResult]:
+        """The memos' results in the documents' order (date, then file), however they arrived."""
+        def order(path: str) -> tuple[str, str]:
+            doc = self.documents.get(path)
+            return (str(doc.date) if doc else "", path)
 
-    def _annotate(self, root, doc_path: str, numbered, url_for: UrlFor) -> Found:
-        blocks = [(p.id, el) for p, el in numbered]
-        blocks += [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
-        found = Found()
-        self.annotator.apply_pins(root, doc_path, url_for, found)
-        self.annotator.annotate(doc_path, blocks, url_for, found)
-        shown = self.shown_path(doc_path)
-        source = (self.docs_dir / doc_path).read_text(encoding="utf-8") if (found.unknown_acronyms or found.unknown_pins) else ""
-        reported: set[str] = set()
-        for token, _pid in found.unknown_acronyms:
-            if token in reported or not self.check_acronyms:
-                continue
-            reported.add(token)
-            self.diags.error(shown, _line_of(source, token), f"undefined acronym '{token}'",
-                             "add it to data/glossary.yml (kind: acronym), or to data/acronym-ignore.yml with a reason if it is not an acronym")
-        for target, words in found.unknown_pins:
-            self.diags.error(shown, _line_of(source, f"entity:{target}"), f"'{words}' is pinned to unknown entity '{target}'",
-                             "use an id from data/entities.yml, or entity:- to mark the words as no mention")
-        return found
+        return [self.results[p] for p in sorted(self.results, key=order)]
 
-    def _author_pages(self, doc: Document, url_for: UrlFor) -> dict[str, str]:
-        """Authors who are in the register (by name or alias), with the link to their page."""
-        if self._person_forms is None:
-            self._person_forms = {}
-            for ent in self.entities.values():
-                if ent.type == "person":
-                    for form in ent.forms:
-                        self._person_forms.setdefault(form.casefold(), ent)
-        out: dict[str, str] = {}
-        for author in doc.authors:
-            ent = self._person_forms.get(author.strip().casefold())
-            if ent is not None:
-                out[author] = url_for(ent.page)
-        return out
+    @property
+    def pages(self) -> dict[str, PageIndex]:
+        return {r.doc_path: r.index for r in self.ordered()}
 
-    def plain_citation(self, doc_path: str) -> str:
-        doc = self.documents.get(doc_path)
-        if not doc or doc.bibkey not in self.library:
-            return ""
-        return self.formatter.get(doc.bibkey, "note", html=False).rstrip(".")
+    @property
+    def notes(self) -> dict[str, list[ResolvedNote]]:
+        return {r.doc_path: list(r.notes) for r in self.ordered()}
+
+    @property
+    def interventions(self) -> list[Intervention]:
+        return [i for r in self.ordered() for i in r.interventions]
 
     # -- placeholders in hand-written and generated pages --------------------------------------
 
@@ -295,7 +208,7 @@ class Edition:
             if renderer is None:
                 self.diags.error("docs", None, f"unknown placeholder 'edition:{name}'", f"use one of: {', '.join(sorted(renderers))}")
                 return ""
-            return wrap_tables(_searchable(renderer(url_for, arg)))
+            return wrap_tables(searchable(renderer(url_for, arg)))
 
         return PLACEHOLDER.sub(render, content)
 
@@ -417,16 +330,6 @@ def _unsearched(fragment: str) -> str:
     return re.sub(r"^(\s*<[a-z0-9]+)", r"\1 data-search-exclude", fragment, count=1)
 
 
-def _searchable(fragment: str) -> str:
-    """Apparatus HTML with its labels and furniture left out of search, and a line break after
-    each block so search does not glue cells and labels into one word."""
-    if not fragment:
-        return fragment
-    root = parse_fragment(fragment)
-    exclude_from_search(root)
-    return _BLOCK_END.sub(r"\g<0>\n", serialise_children(root))
-
-
 def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:
     """The line of the memo file holding ``year`` in the paragraph that starts like ``paragraph_text``."""
     head = " ".join(paragraph_text.split()[:4])
@@ -439,21 +342,7 @@ def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:
                     return number + 1
                 if number > start and not lines[number].strip():
                     break
-    return _line_of(source, str(year))
-
-
-def _line_of(source: str, needle: str) -> int | None:
-    """The first line of a memo file containing ``needle`` as a whole word (outside front matter)."""
-    pattern = re.compile(r"(?<![\w])" + re.escape(needle) + r"(?![\w])")
-    in_front = source.startswith("---")
-    for number, line in enumerate(source.splitlines(), start=1):
-        if in_front:
-            if number > 1 and line.strip() == "---":
-                in_front = False
-            continue
-        if pattern.search(line):
-            return number
-    return None
+    return line_of(source, str(year))
 
 
 def _md_escape(text: str) -> str:

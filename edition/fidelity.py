@@ -11,8 +11,12 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import html
+
+from .diagnostics import Diagnostic, Diagnostics
+from .documents import load_documents, split_front_matter
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPTS = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
@@ -228,3 +232,46 @@ def excerpt_span(tokens: list[str], excerpt: dict[str, str] | None) -> tuple[int
     if stop is None:
         return f"the excerpt's last words '{excerpt['to'][:60]}' are not in the source after its first words"
     return begin, stop + len(last)
+
+
+# -- the check over a built site -----------------------------------------------------------------
+
+def _memo_page(site: Path, slug: str) -> Path:
+    directory = site / "documents" / slug / "index.html"
+    return directory if directory.is_file() else site / "documents" / f"{slug}.html"
+
+
+def site_fidelity(root: Path, docs_dir: Path, site: Path) -> list[Diagnostic]:
+    """Every memo of the built ``site`` against its source in ``sources/``: the first paragraph that
+    differs, with the missing and the extra words; a memo without a source is a problem too."""
+    diags = Diagnostics()
+    for doc in load_documents(docs_dir, Diagnostics(), root):  # front-matter problems were reported by the build
+        shown = (docs_dir / doc.path).relative_to(root).as_posix()
+        text = (docs_dir / doc.path).read_text(encoding="utf-8")
+        if not doc.source:
+            line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith("source:")), 2)
+            diags.error(shown, line, "memo names no source, so its transcription cannot be compared with it",
+                        "put the plain-text source in sources/ and name it in 'source:', e.g. source: sources/004_memo.txt")
+            continue
+        page = _memo_page(site, doc.slug)
+        if not page.is_file():
+            continue
+        source, starts = source_paragraphs((root / doc.source).read_text(encoding="utf-8", errors="replace"))
+        span = excerpt_span(source, doc.excerpt)
+        if isinstance(span, str):
+            line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith("excerpt:")), 2)
+            diags.error(shown, line, span, f"copy the words exactly as {doc.source} has them")
+            continue
+        source, starts = source[span[0]:span[1]], {i - span[0] for i in starts}
+        diff = first_difference(source, edition_words(page.read_text(encoding="utf-8")), starts)
+        if diff is None:
+            continue
+        _, body, body_line = split_front_matter(text)
+        line = None
+        if diff.block and diff.block.startswith("fn:"):
+            label = diff.block[3:]
+            line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith(f"[^{label}]:")), None)
+        line = line or line_of_words(body.lstrip("\n"), diff.context, body_line) or body_line
+        message, hint = describe(diff, doc.source)
+        diags.error(shown, line, message, hint)
+    return diags.errors

@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import TypeVar
-
-T = TypeVar("T")
+from dataclasses import dataclass, field
 
 
-def quick_pickle(cls: type[T]) -> type[T]:
-    """Pickle a slotted record as its constructor's arguments: a page's mentions are thousands of
-    records, and the memo cache pickles them all; the default for slotted dataclasses (a Python
-    ``__getstate__``/``__setstate__`` pair) took three times as long."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    get = attrgetter(*names)
-    values = get if len(names) > 1 else (lambda self: (get(self),))  # attrgetter of one name gives no tuple
-
-    def __reduce__(self: T) -> tuple[type[T], tuple]:
-        return cls, values(self)
-
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
-    return cls
-
-
-@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A citable paragraph of a memo: ``id`` is its anchor (``p12``), stable across builds."""
@@ -34,7 +14,6 @@ class Paragraph:
     number: int
 
 
-@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Marker:
     """A redaction or exemption marking of the declassified copy, kept as data."""
@@ -48,7 +27,6 @@ class Marker:
     after_paragraph: str | None = None  # for a marking between paragraphs: the paragraph it follows
 
 
-@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a glossary term or entity in a memo paragraph."""
@@ -73,7 +51,6 @@ class PageIndex:
     entities: list[Mention] = field(default_factory=list)
 
 
-@quick_pickle
 @dataclass(frozen=True, slots=True)
 class DatedMark:
     """A date marked in a memo's text (``[in 1981](when:1981 "…")``): a row of the chronology."""

@@ -190,7 +190,7 @@ def check_offline_site(site: Path) -> list[str]:
     if not index.is_file() or index.stat().st_size == 0:
         problems.append(f"{SEARCH_INDEX.as_posix()} is missing or empty: offline search needs it (is the offline plugin enabled?)")
     if not (site / PAGEFIND_FILE_LOADER).is_file():
-        problems.append(f"{PAGEFIND_FILE_LOADER.as_posix()} is missing: offline search loads Pagefind's index through it (hooks/search_hooks.py)")
+        problems.append(f"{PAGEFIND_FILE_LOADER.as_posix()} is missing: offline search loads Pagefind's index through it (edition_plugin/search.py)")
     if not (site / "index.html").is_file():
         problems.append("index.html is missing")
     problems += [str(load) for load in find_remote_loads(site)]

@@ -9,7 +9,7 @@ The offline bundle uses the same index: Chromium refuses ``fetch()`` and module 
 index file in a small script; the worker loads those with ``<script>`` tags (which ``file://``
 allows) and hands Pagefind the bytes through its own ``fetch``.
 
-Nothing here knows MkDocs: the hooks (``hooks/search_hooks.py``) pass paths, titles and HTML.
+Nothing here knows MkDocs: the plugin (``edition_plugin/search.py``) passes paths, titles and HTML.
 """
 
 from __future__ import annotations

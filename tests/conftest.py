@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ["mkdocs.yml", "docs", "bib", "data", "hooks", "edition", "overrides", "sources"]
+PROJECT_PARTS = ["mkdocs.yml", "pyproject.toml", "docs", "bib", "data", "edition", "edition_plugin", "overrides", "sources"]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 

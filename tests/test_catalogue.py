@@ -93,7 +93,7 @@ ONLY_PROBLEM = {"missing comma in BibTeX", "scaffold placeholder left in", "uncl
 
 
 def run_check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True, timeout=600,
+    return subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
                           env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
 
 

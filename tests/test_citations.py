@@ -353,7 +353,7 @@ def test_bad_citation_input_is_a_check_error_with_path_and_line(tmp_path: Path) 
     memo.write_text(mtext, encoding="utf-8")
     note_line = next(i for i, line in enumerate(mtext.splitlines(), start=1) if "somewhere near the end" in line)
     note_start = max(i for i, line in enumerate(mtext.splitlines()[:note_line], start=1) if line.startswith("[^"))
-    proc = subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert f"bib/references.bib:{corp_line}: @book{{badcorp}}: 'Defense Agency, Japan' is an organisation written as 'Last, First'" in out

@@ -38,7 +38,7 @@ def assert_same_site(warm: Path, cold: Path, what: str) -> None:
 
 
 def cache_entries(project: Path) -> list[Path]:
-    return sorted(p for p in (project / ".cache" / "memos").rglob("*.pickle"))
+    return sorted(p for p in (project / ".cache" / "memos").rglob("*.json"))
 
 
 @pytest.fixture(scope="module")
@@ -86,17 +86,16 @@ def edit_library(project: Path) -> None:
 
 def edit_code(project: Path) -> None:
     """A change to the edition's code that changes every memo page: each memo's HTML gets a mark."""
-    path = project / "edition" / "edition.py"
+    path = project / "edition" / "memo.py"
     path.write_text(path.read_text(encoding="utf-8") + f'''
 
-_process_memo = Edition.process_memo
+_process_memo = process_memo
 
 
-def _marked(self, *args, **kwargs):
-    return _process_memo(self, *args, **kwargs) + "{CODE_MARK}"
-
-
-Edition.process_memo = _marked
+def process_memo(*args, **kwargs):  # noqa: F811
+    import dataclasses
+    result = _process_memo(*args, **kwargs)
+    return dataclasses.replace(result, html=result.html + "{CODE_MARK}")
 ''', encoding="utf-8")
 
 
@@ -105,7 +104,7 @@ def damage_cache(project: Path) -> None:
     assert entries
     for i, path in enumerate(entries):
         data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 2] if i % 2 else b"not a pickle")
+        path.write_bytes(data[: len(data) // 2] if i % 2 else b"not a cache entry")
 
 
 def unchanged(project: Path) -> None:
@@ -126,10 +125,10 @@ def damage_search_index(project: Path) -> None:
 
 def damage_results(project: Path) -> None:
     """Damage the file of the last build's generated pages and policies: they are made again."""
-    path = project / ".cache" / "results.pickle"
+    path = project / ".cache" / "results.json"
     assert path.is_file(), "the first build kept no generated pages"
     data = path.read_bytes()
-    path.write_bytes(data[:40] + bytes([data[40] ^ 0xFF]) + data[41:])
+    path.write_bytes(data[:-40] + bytes([data[-40] ^ 0x01]) + data[-39:])
 
 
 def add_page(project: Path) -> None:

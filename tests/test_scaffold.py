@@ -47,7 +47,7 @@ def scaffold(project: Path, *args: str, env: dict[str, str] | None = None) -> su
 
 
 def check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True, timeout=600,
+    return subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 

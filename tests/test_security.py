@@ -3,7 +3,7 @@ never crashes the build.
 
 Each case breaks a copy of the real project with the payload ``window.__pwned = 1`` in one
 field or syntax. Cases are batched: one copy holds every payload that must be *refused* (each
-in its own memo, registry entry or file; ``python -m edition.check`` must name each one's file
+in its own memo, registry entry or file; ``python -m edition_plugin.check`` must name each one's file
 and line), another every payload that must be *built as text* (opened in one Chromium, online
 and from the offline bundle: load, hover and focus of every mark, a search; ``window.__pwned``
 never set and no Content-Security-Policy violation). A Hypothesis fuzz test calls the loaders
@@ -170,7 +170,7 @@ def refused_output(tmp_path_factory: pytest.TempPathFactory) -> str:
         else:
             _write(project, case.path, content)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "edition.check"], cwd=project, capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     return proc.stdout + proc.stderr
 

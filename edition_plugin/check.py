@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from edition.fidelity import site_fidelity
+
 DOC_FILE = re.compile(r"^Doc file '([^']+)' (.*)$", re.S)
 
 
@@ -39,51 +41,6 @@ class _Collect(logging.Handler):
             self.problems.append(f"docs/{m.group(1)}: {m.group(2)}" if m else f"mkdocs.yml: {message}")
 
 
-def _memo_page(site: Path, slug: str) -> Path:
-    directory = site / "documents" / slug / "index.html"
-    return directory if directory.is_file() else site / "documents" / f"{slug}.html"
-
-
-def fidelity_problems(root: Path, docs_dir: Path, site: Path) -> list[str]:
-    """Every memo of the built ``site`` against its source in ``sources/``: the first paragraph that
-    differs, with the missing and the extra words; a memo without a source is a problem too."""
-    from edition.diagnostics import Diagnostics
-    from edition.documents import load_documents, split_front_matter
-    from edition.fidelity import describe, edition_words, excerpt_span, first_difference, line_of_words, source_paragraphs
-
-    diags = Diagnostics()
-    for doc in load_documents(docs_dir, Diagnostics(), root):  # front-matter problems were reported by the build
-        shown = (docs_dir / doc.path).relative_to(root).as_posix()
-        text = (docs_dir / doc.path).read_text(encoding="utf-8")
-        if not doc.source:
-            line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith("source:")), 2)
-            diags.error(shown, line, "memo names no source, so its transcription cannot be compared with it",
-                        "put the plain-text source in sources/ and name it in 'source:', e.g. source: sources/004_memo.txt")
-            continue
-        page = _memo_page(site, doc.slug)
-        if not page.is_file():
-            continue
-        source, starts = source_paragraphs((root / doc.source).read_text(encoding="utf-8", errors="replace"))
-        span = excerpt_span(source, doc.excerpt)
-        if isinstance(span, str):
-            line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith("excerpt:")), 2)
-            diags.error(shown, line, span, f"copy the words exactly as {doc.source} has them")
-            continue
-        source, starts = source[span[0]:span[1]], {i - span[0] for i in starts}
-        diff = first_difference(source, edition_words(page.read_text(encoding="utf-8")), starts)
-        if diff is None:
-            continue
-        _, body, body_line = split_front_matter(text)
-        line = None
-        if diff.block and diff.block.startswith("fn:"):
-            label = diff.block[3:]
-            line = next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith(f"[^{label}]:")), None)
-        line = line or line_of_words(body.lstrip("\n"), diff.context, body_line) or body_line
-        message, hint = describe(diff, doc.source)
-        diags.error(shown, line, message, hint)
-    return [str(d) for d in diags.errors]
-
-
 def run_check(config_file: Path) -> tuple[list[str], list[str]]:
     """Build strictly into a temporary folder; return (problems, warnings)."""
     from mkdocs.commands.build import build
@@ -106,7 +63,7 @@ def run_check(config_file: Path) -> tuple[list[str], list[str]]:
                     config.plugins.on_shutdown()
                 if not handler.problems:
                     root = Path(config.config_file_path).resolve().parent
-                    handler.problems.extend(fidelity_problems(root, Path(config.docs_dir).resolve(), Path(site)))
+                    handler.problems.extend(str(d) for d in site_fidelity(root, Path(config.docs_dir).resolve(), Path(site)))
             except PluginError:
                 pass  # the edition's own problems were logged one by one above
             except Abort as exc:
