@@ -19,9 +19,12 @@ from pathlib import Path
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from .bibliography import BibliographyJob, Formatter, Job, Library, NoteJob, coins, parse_locator, plain
+from .bibtex import Library
+from .citeproc import BibliographyJob, Formatter, Job, NoteJob, plain
+from .csl import parse_locator
 from .diagnostics import Diagnostics
 from .documents import Document
+from .exports import coins
 from .notes import ResolvedNote
 from .render import esc, link
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from . import apparatus, chronology, sanitize
 from . import pages as gen
 from .annotate import Annotator, Found, restrain
-from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
+from .bibtex import Library, load_library
+from .citeproc import Formatter
 from .diagnostics import Diagnostics
 from .documents import Document, is_memo, load_documents
 from .editorial import Intervention, find_interventions
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
+from .exports import citation_meta, to_bibtex, to_csl_json, to_ris
 from .glossary import Term, load_glossary, load_ignore_list, term_key
 from .htmltext import parse_fragment, serialise_children
 from .inputs import escaping_links, read_text

@@ -11,17 +11,11 @@ import pytest
 from lxml import html
 from pybtex.database import parse_file
 
-from edition.bibliography import (
-    BibliographyJob,
-    Formatter,
-    Library,
-    NoteJob,
-    load_library,
-    parse_library,
-    parse_locator,
-    to_ris,
-)
+from edition.bibtex import Library, load_library, parse_library
+from edition.citeproc import BibliographyJob, Formatter, NoteJob
+from edition.csl import parse_locator
 from edition.diagnostics import Diagnostics
+from edition.exports import to_ris
 from tests.conftest import ROOT
 
 HERITAGE = "1987-10-26-heritage-us-japan-defense-technology-cooperation"

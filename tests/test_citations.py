@@ -17,18 +17,9 @@ import pytest
 from lxml import etree, html
 
 from edition.apparatus import adds_something
-from edition.bibliography import (
-    LOCALE_FILE,
-    RENDERER,
-    STYLE_FILE,
-    Formatter,
-    Library,
-    load_library,
-    parse_library,
-    parse_locator,
-    plain,
-    processor_item,
-)
+from edition.bibtex import Library, load_library, parse_library
+from edition.citeproc import LOCALE_FILE, RENDERER, STYLE_FILE, Formatter, plain
+from edition.csl import parse_locator, processor_item
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
 from edition.notes import ResolvedNote, extract_notes, resolve_notes

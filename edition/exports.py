@@ -1,0 +1,143 @@
+"""A work's downloads (BibTeX, RIS, CSL-JSON) and the metadata a memo page embeds for
+reference managers (Highwire ``citation_*`` tags, a COinS span).
+
+Each format is written for the reader that imports it (Zotero's translators, Google Scholar),
+from the same CSL item the citation processor gets, so the downloads agree with the citations.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from urllib.parse import urlencode
+
+from .bibtex import Reference
+
+RIS_TYPES = {
+    "book": "BOOK", "chapter": "CHAP", "article-journal": "JOUR", "article-newspaper": "NEWS",
+    "article-magazine": "MGZN", "report": "RPRT", "document": "GEN", "manuscript": "UNPB",
+    "paper-conference": "CPAPER", "thesis": "THES", "webpage": "ELEC", "pamphlet": "PAMP",
+    "interview": "PCOMM", "speech": "SLIDE",
+}
+
+
+def to_csl_json(ref: Reference, url: str | None = None) -> str:
+    """The CSL-JSON download: the item the processor formats, plus the page's address when known."""
+    item = ref.csl()
+    if url:
+        item["URL"] = url
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_bibtex(ref: Reference) -> str:
+    """The entry as the library has it, comments aside: the contributor's own BibTeX is the best export."""
+    return ref.raw.strip() + "\n"
+
+
+def to_ris(ref: Reference, url: str | None = None) -> str:
+    """RIS as Zotero's RIS translator reads it: an AU without a comma is one (corporate) name."""
+    item = ref.csl()
+    lines = [f"TY  - {RIS_TYPES.get(str(item['type']), 'GEN')}"]
+    for n in ref.authors:
+        lines.append(f"AU  - {n.inverted}")
+    if item.get("title"):
+        lines.append(f"TI  - {item['title']}")
+    if item.get("container-title"):
+        lines.append(f"T2  - {item['container-title']}")
+    if item.get("collection-title"):
+        lines.append(f"T3  - {item['collection-title']}")
+    if ref.date_parts:
+        lines.append(f"PY  - {ref.date_parts[0]}")
+        y, m, d = ([*ref.date_parts, 0, 0])[:3]
+        lines.append(f"DA  - {y:04d}/{m:02d}/{d:02d}/" if d else (f"DA  - {y:04d}/{m:02d}//" if m else f"DA  - {y:04d}///"))
+    if item.get("publisher"):
+        lines.append(f"PB  - {item['publisher']}")
+    if item.get("publisher-place"):
+        lines.append(f"CY  - {item['publisher-place']}")
+    if item.get("number"):
+        lines.append(f"SN  - {item['number']}")
+    pages = str(item.get("page", ""))
+    if pages:
+        sp, _, ep = pages.partition("-")
+        lines.append(f"SP  - {sp}")
+        if ep:
+            lines.append(f"EP  - {ep}")
+    elif item.get("number-of-pages"):
+        lines.append(f"SP  - {item['number-of-pages']}")
+    if item.get("genre"):
+        lines.append(f"M3  - {item['genre']}")
+    if item.get("abstract"):
+        lines.append(f"AB  - {item['abstract']}")
+    if url:
+        lines.append(f"UR  - {url}")
+    if item.get("note"):
+        lines.append(f"N1  - {item['note']}")
+    lines.append(f"ID  - {ref.key}")
+    lines.append("ER  - ")
+    return "\n".join(lines) + "\n"
+
+
+def citation_meta(ref: Reference, page_url: str | None = None) -> list[tuple[str, str]]:
+    """``citation_*`` meta tags (Highwire Press) as Zotero's Embedded Metadata translator reads them.
+
+    One tag per author; an organisation's name has no comma (checked on load), so the translator
+    does not split it into persons.
+    """
+    item = ref.csl()
+    tags: list[tuple[str, str]] = [("citation_title", ref.title)]
+    for n in ref.authors:
+        tags.append(("citation_author", n.inverted))
+    if ref.date_parts:
+        tags.append(("citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(ref.date_parts))))
+    if item["type"] == "report":
+        if ref.publisher:
+            tags.append(("citation_technical_report_institution", ref.publisher))
+        if item.get("number"):
+            tags.append(("citation_technical_report_number", str(item["number"])))
+    if ref.publisher:
+        tags.append(("citation_publisher", ref.publisher))
+    # a series: 'series', or a report type that carries a number ("Asian Backgrounder" no. 70)
+    series = item.get("collection-title") or (item.get("genre") if item["type"] == "report" and item.get("number") else None)
+    if series:
+        tags.append(("citation_series_title", str(series)))
+    if item.get("container-title"):
+        tags.append(("citation_journal_title", str(item["container-title"])))
+    if item.get("number-of-pages"):
+        tags.append(("citation_num_pages", str(item["number-of-pages"])))
+    if item.get("abstract"):
+        tags.append(("citation_abstract", str(item["abstract"])))
+    tags.append(("citation_language", "en"))
+    if page_url:
+        tags.append(("citation_public_url", page_url))
+    return tags
+
+
+def coins(ref: Reference, page_url: str | None = None) -> str:
+    """A COinS span (OpenURL ContextObject). Zotero's COinS translator (priority 300) is preferred to
+    Embedded Metadata (400) and reads ``rft.aucorp`` as one institutional name, which Highwire's
+    ``citation_author`` cannot express; so it is emitted only for works by an organisation."""
+    if not any(n.literal for n in ref.authors):
+        return ""
+    item = ref.csl()
+    is_book = item["type"] in ("book", "report")
+    pairs: list[tuple[str, str]] = [
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book" if is_book else "info:ofi/fmt:kev:mtx:journal"),
+        ("rft.genre", "report" if item["type"] == "report" else ("book" if is_book else "article")),
+        ("rft.btitle" if is_book else "rft.atitle", ref.title),
+    ]
+    for n in ref.authors:
+        pairs.append(("rft.aucorp", n.literal) if n.literal else ("rft.au", n.inverted))
+    if ref.date_parts:
+        pairs.append(("rft.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(ref.date_parts))))
+    if ref.publisher:
+        pairs.append(("rft.pub", ref.publisher))
+    if ref.place:
+        pairs.append(("rft.place", ref.place))
+    if item.get("collection-title"):
+        pairs.append(("rft.series", str(item["collection-title"])))
+    if item.get("number-of-pages"):
+        pairs.append(("rft.tpages", str(item["number-of-pages"])))
+    if page_url:
+        pairs.append(("rft_id", page_url))
+    return f'<span class="Z3988" title="{escape(urlencode(pairs), quote=True)}"></span>'
