@@ -3,6 +3,7 @@ notes-bibliography), exported three ways, cached safely."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pybtex.database import parse_file
 from edition.bibtex import Library, load_library, parse_library
 from edition.citeproc import BibliographyJob, Formatter, NoteJob
 from edition.csl import parse_locator
+from edition.dates import format_partial_date
 from edition.diagnostics import Diagnostics
 from edition.exports import to_ris
 from tests.conftest import ROOT
@@ -113,6 +115,17 @@ def test_bibliography_is_ordered_by_author_then_title_with_the_3em_dash(sample: 
 def test_locators_are_parsed_for_the_processor(text: str, label: str, value: str) -> None:
     loc = parse_locator(text)
     assert loc is not None and (loc.label, loc.value) == (label, value)
+
+
+@pytest.mark.parametrize(("date", "edition", "chicago"), [
+    ((1983, 7, 14), "14 July 1983", "July 14, 1983"), ([1983, 7], "July 1983", "July 1983"),
+    ((1983, 7, 0), "July 1983", "July 1983"), ((1983, 0, 0), "1983", "1983"), ([1983], "1983", "1983"),
+    (dt.date(1987, 1, 5), "5 January 1987", "January 5, 1987"),
+])
+def test_dates_in_the_editions_prose_and_in_chicagos_citations(date: object, edition: str, chicago: str) -> None:
+    # the edition's prose writes day month year; Chicago's notes and bibliography write month day, year
+    assert format_partial_date(date) == edition
+    assert format_partial_date(date, "chicago") == chicago
 
 
 @pytest.mark.parametrize("text", ["somewhere", "p. ", "pp. 3 to 5", "chapter the third"])
