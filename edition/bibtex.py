@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
 from .csl import csl_item, csl_type
@@ -34,14 +35,28 @@ _SIMPLE_LATEX = [("---", "—"), ("--", "–"), ("~", "\u00a0"), ("``", "“"), 
 
 @dataclass(frozen=True)
 class Name:
+    """A name as BibTeX reads it: a person in its four parts, or an organisation as one literal."""
+
     family: str = ""
     given: str = ""
     literal: str = ""  # an organisation written in double braces
+    particle: str = ""  # BibTeX's "von" part: 'van', 'de la'
+    suffix: str = ""  # BibTeX's "Jr" part: 'Jr.', 'III'
+
+    @property
+    def family_with_particle(self) -> str:
+        """'van Beethoven': the family name as it is written before the comma of 'von Last, First'."""
+        return f"{self.particle} {self.family}" if self.particle else self.family
 
     @property
     def inverted(self) -> str:
-        """'Family, Given' for a person (RIS, Highwire); the whole name for an organisation."""
-        return self.literal or (f"{self.family}, {self.given}" if self.given else self.family)
+        """'von Family, Given, Suffix' for a person, as RIS's AU and Highwire's citation_author want
+        it ('van Beethoven, Ludwig', 'Smith, John, Jr.'); the whole name for an organisation."""
+        if self.literal:
+            return self.literal
+        if self.suffix:  # the suffix is the third piece even when there is no given name
+            return f"{self.family_with_particle}, {self.given}, {self.suffix}"
+        return f"{self.family_with_particle}, {self.given}" if self.given else self.family_with_particle
 
 
 @dataclass(frozen=True)
@@ -135,36 +150,36 @@ def decode_latex(value: str) -> str:
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
 
 
-def _raw_names(value: str) -> list[str]:
-    """The names of a BibTeX name list as written, split at top-level 'and'."""
-    parts, depth, current = [], 0, []
-    for tok in re.split(r"(\s+and\s+|[{}])", value):
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth -= 1
-        if depth == 0 and re.fullmatch(r"\s+and\s+", tok or ""):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(tok or "")
-    parts.append("".join(current))
-    return [p.strip() for p in parts if p.strip()]
+def _one_group(written: str) -> bool:
+    """Whether the whole name is one brace group, '{Office of East Asian Analysis}': BibTeX never
+    splits inside braces, so that is how an organisation stays one name."""
+    if not (written.startswith("{") and written.endswith("}")):
+        return False
+    depth = 0
+    for i, char in enumerate(written):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return i == len(written) - 1
+    return False
+
+
+def read_name(written: str) -> Name:
+    """One name of a name list, split into parts by BibTeX's rules (bibtexparser's reading of
+    'First von Last', 'von Last, First' and 'von Last, Jr, First'); a name in braces is literal."""
+    if _one_group(written):
+        return Name(literal=decode_latex(written[1:-1]))
+    parts = parse_single_name_into_parts(written, strict=False)
+
+    def text(words: list[str]) -> str:
+        return decode_latex(" ".join(words))
+
+    return Name(family=text(parts.last), given=text(parts.first), particle=text(parts.von), suffix=text(parts.jr))
 
 
 def split_names(value: str) -> tuple[Name, ...]:
-    """BibTeX names: 'Last, First and First Last and {Corporate Body}'."""
-    names = []
-    for raw in _raw_names(value):
-        if raw.startswith("{") and raw.endswith("}") and raw.count("{") == 1 + raw[1:-1].count("{"):
-            names.append(Name(literal=decode_latex(raw[1:-1])))
-        elif "," in raw:
-            family, given = raw.split(",", 1)
-            names.append(Name(family=decode_latex(family), given=decode_latex(given)))
-        else:
-            words = raw.split()
-            names.append(Name(family=decode_latex(words[-1]), given=decode_latex(" ".join(words[:-1]))))
-    return tuple(names)
+    """A BibTeX name list, 'Last, First and First Last and {Corporate Body}', split at each
+    'and' outside braces."""
+    return tuple(read_name(written) for written in split_multiple_persons_names(value))
 
 
 @dataclass
@@ -211,15 +226,24 @@ def parse_library(text: str, shown: str, diags: Diagnostics, library: Library | 
 
 
 def _check_names(raw: str, label: str, shown: str, line: int, diags: Diagnostics) -> None:
-    """Organisations must reach every channel as one name: double braces, and no comma inside."""
-    for name, written in zip(split_names(raw), _raw_names(raw), strict=False):
+    """Organisations must reach every channel as one name: double braces, and no comma inside;
+    a person's name must be one BibTeX can split (at most two commas, balanced braces)."""
+    for written in split_multiple_persons_names(raw):
+        name = read_name(written)
         if name.literal:
             if "," in name.literal:
                 diags.error(shown, line, f"{label}: the organisation '{name.literal}' contains a comma, so reference managers (RIS, citation_author) split it into persons",
                             "name the body that wrote the work as one name without commas, and put the parent body in 'institution'")
-        elif "," in written and ORGANISATION_WORDS.search(f"{name.family} {name.given}") and len(f"{name.family} {name.given}".split()) > 2:
-            diags.error(shown, line, f"{label}: '{name.family}, {name.given}' is an organisation written as 'Last, First'",
-                        f"write an organisation in double braces: {{{{{name.given} {name.family}}}}}")
+            continue
+        try:
+            parse_single_name_into_parts(written, strict=True)
+        except InvalidNameError as exc:
+            diags.error(shown, line, f"{label}: the name '{written}' cannot be split into its parts ({exc.reason.lower()})",
+                        "write a person as 'Last, First', 'von Last, Jr., First' or 'First Last', and an organisation in double braces")
+        family, whole = name.family_with_particle, f"{name.family_with_particle} {name.given}"
+        if "," in written and ORGANISATION_WORDS.search(whole) and len(whole.split()) > 2:
+            diags.error(shown, line, f"{label}: '{family}, {name.given}' is an organisation written as 'Last, First'",
+                        f"write an organisation in double braces: {{{{{name.given} {family}}}}}")
 
 
 def _add_entry(entry: Entry, shown: str, diags: Diagnostics, library: Library) -> None:

@@ -87,8 +87,16 @@ def parse_locator(text: str | None) -> Locator | None:
 # -- items -------------------------------------------------------------------------------------
 
 def csl_name(name: Name) -> dict[str, str]:
-    """A CSL name: an organisation as one literal, never split into family and given."""
-    return {"literal": name.literal} if name.literal else {"family": name.family, "given": name.given}
+    """A CSL name: an organisation as one literal, never split into family and given; BibTeX's
+    "von" part is CSL's non-dropping particle (it stays with the family name, as in 'van Beethoven')."""
+    if name.literal:
+        return {"literal": name.literal}
+    out = {"family": name.family, "given": name.given}
+    if name.particle:
+        out["non-dropping-particle"] = name.particle
+    if name.suffix:
+        out["suffix"] = name.suffix
+    return out
 
 
 def csl_item(ref: Reference) -> dict[str, object]:
