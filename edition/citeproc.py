@@ -1,10 +1,11 @@
 """The citation processor: citeproc-js under Node, its on-disk cache, and the sanitiser of its output.
 
 Formatting is Chicago 17th edition notes-bibliography, by citeproc-js (the reference CSL
-processor, the one Zotero uses) with the CSL style and en-US locale kept in ``edition/csl``
-beside their licences. citeproc-js runs under Node once per build, over every rendering the
-build needs (``Formatter.prepare``); renderings are kept in an on-disk cache keyed by the CSL
-data, so an unchanged library never starts Node again. Everything the processor returns, fresh
+processor, the one Zotero uses; the npm package pinned in package-lock.json, installed by
+``npm ci``) with the CSL style and en-US locale kept in ``edition/csl`` beside their licences.
+citeproc-js runs under Node once per build, over every rendering the build needs
+(``Formatter.prepare``); renderings are kept in an on-disk cache keyed by the CSL data, the style
+and citeproc-js's installed version, so an unchanged library never starts Node again. Everything the processor returns, fresh
 or cached, goes through one sanitiser that keeps only ``<i>``, ``<b>``, ``<sup>`` and ``<sub>``.
 """
 
@@ -27,11 +28,15 @@ from .bibtex import Library
 from .csl import GT_MARK, LT_MARK, Locator, processor_item
 from .diagnostics import Diagnostics
 
-CSL_DIR = Path(__file__).resolve().parent / "csl"
-STYLE_FILE = CSL_DIR / "chicago-notes-bibliography-17th-edition.csl"
+ROOT = Path(__file__).resolve().parents[1]
+CSL_DIR = ROOT / "edition" / "csl"
+STYLE_NAME = "chicago-notes-bibliography-17th-edition"
+STYLE_FILE = CSL_DIR / f"{STYLE_NAME}.csl"
 LOCALE_FILE = CSL_DIR / "locales-en-US.xml"
 RENDERER = CSL_DIR / "render.js"
-STYLE = "chicago-notes-bibliography-17th-edition+citeproc-js-2.4.63"
+# citeproc-js, from npm: found from the repository root, not the working directory, so a build
+# started anywhere finds it (render.js looks in the same place when it is not told)
+CITEPROC_DIR = ROOT / "node_modules" / "citeproc"
 _TAGS = re.compile(r"<[^>]+>")
 _ALLOWED_TAGS = frozenset({"i", "b", "sup", "sub"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -78,7 +83,25 @@ Job = NoteJob | BibliographyJob
 
 
 class CitationError(Exception):
-    """citeproc-js could not be run at all (no Node, a broken vendored file)."""
+    """citeproc-js could not be run at all (no Node, the npm package not installed)."""
+
+
+def style_key(citeproc_dir: Path = CITEPROC_DIR) -> str:
+    """The style and the processor, as every cache key names them: 'chicago-…+citeproc-js-2.4.63'.
+
+    The version is read from the installed package, so installing another citeproc-js renders
+    everything afresh instead of serving what the old one rendered.
+    """
+    package = citeproc_dir / "package.json"
+    try:
+        version = json.loads(package.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        version = None
+    if not isinstance(version, str) or not version.strip():
+        shown = citeproc_dir.relative_to(ROOT).as_posix() if citeproc_dir.is_relative_to(ROOT) else str(citeproc_dir)
+        raise CitationError(f"citeproc-js is not installed ({shown}/package.json is missing or has no version): "
+                            "run `npm ci` in the repository (or `make build`, which runs it)")
+    return f"{STYLE_NAME}+citeproc-js-{version.strip()}"
 
 
 class Formatter:
@@ -91,11 +114,14 @@ class Formatter:
     passes the same sanitiser as fresh output.
     """
 
-    def __init__(self, library: Library, cache_file: Path | None = None, diags: Diagnostics | None = None):
+    def __init__(self, library: Library, cache_file: Path | None = None, diags: Diagnostics | None = None,
+                 citeproc_dir: Path = CITEPROC_DIR):
         self.library = library
         self.cache_file = cache_file
         self.diags = diags if diags is not None else Diagnostics()
+        self.citeproc_dir = citeproc_dir
         self.node_runs = 0
+        self._style: str | None = None
         self._disk: dict[str, object] = {}
         self._used: dict[str, object] = {}
         self._results: dict[Job, object] = {}
@@ -104,24 +130,37 @@ class Formatter:
         if cache_file and cache_file.exists():
             self._disk = _read_cache(cache_file)
 
-    # digest of what a rendering depends on: the style, the job and the CSL data of its entries
-    def _digest(self, job: Job) -> str:
+    # digest of what a rendering depends on: the style and processor, the job and the CSL data of its entries
+    def _digest(self, job: Job, style: str) -> str:
         if isinstance(job, NoteJob):
             data: object = ["note", processor_item(self.library.references[job.key]), job.locator.label if job.locator else None, job.locator.value if job.locator else None]
         else:
             data = ["bibliography", [processor_item(self.library.references[k]) for k in job.keys]]
-        return hashlib.sha256(json.dumps([STYLE, data], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([style, data], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def _style_key(self) -> str | None:
+        """``style_key()`` once per Formatter; None, reported, when citeproc-js is not installed
+        (a cached rendering cannot be trusted without knowing which version made it)."""
+        if self._style is None:
+            try:
+                self._style = style_key(self.citeproc_dir)
+            except CitationError as exc:
+                self._report(exc)
+        return self._style
 
     def prepare(self, jobs: Iterable[Job], background: bool = False) -> None:
         """Render every job not yet known, in one Node process; with ``background`` the process
         runs while the build goes on (Node's start-up alone is seconds) and the first look-up
         or ``wait`` collects it."""
         self.wait()
+        style = self._style_key()
+        if style is None:
+            return
         missing: dict[Job, str] = {}
         for job in dict.fromkeys(jobs):
             if job in self._results or not self._known(job):
                 continue
-            digest = self._digest(job)
+            digest = self._digest(job, style)
             cached = _valid(self._disk.get(digest), job)
             if cached is not None:
                 self._results[job] = cached
@@ -164,10 +203,7 @@ class Formatter:
         try:
             fresh = render()
         except (CitationError, OSError, ValueError, subprocess.SubprocessError) as exc:
-            if "citeproc" not in self._reported:
-                self._reported.add("citeproc")
-                self.diags.error(RENDERER.relative_to(CSL_DIR.parent.parent).as_posix(), None, f"citations could not be formatted: {exc}",
-                                 "the build needs Node.js (`node` on the PATH) and the files in edition/csl/")
+            self._report(exc)
             return
         for job, digest in missing.items():
             value = fresh.get(job)
@@ -175,6 +211,13 @@ class Formatter:
                 self._results[job] = value
                 if _valid(value, job) is not None:  # a list missing an unrenderable entry is not kept
                     self._used[digest] = value
+
+    def _report(self, exc: Exception) -> None:
+        """One error for the build, however many renderings it leaves without a processor."""
+        if "citeproc" not in self._reported:
+            self._reported.add("citeproc")
+            self.diags.error(RENDERER.relative_to(ROOT).as_posix(), None, f"citations could not be formatted: {exc}",
+                             "the build needs Node.js (`node` on the PATH) and the npm packages pinned in package-lock.json")
 
     def _known(self, job: Job) -> bool:
         keys = (job.key,) if isinstance(job, NoteJob) else job.keys
@@ -201,7 +244,7 @@ class Formatter:
             ],
         }
         self.node_runs += 1
-        proc = subprocess.run([node, str(RENDERER)], input=json.dumps(request), capture_output=True, text=True, timeout=600)
+        proc = subprocess.run([node, str(RENDERER), str(self.citeproc_dir)], input=json.dumps(request), capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
             raise CitationError(f"citeproc-js failed: {proc.stderr.strip()[:500]}")
         return proc.stdout

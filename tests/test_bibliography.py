@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import bibtexparser
@@ -13,7 +14,7 @@ from lxml import html
 from pybtex.database import parse_file
 
 from edition.bibtex import Library, Name, load_library, parse_library, split_names
-from edition.citeproc import BibliographyJob, Formatter, NoteJob
+from edition.citeproc import CITEPROC_DIR, RENDERER, BibliographyJob, Formatter, NoteJob, style_key
 from edition.csl import parse_locator
 from edition.dates import format_partial_date
 from edition.diagnostics import Diagnostics
@@ -367,3 +368,38 @@ def test_cached_markup_is_sanitised_like_fresh_output(tmp_path: Path) -> None:
         assert "<script" not in out and "<img" not in out and "onerror" not in out and "style=" not in out and "<a" not in out
         assert "<i>Defense</i>" in out and "alert(1)" in out  # the text survives as text, escaped
     assert poisoned.node_runs == 0
+
+
+# -- citeproc-js from npm ------------------------------------------------------------------------
+
+def test_the_cache_key_names_the_installed_citeproc_and_another_version_renders_afresh(tmp_path: Path) -> None:
+    installed = json.loads((CITEPROC_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+    assert style_key() == f"chicago-notes-bibliography-17th-edition+citeproc-js-{installed}"
+    cache = tmp_path / "citations.json"
+    first = _fresh(cache)
+    expected = first.entry("jda1986")
+    first.save()
+    # the same processor under another version number, as an upgrade would install it
+    upgraded = tmp_path / "node_modules" / "citeproc"
+    upgraded.mkdir(parents=True)
+    (upgraded / "citeproc_commonjs.js").symlink_to(CITEPROC_DIR / "citeproc_commonjs.js")
+    (upgraded / "package.json").write_text(json.dumps({"name": "citeproc", "version": "99.0.0", "main": "citeproc_commonjs.js"}), encoding="utf-8")
+    assert style_key(upgraded).endswith("+citeproc-js-99.0.0")
+    again = Formatter(parse_library(SAMPLE_ONE, "s.bib", Diagnostics()), cache, citeproc_dir=upgraded)
+    assert again.entry("jda1986") == expected and again.node_runs == 1  # not served from the old version's cache
+
+
+def test_a_missing_citeproc_stops_the_build_with_a_clear_message(tmp_path: Path) -> None:
+    cache = tmp_path / "citations.json"
+    good = _fresh(cache)
+    good.entry("jda1986")
+    good.save()
+    diags = Diagnostics()
+    fmt = Formatter(parse_library(SAMPLE_ONE, "s.bib", Diagnostics()), cache, diags, citeproc_dir=tmp_path / "node_modules" / "citeproc")
+    assert fmt.entry("jda1986") == "" and fmt.node_runs == 0  # a cache made by an unknown version is not trusted either
+    assert len(diags.errors) == 1, diags.items
+    error = diags.errors[0]
+    assert error.path == "edition/csl/render.js" and "citeproc-js is not installed" in error.message and "npm ci" in error.message
+    # render.js run by hand says the same, not a Node stack trace
+    proc = subprocess.run(["node", str(RENDERER), str(tmp_path / "nowhere")], input="{}", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "citeproc-js is not installed" in proc.stderr and "npm ci" in proc.stderr and "at " not in proc.stderr
