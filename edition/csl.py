@@ -108,12 +108,9 @@ def csl_item(ref: Reference) -> dict[str, object]:
     descriptive = ref.csl_type == "interview" and ref.title.lower() == "interview"
     if ref.title and not ref.untitled_periodical_item and not descriptive:
         item["title"] = ref.title
-    if ref.container:
-        item["container-title"] = ref.container
-    if ref.publisher:
-        item["publisher"] = ref.publisher
-    if ref.place:
-        item["publisher-place"] = ref.place
+    for var, value in (("container-title", ref.container), ("publisher", ref.publisher), ("publisher-place", ref.place)):
+        if value:
+            item[var] = value
     for src, dst in SIMPLE_VARIABLES.items():
         if f.get(src):
             item[dst] = f[src].replace("–", "-") if src == "pages" else f[src]

@@ -34,47 +34,37 @@ def to_bibtex(ref: Reference) -> str:
     return ref.raw.strip() + "\n"
 
 
+def _present(item: dict[str, object], *pairs: tuple[str, str]) -> list[tuple[str, str]]:
+    """(name, value) for each (CSL variable, name) of ``pairs`` that the work has, in that order:
+    every format here writes a variable only when it is there."""
+    return [(name, str(item[var])) for var, name in pairs if item.get(var)]
+
+
+def _numeric_date(parts: list[int], sep: str) -> str:
+    """'1987/10/26' (Highwire) or '1987-10-26' (COinS): as many parts as are known."""
+    return sep.join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
 def to_ris(ref: Reference, url: str | None = None) -> str:
     """RIS as Zotero's RIS translator reads it: an AU without a comma is one (corporate) name."""
     item = ref.csl()
-    lines = [f"TY  - {RIS_TYPES.get(str(item['type']), 'GEN')}"]
-    for n in ref.authors:
-        lines.append(f"AU  - {n.inverted}")
-    if item.get("title"):
-        lines.append(f"TI  - {item['title']}")
-    if item.get("container-title"):
-        lines.append(f"T2  - {item['container-title']}")
-    if item.get("collection-title"):
-        lines.append(f"T3  - {item['collection-title']}")
+    tags = [("TY", RIS_TYPES.get(str(item["type"]), "GEN")), *(("AU", n.inverted) for n in ref.authors)]
+    tags += _present(item, ("title", "TI"), ("container-title", "T2"), ("collection-title", "T3"))
     if ref.date_parts:
-        lines.append(f"PY  - {ref.date_parts[0]}")
         y, m, d = ([*ref.date_parts, 0, 0])[:3]
-        lines.append(f"DA  - {y:04d}/{m:02d}/{d:02d}/" if d else (f"DA  - {y:04d}/{m:02d}//" if m else f"DA  - {y:04d}///"))
-    if item.get("publisher"):
-        lines.append(f"PB  - {item['publisher']}")
-    if item.get("publisher-place"):
-        lines.append(f"CY  - {item['publisher-place']}")
-    if item.get("number"):
-        lines.append(f"SN  - {item['number']}")
+        tags += [("PY", str(y)), ("DA", f"{y:04d}/{m:02d}/{d:02d}/" if d else (f"{y:04d}/{m:02d}//" if m else f"{y:04d}///"))]
+    tags += _present(item, ("publisher", "PB"), ("publisher-place", "CY"), ("number", "SN"))
     pages = str(item.get("page", ""))
     if pages:
         sp, _, ep = pages.partition("-")
-        lines.append(f"SP  - {sp}")
-        if ep:
-            lines.append(f"EP  - {ep}")
-    elif item.get("number-of-pages"):
-        lines.append(f"SP  - {item['number-of-pages']}")
-    if item.get("genre"):
-        lines.append(f"M3  - {item['genre']}")
-    if item.get("abstract"):
-        lines.append(f"AB  - {item['abstract']}")
+        tags += [("SP", sp), *([("EP", ep)] if ep else [])]
+    else:
+        tags += _present(item, ("number-of-pages", "SP"))
+    tags += _present(item, ("genre", "M3"), ("abstract", "AB"))
     if url:
-        lines.append(f"UR  - {url}")
-    if item.get("note"):
-        lines.append(f"N1  - {item['note']}")
-    lines.append(f"ID  - {ref.key}")
-    lines.append("ER  - ")
-    return "\n".join(lines) + "\n"
+        tags.append(("UR", url))
+    tags += [*_present(item, ("note", "N1")), ("ID", ref.key), ("ER", "")]
+    return "".join(f"{tag}  - {value}\n" for tag, value in tags)
 
 
 def citation_meta(ref: Reference, page_url: str | None = None) -> list[tuple[str, str]]:
@@ -88,24 +78,18 @@ def citation_meta(ref: Reference, page_url: str | None = None) -> list[tuple[str
     for n in ref.authors:
         tags.append(("citation_author", n.inverted))
     if ref.date_parts:
-        tags.append(("citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(ref.date_parts))))
+        tags.append(("citation_publication_date", _numeric_date(ref.date_parts, "/")))
     if item["type"] == "report":
         if ref.publisher:
             tags.append(("citation_technical_report_institution", ref.publisher))
-        if item.get("number"):
-            tags.append(("citation_technical_report_number", str(item["number"])))
+        tags += _present(item, ("number", "citation_technical_report_number"))
     if ref.publisher:
         tags.append(("citation_publisher", ref.publisher))
     # a series: 'series', or a report type that carries a number ("Asian Backgrounder" no. 70)
     series = item.get("collection-title") or (item.get("genre") if item["type"] == "report" and item.get("number") else None)
     if series:
         tags.append(("citation_series_title", str(series)))
-    if item.get("container-title"):
-        tags.append(("citation_journal_title", str(item["container-title"])))
-    if item.get("number-of-pages"):
-        tags.append(("citation_num_pages", str(item["number-of-pages"])))
-    if item.get("abstract"):
-        tags.append(("citation_abstract", str(item["abstract"])))
+    tags += _present(item, ("container-title", "citation_journal_title"), ("number-of-pages", "citation_num_pages"), ("abstract", "citation_abstract"))
     tags.append(("citation_language", "en"))
     if page_url:
         tags.append(("citation_public_url", page_url))
@@ -129,15 +113,9 @@ def coins(ref: Reference, page_url: str | None = None) -> str:
     for n in ref.authors:
         pairs.append(("rft.aucorp", n.literal) if n.literal else ("rft.au", n.inverted))
     if ref.date_parts:
-        pairs.append(("rft.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(ref.date_parts))))
-    if ref.publisher:
-        pairs.append(("rft.pub", ref.publisher))
-    if ref.place:
-        pairs.append(("rft.place", ref.place))
-    if item.get("collection-title"):
-        pairs.append(("rft.series", str(item["collection-title"])))
-    if item.get("number-of-pages"):
-        pairs.append(("rft.tpages", str(item["number-of-pages"])))
+        pairs.append(("rft.date", _numeric_date(ref.date_parts, "-")))
+    pairs += [(name, value) for name, value in (("rft.pub", ref.publisher), ("rft.place", ref.place)) if value]
+    pairs += _present(item, ("collection-title", "rft.series"), ("number-of-pages", "rft.tpages"))
     if page_url:
         pairs.append(("rft_id", page_url))
     return f'<span class="Z3988" title="{escape(urlencode(pairs), quote=True)}"></span>'
