@@ -5,8 +5,9 @@ processor, the one Zotero uses; the npm package pinned in package-lock.json, ins
 ``npm ci``) with the CSL style and en-US locale kept in ``edition/csl`` beside their licences.
 citeproc-js runs under Node once per build, over every rendering the build needs
 (``Formatter.prepare``); renderings are kept in an on-disk cache keyed by the CSL data, the style
-and citeproc-js's installed version, so an unchanged library never starts Node again. Everything the processor returns, fresh
-or cached, goes through one sanitiser that keeps only ``<i>``, ``<b>``, ``<sup>`` and ``<sub>``.
+and citeproc-js's installed version, so an unchanged library never starts Node again. Everything
+the processor returns, fresh or cached, goes through one sanitiser that keeps only ``<i>``,
+``<b>``, ``<sup>`` and ``<sub>``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def sanitise(markup: str) -> str:
 
 
 def plain(markup: str) -> str:
+    """The text of sanitised markup: what a reader sees, to compare with a note's own wording."""
     return unescape(_TAGS.sub("", markup))
 
 
