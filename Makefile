@@ -68,7 +68,7 @@ test: setup-test system node
 offline: setup node
 	$(BIN)/python -m edition.offline
 
-bench: setup-test system
+bench: setup-test system node
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
 

@@ -34,6 +34,8 @@ def copy_edition(dest: Path, n: int, memo: str = HERITAGE, source: Path = REPO) 
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
         elif src.exists():
             shutil.copy2(src, dest / part)
+    if (source / "node_modules").is_dir():  # the npm packages a build runs (citeproc-js): shared, not copied
+        (dest / "node_modules").symlink_to((source / "node_modules").resolve(), target_is_directory=True)
     original = (source / memo).read_text(encoding="utf-8")
     docs = dest / "docs" / "documents"
     for path in docs.glob("*.md"):

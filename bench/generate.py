@@ -818,6 +818,8 @@ def _copy_project_files(dest: Path, is_memo: Callable[[str], bool]) -> None:
     for name in ("edition", "edition_plugin", "overrides"):
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, dest / name, ignore=ignore)
+    if (REPO / "node_modules").is_dir():  # the npm packages a build runs (citeproc-js): shared, not copied
+        (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     docs = REPO / "docs"
     for src in docs.rglob("*"):
         rel = src.relative_to(docs).as_posix()

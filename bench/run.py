@@ -261,7 +261,7 @@ def _body_paragraphs(text: str) -> list[str]:
 
 def micro_bibtex(n: int) -> list[list[str]]:
     """(a) bibtexparser + the edition's decoding and indexing, for a library of ``n`` entries."""
-    from edition.bibliography import parse_library
+    from edition.bibtex import parse_library
     from edition.diagnostics import Diagnostics
 
     text = Synth(1, seed=7, n_terms=5, n_entities=10, n_refs=1).bibtex_library(n)
@@ -490,7 +490,7 @@ def timed(owner, name, label, split=False):
 import mkdocs.commands.build as build
 import mkdocs.structure.pages as pages
 from material.plugins.search.plugin import SearchPlugin
-import edition.edition as ed, edition.annotate as an, edition.bibliography as bib, edition.apparatus as app
+import edition.edition as ed, edition.annotate as an, edition.citeproc as bib, edition.apparatus as app
 timed(build, "build", "total mkdocs build")
 timed(pages.Page, "render", "Markdown to HTML (all pages)", split=True)
 timed(build, "_build_page", "template + write (all pages)", split=True)

@@ -138,7 +138,7 @@ class Annotator:
                 abbr.attrib.pop("tabindex")  # the link inside takes the focus
                 abbr.append(link)
                 return abbr
-            title = f"{ent.name}: {ent.role or shorten(ent.description, 120)}"
+            title = f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}"
             if nested:
                 expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
                 title = f"{title} ({expansions})"
@@ -171,7 +171,7 @@ class Annotator:
             a.set("href", url_for(ent.page))
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
-            a.set("title", f"{ent.name}: {ent.role or shorten(ent.description, 120)}")
+            a.set("title", f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}")
             pid = block_id_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))

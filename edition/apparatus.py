@@ -19,14 +19,17 @@ from pathlib import Path
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from .bibliography import BibliographyJob, Formatter, Job, Library, NoteJob, coins, parse_locator, plain
+from .bibtex import Library
+from .citeproc import BibliographyJob, Formatter, Job, NoteJob, plain
+from .csl import parse_locator
+from .dates import format_partial_date
 from .diagnostics import Diagnostics
 from .documents import Document
+from .exports import coins
 from .notes import ResolvedNote
 from .render import esc, link
 
 UrlFor = Callable[[str], str]
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 # Words a resolved reference may have that the note's own wording spells differently.
 _LABEL_WORDS = frozenset({"p", "pp", "tbl", "table", "fig", "vol", "ch", "n", "nn", "no", "ed", "eds", "in", "and", "the", "of", "see"})
 _WORD = re.compile(r"[0-9a-z]+")
@@ -111,10 +114,6 @@ def _build_date() -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-def chicago_date(day: dt.date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
-
-
 def _names(names: tuple[str, ...]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
@@ -137,7 +136,7 @@ def edition_forms(original_note: str, original_bib: str, settings: EditionSettin
     if settings.version:
         note += f", version {esc(settings.version)}"
         bib += f". Version {esc(settings.version)}"
-    accessed = esc(chicago_date(settings.accessed))
+    accessed = esc(format_partial_date(settings.accessed, "chicago"))
     note += f", accessed {accessed}"
     bib += f". Accessed {accessed}"
     if url:

@@ -65,7 +65,7 @@ class Document:
     @property
     def label(self) -> str:
         """The short title, or one derived from the title (before any colon, a few words)."""
-        return self.short_title or shorten(self.title.split(":")[0], 40)
+        return self.short_title or shorten(self.title.split(":")[0], 40, between_words=True)
 
     @property
     def slug(self) -> str:

@@ -1,6 +1,6 @@
 """One build of the edition: registries loaded once, memo pages processed, indexes gathered.
 
-This is the only object the MkDocs hooks talk to. It knows paths and HTML, not MkDocs.
+This is the only object the MkDocs plugins talk to. It knows paths and HTML, not MkDocs.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from pathlib import Path
 from . import apparatus, chronology, sanitize
 from . import pages as gen
 from .annotate import Annotator
-from .bibliography import Formatter, Library, citation_meta, load_library, to_bibtex, to_csl_json, to_ris
+from .bibtex import Library, load_library
+from .citeproc import Formatter
 from .diagnostics import Diagnostics
 from .documents import Document, is_memo, load_documents
 from .editorial import Intervention
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
+from .exports import citation_meta, to_bibtex, to_csl_json, to_ris
 from .glossary import Term, load_glossary, load_ignore_list
 from .inputs import escaping_links, read_text
 from .memo import MemoContext, MemoResult, line_of, person_forms, searchable

@@ -151,7 +151,7 @@ def text_content(el: HtmlElement, skip_classes: frozenset[str] = frozenset()) ->
     return "".join(parts)
 
 
-# -- shortened text: cut at a word boundary, and say so with an ellipsis ----------------------
+# -- shortened text: one line, cut visibly with an ellipsis -----------------------------------
 
 ELLIPSIS = "…"
 _SPACE = re.compile(r"\s+")
@@ -160,16 +160,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|No|Jr|Sr|Inc|Ltd|Co|Corp|cf|pp|p|vs|op|cit|Gen|Adm|Sen|Rep)\.)[\"”’)\]]*$")
 
 
-def shorten(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, cut between words and ending in '…' if cut."""
-    text = _SPACE.sub(" ", text).strip()
+def shorten(value: object, limit: int = 80, *, between_words: bool = False) -> str:
+    """``value`` on one line in at most ``limit`` characters, ending in '…' if cut.
+
+    A value quoted in a message is cut where the room ends: the contributor needs to recognise
+    the value, not read it. Text shown to readers (a tooltip, a short title) is cut
+    ``between_words``, without the punctuation left hanging, unless that would waste more than
+    two thirds of the room on one long word.
+    """
+    text = _SPACE.sub(" ", str(value)).strip()
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:–—-") + ELLIPSIS
+    if between_words:
+        space = cut.rfind(" ")
+        if space > limit // 3:
+            cut = cut[:space]
+        cut = cut.rstrip(" ,;:–—-")
+    return cut + ELLIPSIS
 
 
 @functools.lru_cache(maxsize=256)

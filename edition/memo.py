@@ -19,7 +19,8 @@ from pathlib import Path
 from . import apparatus, chronology, sanitize
 from . import pages as gen
 from .annotate import Annotator, Found, restrain
-from .bibliography import Formatter, Library
+from .bibtex import Library
+from .citeproc import Formatter
 from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document
 from .editorial import Intervention, find_interventions

@@ -36,7 +36,7 @@ T = TypeVar("T")
 VERSION = 4  # 4: plain JSON, signed (edition.cache_files)
 INPUT_DIRS = ("data", "bib", "edition", "edition_plugin", "overrides")
 INPUT_FILES = ("package-lock.json",)  # the Node packages, should a memo's rendering use them (and the config file used)
-PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "lxml", "bibtexparser", "pyyaml")
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "lxml", "bibtexparser", "pyyaml")  # and citeproc-js: package-lock.json
 MEMOS_DIR = "memos"
 RESULTS_FILE = "results.json"
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .bibliography import Library, Reference, parse_locator
+from .bibtex import Library, Reference
+from .csl import parse_locator
 from .diagnostics import Diagnostics
 
 DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")

@@ -10,13 +10,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from .chronology import Row
+from .dates import format_partial_date
 from .documents import Document
 from .entities import TYPE_TITLES, TYPES, Entity
 from .glossary import Term
 from .model import Marker, Mention
 from .paragraphs import place_label
 from .render import esc, link
-from .schema import format_partial_date
 
 UrlFor = Callable[[str], str]
 

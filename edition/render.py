@@ -6,11 +6,11 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
+from .dates import format_partial_date
 from .documents import Document
 from .editorial import Intervention
 from .fidelity import NORMALISATIONS
 from .paragraphs import place_label
-from .schema import format_partial_date
 
 UrlFor = Callable[[str], str]  # docs path (+ optional #fragment) -> link relative to the current page
 

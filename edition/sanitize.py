@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 import nh3
 from lxml import html as lxml_html
 
+from .htmltext import shorten
+
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
     "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
@@ -174,12 +176,6 @@ def text_only(value: str) -> str:
 def markup_in_text(value: str) -> bool:
     """Whether a plain-text field holds ``<`` or ``>``, written or as a character reference."""
     return "<" in value or ">" in value or (("&" in value) and any(c in html.unescape(value) for c in "<>"))
-
-
-def shorten(value: object, limit: int = 80) -> str:
-    """A value as quoted in a message: one line, at most ``limit`` characters."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def line_of(source: str, needle: str) -> int | None:

@@ -6,7 +6,6 @@ type or an unknown key is reported the same way wherever it happens.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostics
-from .sanitize import shorten
+from .htmltext import shorten
 from .yamldata import Located, is_invalid
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -132,13 +131,3 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
             )
             ok = False
     return ok
-
-
-def format_partial_date(d: tuple[int, int, int]) -> str:
-    """'1983', 'July 1983' or '14 July 1983': as precise as the date is known."""
-    y, m, day = d
-    if not m:
-        return str(y)
-    if not day:
-        return f"{calendar.month_name[m]} {y}"
-    return f"{day} {calendar.month_name[m]} {y}"

@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics
-from .sanitize import markup_in_text, shorten
+from .htmltext import shorten
+from .sanitize import markup_in_text
 
 MAX_YAML_CHARS = 1024 * 1024
 

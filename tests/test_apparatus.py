@@ -382,7 +382,7 @@ def test_shorten_ends_between_words_with_an_ellipsis(text: str) -> None:
     from edition.htmltext import shorten
 
     for limit in (10, 30, 60, 200):
-        out = shorten(text, limit)
+        out = shorten(text, limit, between_words=True)
         assert len(out) <= limit or out == text
         if out != text:
             assert out.endswith(ELLIPSIS)

@@ -3,7 +3,9 @@ notes-bibliography), exported three ways, cached safely."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import bibtexparser
@@ -11,17 +13,12 @@ import pytest
 from lxml import html
 from pybtex.database import parse_file
 
-from edition.bibliography import (
-    BibliographyJob,
-    Formatter,
-    Library,
-    NoteJob,
-    load_library,
-    parse_library,
-    parse_locator,
-    to_ris,
-)
+from edition.bibtex import Library, Name, load_library, parse_library, split_names
+from edition.citeproc import CITEPROC_DIR, RENDERER, BibliographyJob, Formatter, NoteJob, style_key
+from edition.csl import parse_locator
+from edition.dates import format_partial_date
 from edition.diagnostics import Diagnostics
+from edition.exports import citation_meta, to_csl_json, to_ris
 from tests.conftest import ROOT
 
 HERITAGE = "1987-10-26-heritage-us-japan-defense-technology-cooperation"
@@ -46,7 +43,10 @@ def test_our_loader_finds_no_problem() -> None:
 # 14.104 books; 14.171-14.191 magazines and newspapers, page ranges with an en dash, commas and
 # periods inside quotation marks (6.9); 14.213 published interviews under the interviewee;
 # 14.217 speeches and testimony; 14.220 reports with series and number; 14.100-14.117 a work
-# issued twice names both dates), not copied from the processor's output.
+# issued twice names both dates), not copied from the processor's output. The last two are persons
+# whose names have BibTeX's "von" and "Jr" parts: Chicago writes "Ludwig van Beethoven" in a note and
+# "Beethoven, Ludwig van" in the bibliography (the particle is not capitalised and does not lead the
+# inverted name), and "Jr." without a comma in a note, after the given name, set off by a comma, when inverted.
 SAMPLE = r"""
 @book{jda1986, author = {{Japan Defense Agency}}, title = {Defense of {Japan} 1986},
   publisher = {The Japan Times, Ltd.}, location = {Tokyo}, date = {1986}}
@@ -63,6 +63,8 @@ SAMPLE = r"""
 @misc{dn1987, title = {Defense News}, entrysubtype = {newspaper}, date = {1987-01-05}}
 @book{dod1987, author = {{Department of Defense}}, title = {Electro-Optics in {Japan}},
   publisher = {U.S. Government Printing Office}, location = {Washington, DC}, origdate = {1985-05}, date = {1987-06}}
+@book{beethoven1972, author = {Ludwig van Beethoven}, title = {Letters}, publisher = {Dover}, location = {New York}, date = {1972}}
+@book{lamb1950, author = {Lamb, Jr., Willis E.}, title = {Lectures on Atomic Physics}, publisher = {Harper}, location = {New York}, date = {1950}}
 """
 
 # key: (locator given by a note, note, bibliography entry)
@@ -82,6 +84,9 @@ EXPECTED = {
     "dn1987": ("p. 3", "Defense News, January 5, 1987, 3.", "<i>Defense News</i>. January 5, 1987."),
     "dod1987": (None, "Department of Defense, Electro-Optics in Japan (Washington, DC: U.S. Government Printing Office, May 1985 and June 1987).",
                 "Department of Defense. <i>Electro-Optics in Japan</i>. Washington, DC: U.S. Government Printing Office, May 1985 and June 1987."),
+    "beethoven1972": ("p. 12", "Ludwig van Beethoven, Letters (New York: Dover, 1972), 12.", "Beethoven, Ludwig van. <i>Letters</i>. New York: Dover, 1972."),
+    "lamb1950": (None, "Willis E. Lamb Jr., Lectures on Atomic Physics (New York: Harper, 1950).",
+                 "Lamb, Willis E., Jr. <i>Lectures on Atomic Physics</i>. New York: Harper, 1950."),
 }
 
 
@@ -121,6 +126,17 @@ def test_locators_are_parsed_for_the_processor(text: str, label: str, value: str
     assert loc is not None and (loc.label, loc.value) == (label, value)
 
 
+@pytest.mark.parametrize(("date", "edition", "chicago"), [
+    ((1983, 7, 14), "14 July 1983", "July 14, 1983"), ([1983, 7], "July 1983", "July 1983"),
+    ((1983, 7, 0), "July 1983", "July 1983"), ((1983, 0, 0), "1983", "1983"), ([1983], "1983", "1983"),
+    (dt.date(1987, 1, 5), "5 January 1987", "January 5, 1987"),
+])
+def test_dates_in_the_editions_prose_and_in_chicagos_citations(date: object, edition: str, chicago: str) -> None:
+    # the edition's prose writes day month year; Chicago's notes and bibliography write month day, year
+    assert format_partial_date(date) == edition
+    assert format_partial_date(date, "chicago") == chicago
+
+
 @pytest.mark.parametrize("text", ["somewhere", "p. ", "pp. 3 to 5", "chapter the third"])
 def test_unreadable_locators_are_none(text: str) -> None:
     assert parse_locator(text) is None
@@ -145,6 +161,11 @@ def test_markup_in_a_title_is_escaped() -> None:
     ("@book{a, title = {X}, publisher = {P}}\n", 1, "@book{a} has no usable date"),
     ("\n@book{a, author = {Defense Agency, Japan}, title = {X}, publisher = {P}, year = {1980}}\n", 2, "is an organisation written as 'Last, First'"),
     ("@book{a, author = {{Central Intelligence Agency, Office of Analysis}}, title = {X}, publisher = {P}, year = {1980}}\n", 1, "contains a comma"),
+    ("\n@book{a, author = {Department of Defense, United States}, title = {X}, publisher = {P}, year = {1980}}\n", 2,
+     "'Department of Defense, United States' is an organisation written as 'Last, First'"),
+    ("@book{a, author = {Kerber, Ronald L. and Smith, Jr., John, Sir}, title = {X}, publisher = {P}, year = {1980}}\n", 1,
+     "the name 'Smith, Jr., John, Sir' cannot be split into its parts (too many commas)"),
+    ("@book{a, author = {Smith,}, title = {X}, publisher = {P}, year = {1980}}\n", 1, "the name 'Smith,' cannot be split"),
     ("\n\n@misc{a, title = {X}, year = {1980}}\n", 3, "the Chicago style has no form for this entry type"),
     ("@software{a, title = {X}, year = {1980}}\n", 1, "the Chicago style has no form for this entry type"),
     ("\n@book{a, title = {" + "\\textit{" * 200 + "x" + "}" * 200 + "}, publisher = {P}, year = {1980}}\n", 2, "nests LaTeX commands too deeply"),
@@ -167,6 +188,51 @@ def test_downloads_exist_and_parse(built_site: Path) -> None:
         assert csl[0]["id"] == bib.entries[0].key and csl[0]["title"]
         ris = (built_site / "cite" / f"{doc.slug}.ris").read_text().splitlines()
         assert ris[0].startswith("TY  - ") and ris[-1].startswith("ER  -") and any(r.startswith("TI  - ") for r in ris)
+
+
+# BibTeX's reading of a name (Patashnik, "BibTeXing", and Markey, "Tame the BeaST", on names):
+# 'First von Last', 'von Last, First' or 'von Last, Jr, First'; "von" is the run of words that
+# begin in lower case; a name in braces is never split. Expected: (family, given, particle, suffix)
+# for a person, the literal for an organisation.
+@pytest.mark.parametrize(("written", "expected"), [
+    ("Smith, Jr., John", ("Smith", "John", "", "Jr.")),
+    ("Ludwig van Beethoven", ("Beethoven", "Ludwig", "van", "")),
+    ("van Beethoven, Ludwig", ("Beethoven", "Ludwig", "van", "")),
+    ("Jean de La Fontaine", ("La Fontaine", "Jean", "de", "")),
+    ("Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin", ("Vallée Poussin", "Charles Louis Xavier Joseph", "de la", "")),
+    ("Brinch Hansen, Per", ("Brinch Hansen", "Per", "", "")),
+    ("Beeblebrox, IV, Zaphod", ("Beeblebrox", "Zaphod", "", "IV")),
+    ("Gregg A. Rubinstein", ("Rubinstein", "Gregg A.", "", "")),
+    ("Kloske", ("Kloske", "", "", "")),
+    ("{Office of East Asian Analysis}", "Office of East Asian Analysis"),
+    ("{Barnes and Noble}", "Barnes and Noble"),
+])
+def test_names_split_as_bibtex_splits_them(written: str, expected: tuple[str, str, str, str] | str) -> None:
+    (name,) = split_names(written)
+    if isinstance(expected, str):
+        assert name == Name(literal=expected)
+    else:
+        assert (name.family, name.given, name.particle, name.suffix, name.literal) == (*expected, "")
+
+
+def test_a_name_list_splits_at_and_outside_braces_only() -> None:
+    names = split_names("Kerber, Ronald L. and {Simon and Schuster} AND van Beethoven, Ludwig")
+    assert [n.inverted for n in names] == ["Kerber, Ronald L.", "Simon and Schuster", "van Beethoven, Ludwig"]
+
+
+def test_particles_and_suffixes_reach_csl_json_ris_and_highwire() -> None:
+    library = parse_library("@book{a, author = {Ludwig van Beethoven and Smith, Jr., John and {Defense Science Board}}, title = {T}, "
+                            "publisher = {P}, year = {1987}}", "a.bib", Diagnostics())
+    ref = library.get("a")
+    assert json.loads(to_csl_json(ref))[0]["author"] == [
+        {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+        {"family": "Smith", "given": "John", "suffix": "Jr."},
+        {"literal": "Defense Science Board"},
+    ]
+    # RIS: "Lastname, Firstname, Suffix", the particle part of the last name
+    assert [line for line in to_ris(ref).splitlines() if line.startswith("AU")] == [
+        "AU  - van Beethoven, Ludwig", "AU  - Smith, John, Jr.", "AU  - Defense Science Board"]
+    assert [v for k, v in citation_meta(ref) if k == "citation_author"] == ["van Beethoven, Ludwig", "Smith, John, Jr.", "Defense Science Board"]
 
 
 def test_ris_gives_a_person_inverted_and_an_organisation_as_one_name() -> None:
@@ -302,3 +368,38 @@ def test_cached_markup_is_sanitised_like_fresh_output(tmp_path: Path) -> None:
         assert "<script" not in out and "<img" not in out and "onerror" not in out and "style=" not in out and "<a" not in out
         assert "<i>Defense</i>" in out and "alert(1)" in out  # the text survives as text, escaped
     assert poisoned.node_runs == 0
+
+
+# -- citeproc-js from npm ------------------------------------------------------------------------
+
+def test_the_cache_key_names_the_installed_citeproc_and_another_version_renders_afresh(tmp_path: Path) -> None:
+    installed = json.loads((CITEPROC_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+    assert style_key() == f"chicago-notes-bibliography-17th-edition+citeproc-js-{installed}"
+    cache = tmp_path / "citations.json"
+    first = _fresh(cache)
+    expected = first.entry("jda1986")
+    first.save()
+    # the same processor under another version number, as an upgrade would install it
+    upgraded = tmp_path / "node_modules" / "citeproc"
+    upgraded.mkdir(parents=True)
+    (upgraded / "citeproc_commonjs.js").symlink_to(CITEPROC_DIR / "citeproc_commonjs.js")
+    (upgraded / "package.json").write_text(json.dumps({"name": "citeproc", "version": "99.0.0", "main": "citeproc_commonjs.js"}), encoding="utf-8")
+    assert style_key(upgraded).endswith("+citeproc-js-99.0.0")
+    again = Formatter(parse_library(SAMPLE_ONE, "s.bib", Diagnostics()), cache, citeproc_dir=upgraded)
+    assert again.entry("jda1986") == expected and again.node_runs == 1  # not served from the old version's cache
+
+
+def test_a_missing_citeproc_stops_the_build_with_a_clear_message(tmp_path: Path) -> None:
+    cache = tmp_path / "citations.json"
+    good = _fresh(cache)
+    good.entry("jda1986")
+    good.save()
+    diags = Diagnostics()
+    fmt = Formatter(parse_library(SAMPLE_ONE, "s.bib", Diagnostics()), cache, diags, citeproc_dir=tmp_path / "node_modules" / "citeproc")
+    assert fmt.entry("jda1986") == "" and fmt.node_runs == 0  # a cache made by an unknown version is not trusted either
+    assert len(diags.errors) == 1, diags.items
+    error = diags.errors[0]
+    assert error.path == "edition/csl/render.js" and "citeproc-js is not installed" in error.message and "npm ci" in error.message
+    # render.js run by hand says the same, not a Node stack trace
+    proc = subprocess.run(["node", str(RENDERER), str(tmp_path / "nowhere")], input="{}", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "citeproc-js is not installed" in proc.stderr and "npm ci" in proc.stderr and "at " not in proc.stderr

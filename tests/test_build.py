@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 from lxml import html
 
+from edition.dates import format_partial_date
 from edition.documents import split_front_matter
-from edition.schema import format_partial_date
 from tests.conftest import BuiltEdition, memo_pages
 
 FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)

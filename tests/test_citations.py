@@ -17,20 +17,12 @@ import pytest
 from lxml import etree, html
 
 from edition.apparatus import adds_something
-from edition.bibliography import (
-    LOCALE_FILE,
-    RENDERER,
-    STYLE_FILE,
-    Formatter,
-    Library,
-    load_library,
-    parse_library,
-    parse_locator,
-    plain,
-    processor_item,
-)
+from edition.bibtex import Library, load_library, parse_library
+from edition.citeproc import LOCALE_FILE, RENDERER, STYLE_FILE, Formatter, plain
+from edition.csl import parse_locator, processor_item
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
+from edition.exports import citation_meta
 from edition.notes import ResolvedNote, extract_notes, resolve_notes
 from tests.conftest import ROOT, copy_project, run_build
 
@@ -304,6 +296,14 @@ def test_zotero_imports_each_author_as_one_creator(built_site: Path) -> None:
             pairs = parse_qsl(coins[0])
             assert [v for k, v in pairs if k == "rft.aucorp"] == [n.literal for n in ref.authors if n.literal]
             assert ("rft.btitle", ref.title) in pairs
+
+
+def test_particles_and_suffixes_are_csl_names_and_one_creator_each_in_zotero() -> None:
+    library = parse_library("@book{a, author = {Ludwig van Beethoven and Smith, Jr., John}, title = {T}, publisher = {P}, date = {1987}}", "a.bib", Diagnostics())
+    ref = library.get("a")
+    assert _schema_errors([ref.csl()]) == []
+    assert len(zotero_highwire_creators([v for k, v in citation_meta(ref) if k == "citation_author"])) == 2
+    assert [zotero_ris_creator(n.inverted) for n in ref.authors] == [{"lastName": "van Beethoven", "firstName": "Ludwig"}, {"lastName": "Smith", "firstName": "John"}]
 
 
 def test_the_zotero_rules_catch_a_split_organisation() -> None:

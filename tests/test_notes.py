@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lxml import html
 
-from edition.bibliography import Library, load_library, parse_library
+from edition.bibtex import Library, load_library, parse_library
 from edition.diagnostics import Diagnostics
 from edition.notes import check_markers, extract_notes, locator_of, resolve_notes
 from tests.conftest import ROOT

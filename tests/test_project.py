@@ -48,7 +48,9 @@ def test_python_and_node_dependencies_are_pinned_with_hashes() -> None:
     deps = json.loads((ROOT / "package.json").read_text())["dependencies"]
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in deps.values()), deps
     lock = json.loads((ROOT / "package-lock.json").read_text())
-    assert lock["packages"]["node_modules/iframe-worker"]["version"] == deps["iframe-worker"]
+    for name, version in deps.items():  # each pinned in the lock with the hash npm ci checks
+        locked = lock["packages"][f"node_modules/{name}"]
+        assert locked["version"] == version and locked["integrity"].startswith("sha512-"), name
 
 
 def test_mkdocs_is_below_2() -> None:

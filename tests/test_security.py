@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, Page
 
-from edition.bibliography import parse_library
+from edition.bibtex import parse_library
 from edition.csp import PLACEHOLDER, policy_for, script_hash
 from edition.diagnostics import Diagnostics
 from edition.documents import load_documents, read_document

@@ -1,5 +1,9 @@
 // One batch of citations rendered by citeproc-js: read a JSON request on stdin, write the
-// renderings as JSON on stdout. The edition calls this once per build (see bibliography.py).
+// renderings as JSON on stdout. The edition calls this once per build (see edition/citeproc.py).
+//
+// Usage: node render.js [CITEPROC_DIR] < request.json
+// CITEPROC_DIR is the npm package citeproc (citeproc-js), by default node_modules/citeproc of the
+// repository root (found from this file, not from the working directory).
 //
 // Request: {"style": "<CSL XML>", "locale": "<locale XML>", "items": {id: CSL-JSON item},
 //           "jobs": [{"kind": "note", "id": ..., "locator": ..., "label": ...},
@@ -8,7 +12,18 @@
 "use strict";
 
 const path = require("path");
-const CSL = require(path.join(__dirname, "citeproc_commonjs.js"));
+
+const citeprocDir = process.argv[2] || path.resolve(__dirname, "..", "..", "node_modules", "citeproc");
+let CSL;
+try {
+  CSL = require(citeprocDir);
+} catch (e) {
+  if (e && e.code === "MODULE_NOT_FOUND" && !require("fs").existsSync(citeprocDir)) {
+    process.stderr.write(`citeproc-js is not installed (${citeprocDir} is missing): run \`npm ci\` in the repository (or \`make build\`)\n`);
+    process.exit(2);
+  }
+  throw e;
+}
 
 function readStdin() {
   const chunks = [];
