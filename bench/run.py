@@ -103,7 +103,7 @@ def plain_config(project: Path) -> Path:
             in_plugin = entry.group(2) in ("edition", "edition-search")
         elif in_plugin and not (line.startswith("      ") or not line.strip()):
             in_plugin = False
-        if in_plugin:
+        if in_plugin or line.strip().startswith("custom_dir:"):  # plain: Material's own templates too
             continue
         if in_nav:
             m = re.match(r"^\s*-\s*(?:[^:]+:\s*)?(\S+\.md)\s*$", line)

@@ -256,14 +256,14 @@ def _add_entry(entry: Entry, shown: str, diags: Diagnostics, library: Library) -
     raw_fields = {f.key.lower(): str(f.value) for f in entry.fields}
     label = f"@{entry_type}{{{entry.key}}}"
     for name, value in list(raw_fields.items()):  # a missing comma makes the next fields part of this value
-        if m := re.search(r"[}\"]\s*\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"\d]", value):
+        if m := re.search(r"[}\"][ \t]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"\d]", value):
             at = entry.raw.find(value[: m.start() + 1])
             field_line = line + entry.raw[:at].count("\n") + value[: m.start()].count("\n") if at >= 0 else line
             diags.error(shown, field_line, f"{label}: a comma is missing after field '{name}', so '{m.group(1)}' is read as part of its value",
                         f"end the '{name}' line with ','")
             kept = value[: m.start() + 1].strip()  # read on as if the comma were there: no knock-on errors
             raw_fields[name] = kept[1:-1] if kept.startswith("{") and kept.endswith("}") else kept
-            raw_fields.update((k.lower(), v) for k, v in re.findall(r"([A-Za-z][\w-]*)\s*=\s*[{\"]?([^}\"\n]*)[}\"]?", value[m.start() + 1:]))
+            raw_fields.update((k.lower(), v) for k, v in re.findall(r"(?<![\w-])([A-Za-z][\w-]*+)\s*+=\s*+[{\"]?([^}\"\n]*+)[}\"]?", value[m.start() + 1:]))
     try:
         fields = {k: decode_latex(v) for k, v in raw_fields.items() if k not in ("author", "editor")}
         authors = split_names(raw_fields.get("author") or raw_fields.get("editor") or "")

@@ -1,9 +1,8 @@
 """The Content-Security-Policy of every page: scripts only from the site itself or by hash.
 
 Defence in depth behind ``edition.sanitize``: should markup ever slip through, the browser
-still refuses to run it. The site is static, so the policy is a ``<meta http-equiv>`` tag that
-the theme leaves as a placeholder (``overrides/main.html``) and the build fills per page, since
-Material's inline scripts differ with the page's depth (``__md_scope=new URL("../..")``).
+still refuses to run it. The site is static, so the policy is a ``<meta http-equiv>`` tag, the
+first element of every page's ``<head>`` (``overrides/main.html`` writes it from ``policy``).
 
 Offline (``file://``), Material's search runs in the iframe-worker shim, which writes an inline
 script into a blank frame; that frame inherits the page's policy, so the script's hash is
@@ -14,13 +13,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
-from collections.abc import Callable
 
-from lxml import html as lxml_html
-
-PLACEHOLDER = "__EDITION_CSP__"
 # Everything from the site itself; nothing from another origin; no inline script but by hash.
 # 'wasm-unsafe-eval' lets the search (Pagefind) compile its WebAssembly; it allows no JavaScript eval.
 POLICY = (
@@ -66,45 +60,15 @@ def shim_script(shim_js: str, worker_url: str) -> str | None:
 PREVIEW_POLICY = POLICY.format(hashes=" 'unsafe-inline'")
 
 
-def policy_for(page_html: str, shim_js: str | None = None) -> str:
-    """The policy for one rendered page: the theme's inline scripts (and the shim's) allowed by hash.
-
-    Only scripts outside the page's text (``<article>``, where every contributor's words go) are
-    hashed: the edition writes no inline script there, so one found there slipped past the
-    sanitiser, and the browser must refuse it rather than the policy allow it. Reading only the
-    theme's part of the page is also a fifth of the parsing."""
-    start, end = page_html.find("<article"), page_html.rfind("</article>")
-    theme = page_html[:start] + page_html[end + len("</article>"):] if 0 <= start < end else page_html
-    hashes: list[str] = []
-    root = lxml_html.document_fromstring(theme)
-    worker = None
-    for script in root.iter("script"):
-        if script.get("src"):
-            continue
-        text = script.text or ""
-        if script.get("type") == "application/json":
-            if script.get("id") == "__config":
-                try:
-                    worker = json.loads(text).get("search")
-                except ValueError:
-                    worker = None
-            continue  # data, not script: never executed
-        hashes.append(script_hash(text))
-    if shim_js and worker:
-        inline = shim_script(shim_js, worker)
-        if inline:
-            hashes.append(script_hash(inline))
-    return POLICY.format(hashes="".join(" " + h for h in dict.fromkeys(hashes)))
-
-
-def fill(page_html: str, shim_js: str | None = None, preview: bool = False,
-         policy: Callable[[str, str | None], str] | None = None) -> str | None:
-    """``page_html`` with its policy in place of the placeholder; ``None`` when there is no placeholder.
-
-    ``policy`` stands in for ``policy_for`` (the build passes one that remembers the last build's answers)."""
-    if PLACEHOLDER not in page_html:
-        return None
-    return page_html.replace(PLACEHOLDER, PREVIEW_POLICY if preview else (policy or policy_for)(page_html, shim_js), 1)
+def policy(shim_js: str | None = None, worker_url: str | None = None, preview: bool = False) -> str:
+    """The policy of a page: scripts only from the site's own files. The theme's templates carry
+    no inline script (the edition's overrides load Material's few lines from files), so nothing
+    in a page is ever allowed by hash; the one hash is the iframe-worker shim's frame script for
+    the page's search worker (offline search), computed from the shipped shim, never from a page."""
+    if preview:
+        return PREVIEW_POLICY
+    inline = shim_script(shim_js, worker_url) if shim_js and worker_url else None
+    return POLICY.format(hashes=f" {script_hash(inline)}" if inline else "")
 
 
 def outside_features(scripts: list[str], stylesheets: list[str], theme_font: object) -> list[str]:

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus, chronology, sanitize
+from . import apparatus, chronology, page_source, sanitize
 from . import pages as gen
 from .annotate import Annotator
 from .bibtex import Library, load_library
+from .cache_files import tracked_machine_folders
 from .citeproc import Formatter
 from .diagnostics import Diagnostics
 from .documents import Document, is_memo, load_documents
@@ -22,7 +23,7 @@ from .editorial import Intervention
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .exports import citation_meta, to_bibtex, to_csl_json, to_ris
 from .glossary import Term, load_glossary, load_ignore_list
-from .inputs import escaping_links, read_text
+from .inputs import content_links, read_text
 from .memo import MemoContext, MemoResult, line_of, person_forms, searchable
 from .model import Mention, PageIndex
 from .notes import ResolvedNote, extract_notes, resolve_notes
@@ -65,8 +66,11 @@ class Edition:
         the cache's): which register entries the memo files name is one such answer."""
         root, docs_dir = root.resolve(), docs_dir.resolve()  # `mkdocs build -f mkdocs.yml` gives a relative root
         ed = cls(root=root, docs_dir=docs_dir)
-        for link in escaping_links(root):
-            ed.diags.error(link, None, "symlink points outside the repository (or nowhere)", "replace it with the file itself: nothing outside the repository is published")
+        for link, problem in content_links(root):
+            ed.diags.error(link, None, problem, "replace it with the file itself: nothing a link leads to is published")
+        for folder in tracked_machine_folders(root):
+            ed.diags.error(f"{folder}/", None, f"{folder}/ is tracked by git: it is made on each machine (a cache, an environment, a build), never taken from the repository",
+                           f"remove it from the repository: git rm -r --cached {folder}")
         if settings is not None:
             ed.settings = settings
             settings.check(ed.diags)
@@ -160,13 +164,14 @@ class Edition:
         source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
         self.diags.error(f"docs/{doc_path}", sanitize.line_of(source, url), f"malformed address '{sanitize.shorten(url)}'", "write a complete http(s) address, or a relative one")
 
-    def check_page_meta(self, doc_path: str, meta: dict) -> None:
-        """Front matter of pages that are not memos (memos are validated field by field) is plain text too."""
-        for key, value in meta.items():
-            values = value if isinstance(value, list) else [value]
-            # Material writes some of them (description, author) into attributes unescaped: no quotes either
-            if any(isinstance(v, str) and (sanitize.markup_in_text(v) or '"' in v) for v in values):
-                self.diags.error(f"docs/{doc_path}", None, f"front-matter field '{sanitize.shorten(key, 40)}' holds markup or a double quote", "front-matter values of pages are plain text: no '<', '>' or '\"'")
+    def page_source(self, doc_path: str) -> str:
+        """The text of ``docs/<doc_path>`` that MkDocs may parse: checked at the edge (``edition.page_source``)."""
+        shown = f"docs/{doc_path}"
+        text = read_text(self.docs_dir / doc_path, shown, Diagnostics() if doc_path in self.unreadable else self.diags)
+        if text is None:
+            return ""
+        return page_source.check_page(text, self.shown_path(doc_path) if is_memo(doc_path) else shown, self.diags,
+                                      is_document=is_memo(doc_path), document_valid=doc_path in self.documents)
 
     # -- memo pages -------------------------------------------------------------------------
 
@@ -338,7 +343,7 @@ def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:
     pattern = re.compile(rf"(?<!\w){year}(?!\w)")
     lines = source.splitlines()
     for start, line in enumerate(lines):
-        if head and head in " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)|[*_]", r"\1", line).split()):
+        if head and head in " ".join(re.sub(r"\[([^\]\[]*)\]\([^)(]*\)|[*_]", r"\1", line).split()):
             for number in range(start, len(lines)):  # the paragraph may go on over several lines
                 if pattern.search(lines[number]):
                     return number + 1

@@ -21,7 +21,7 @@ from .documents import load_documents, split_front_matter
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPTS = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 # At the start of a line: a Markdown bullet, bullet glyphs, then a list or note number.
-_LINE_START = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:[◆•▪●■◦]+[ \t]*)*(?:\d+[.)][ \t]+)?", re.M)
+_LINE_START = re.compile(r"^[ \t]*+(?:[-*+][ \t]++)?+(?:[◆•▪●■◦]++[ \t]*+)*+(?:\d++[.)][ \t]++)?+", re.M)
 _BLOCK_ID = re.compile(r"p\d+|fn:[\w-]+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$])")
 
@@ -165,7 +165,8 @@ def first_difference(source: list[str], words: list[tuple[str, str | None]], sta
 
 ORDER_THRESHOLD = 0.9  # share of words that must stand in the source's order
 
-_MD_NOISE = re.compile(r"\[\^[^\]]*\]:?|\{>>.*?<<\}|\]\(entity:[^)]*\)|\[\[page-break[^\]]*\]\]")
+# Each alternative's body excludes its own opening, so no part of a line is scanned twice
+_MD_NOISE = re.compile(r"\[\^[^\]\[]*\]:?|\{>>(?:(?!\{>>|<<\}).)*<<\}|\]\(entity:[^)\]]*\)|\[\[page-break[^\]\[]*\]\]")
 
 
 def _norm(word: str) -> str:

@@ -3,8 +3,8 @@
 A memo, a registry or a ``.bib`` file from a pull request may be too large, not UTF-8, start
 with a byte-order mark or hold NUL bytes. Each is reported with the file (and line where
 there is one) before any parser sees the text; the edition's inputs then are plain UTF-8 text.
-Files must also stay inside the repository: a symlink out of it is refused, so nothing from
-the machine that builds (``/proc/self/environ``, ``.git/config``, a home folder) is published.
+Files must be themselves: a symlink is refused, so nothing from the machine that builds
+(``/proc/self/environ``, a home folder) or kept private in the repository (``.git``) is published.
 """
 
 from __future__ import annotations
@@ -53,10 +53,14 @@ def read_text(path: Path, shown: str, diags: Diagnostics, limit: int = MAX_BYTES
         return None
 
 
-def escaping_links(root: Path, folders: tuple[str, ...] = CONTENT_FOLDERS) -> list[str]:
-    """Symlinks under ``root``'s content folders that point outside ``root`` (or nowhere), as POSIX paths."""
+def content_links(root: Path, folders: tuple[str, ...] = CONTENT_FOLDERS) -> list[tuple[str, str]]:
+    """Every symlink under ``root``'s content folders, as (POSIX path, what is wrong with it).
+
+    None is allowed: a link out of the repository would publish the building machine's files, and
+    a link inside it (to ``.git``, to ``.cache``) would publish what the repository keeps private.
+    """
     base = root.resolve()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for folder in folders:
         top = root / folder
         if top.is_symlink():
@@ -69,8 +73,9 @@ def escaping_links(root: Path, folders: tuple[str, ...] = CONTENT_FOLDERS) -> li
             continue
         for link in candidates:
             target = link.resolve()
-            if not target.exists() or not target.is_relative_to(base):
-                found.append(link.relative_to(root).as_posix())
+            where = ("points outside the repository (or nowhere)" if not target.exists() or not target.is_relative_to(base)
+                     else f"points to {target.relative_to(base).as_posix() or '.'} inside the repository")
+            found.append((link.relative_to(root).as_posix(), f"symlink {where}: symlinks are not allowed"))
     return sorted(found)
 
 

@@ -137,13 +137,12 @@ class MemoCache:
 @dataclass
 class ResultStore:
     """Results of the whole last build that the next one can take back: the content of the
-    generated pages (register, glossary, chronology…), each page's security policy, and which
-    register entries the memo files name (keyed by their texts).
+    generated pages (register, glossary, chronology…) and which register entries the memo files
+    name (keyed by their texts).
 
     A generated page depends on every memo, so its key covers the keys of all memos (each of
     which covers registries, library, code and settings) and the page's own text: one memo
-    changed and every generated page is made again, as it must be. A policy's key is the
-    page's bytes. The store is one file holding only what the last build used, so it does
+    changed and every generated page is made again, as it must be. The store is one file holding only what the last build used, so it does
     not grow with every edit; it is written only after a build without warnings, like the
     memo entries, and a damaged file counts as empty. Values are texts or lists of texts.
     """
@@ -279,7 +278,7 @@ class MemoRun:
             return f"memo cache off; memos processed{pool}"
         if not self.cache.files.usable:
             return f"memo cache ignored: .cache/ is tracked by git; memos processed{pool}"
-        reused = f"; {self.reused['page']} generated page(s) and {self.reused['csp']} page policies reused" if self.store is not None else ""
+        reused = f"; {self.reused['page']} generated page(s) reused" if self.store is not None else ""
         return f"memo cache: {self.cache.hits} memo(s) reused, {self.cache.misses} processed{pool}{reused}"
 
     def save(self, clean: bool) -> None:

@@ -16,8 +16,9 @@ from .csl import parse_locator
 from .diagnostics import Diagnostics
 
 DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")
-REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-CITE = re.compile(r"\s*\[@([A-Za-z0-9_:.\-/]+)(?:,\s*([^\]]+))?\]\s*$")
+REFERENCE = re.compile(r"\[\^([^\]\s\[]+)\](?!:)")  # a label holds no '[': each candidate is scanned once
+# A citation marker ends its note: matched from the last "[@" only, never tried at every position
+_CITE_AT = re.compile(r"\[@([A-Za-z0-9_:.\-/]+)(?:,\s*([^\]]+))?\]\s*$")
 IBID = re.compile(r"\bibid\b\.?", re.I)
 OP_CIT = re.compile(r"\bop\.?\s*cit\b\.?", re.I)
 _RANGE = r"[0-9ivxlc]+(?:\s*[-–]+\s*[0-9ivxlc]+)?"
@@ -51,6 +52,12 @@ class NoteMarker:
     line: int
 
 
+def find_cite(text: str) -> re.Match[str] | None:
+    """The ``[@key, locator]`` marker that ends ``text``, if any (one anchored match, linear time)."""
+    start = text.rfind("[@")
+    return _CITE_AT.match(text, start) if start >= 0 else None
+
+
 def extract_notes(markdown: str, doc_path: str, shown: str, first_line: int, diags: Diagnostics) -> tuple[str, list[Note], list[NoteMarker]]:
     """Take citation markers out of note definitions; return the cleaned Markdown and the notes."""
     lines = markdown.split("\n")
@@ -78,14 +85,14 @@ def extract_notes(markdown: str, doc_path: str, shown: str, first_line: int, dia
             j += 1
         text = " ".join(b for b in body if b)
         key = locator = None
-        c = CITE.search(text)
+        c = find_cite(text)
         if c:
             key, locator = c.group(1), (c.group(2) or "").strip() or None
             text = text[: c.start()].rstrip()
             last = j - 1
             while last > start and not lines[last].strip():
                 last -= 1
-            marker = CITE.search(lines[last])
+            marker = find_cite(lines[last])
             if marker:
                 lines[last] = lines[last][: marker.start()].rstrip()
         if any(r.group(1) == m.group(1) for r in REFERENCE.finditer(text)):

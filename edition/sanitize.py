@@ -6,7 +6,8 @@ active content. The rule, enforced here and nowhere else:
 - the rendered HTML of every page keeps only the elements Markdown and the enabled extensions
   make (paragraphs, headings, lists, tables, notes, admonitions, CriticMarkup marks) and a few
   inline ones (``span``, ``abbr``, ``sub``, ``sup``, ``small``...);
-- attributes are limited to ``id``, ``class``, ``title``, ``lang``, ``dir`` everywhere, plus the
+- attributes are limited to ``id``, ``class``, ``title`` (text: no ``<`` or ``>``, since Material's
+  tooltips show a title as HTML), ``lang``, ``dir`` everywhere, plus the
   few each element needs (``href`` of a link, ``src``/``alt`` of an image, table alignment);
   never ``on*``, ``style`` (except a table cell's ``text-align``), ``data-*`` or ``srcdoc``;
 - links go to ``http(s)``, ``mailto``, a relative address, an ``entity:`` pin or a ``when:`` date mark; images only to a relative address
@@ -123,6 +124,8 @@ def problems(fragment: str) -> list[Problem]:
                     found.append(Problem(f"id '{shorten(value)}' is used twice on the page", f"#{value}"))
                 elif name == "class" and REFUSED_CLASSES & set(value.split()):
                     found.append(Problem("class 'mermaid' is not allowed: Material would load Mermaid from a CDN", "mermaid"))
+                elif name == "title" and ("<" in value or ">" in value):
+                    found.append(Problem(f"title '{shorten(value, 60)}' on <{tag}> holds markup: a tooltip shows its title as HTML", value.strip()[:40], "title="))
                 elif name == "style" and not _style_ok(value):
                     found.append(Problem(f"style '{shorten(value)}' is not allowed (only a table cell's text-align)", "style"))
                 if name == "id":
@@ -145,6 +148,8 @@ def _filter(tag: str, attr: str, value: str) -> str | None:
         return None
     if attr == "id" and RESERVED_ID.match(value):
         return None
+    if attr == "title" and ("<" in value or ">" in value):
+        return None  # Material's tooltip would insert it as HTML
     if attr == "class":
         kept = [c for c in value.split() if c not in REFUSED_CLASSES]
         return " ".join(kept) or None

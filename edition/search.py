@@ -40,8 +40,6 @@ NOTE_HEADING = "§"  # each note's heading in those pages (the search worker str
 # on occurrence lists and other apparatus), plus Material's permalink marks and page chrome.
 EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink", ".md-source-file", ".md-content__button")
 ROOT_SELECTOR = "article.md-content__inner"
-ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
-MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
 
 GLOSSARY_PAGES = frozenset({"glossary.md", "acronyms.md", "markings.md"})
 
@@ -58,6 +56,10 @@ class SearchFacts:
     document: str | None = None  # memo slug (file name without .md)
     year: str | None = None
     weight: float | None = None  # a page's ``search: boost`` front matter, as Pagefind's weight (0–10)
+
+    def article_attributes(self) -> str:
+        """The page's weight as Pagefind reads it on the indexed ``<article>`` (empty when unset)."""
+        return f' data-pagefind-weight="{self.weight:g}"' if self.weight is not None else ""
 
     def tags(self, title: str) -> str:
         """Empty hidden elements Pagefind reads as this page's filters and title (every value escaped).
@@ -108,20 +110,6 @@ def mark_furniture(content: str) -> str:
             out += [content[last:m.end()], " data-pagefind-ignore"]
             last = m.end()
     return "".join(out) + content[last:] if out else content
-
-
-def prepare_page(output: str, facts: SearchFacts, title: str) -> str:
-    """The built page with its filter tags in its article and Material's search pointed at our worker."""
-    def tag(m: re.Match[str]) -> str:
-        weight = f' data-pagefind-weight="{facts.weight:g}"' if facts.weight is not None else ""
-        return m.group(0)[:-1] + weight + ">" + facts.tags(title)
-
-    return point_search_at_worker(ARTICLE.sub(tag, output, count=1))
-
-
-def point_search_at_worker(output: str) -> str:
-    """Material's search box answered by the edition's Pagefind worker instead of its lunr worker."""
-    return MATERIAL_WORKER.sub(WORKER, output, count=1)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ Order of work in one build: ``on_config`` loads registries and front matter once
 formatting the citations in the background); ``on_page_markdown`` prepares each memo (or finds it
 in the cache); ``on_page_content`` keeps each rendered memo for later; ``on_env`` (after every
 page is rendered) processes the memos the cache did not hold (in worker processes when there are
-cores and memos enough), fills the cross-page placeholders and stops the build if any input had
-a problem; the last ``on_post_page`` writes each page's Content-Security-Policy.
+cores and memos enough), fills the cross-page placeholders, stops the build if any input had a
+problem, and gives the templates the Content-Security-Policy (written first in each page's head).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import gzip
 import logging
 import os
 import subprocess
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +24,19 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from edition import csp
+from edition import csp, site_files
 from edition.apparatus import EditionSettings
 from edition.documents import is_memo
 from edition.edition import Edition
 from edition.inputs import outside
 from edition.memo_cache import MemoCache, MemoRun, ResultStore, files_key
-from edition.sanitize import url_scheme
+from edition.sanitize import text_only, url_scheme
 
 from .adapters import attach_documents, attach_register_pages, rendered_page, restore_rendered, url_for_page
 
@@ -61,9 +62,9 @@ class EditionPlugin(BasePlugin[EditionConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
+        self.files_key = ""
         self.edition: Edition | None = None
         self.memos: MemoRun | None = None
-        self.shim: str | None = None
         self.current_page: str | None = None
 
     @property
@@ -93,7 +94,6 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         cache = MemoCache.open(root, cache_settings, config_path) if self.config.cache else None
         self.memos = MemoRun(cache, ResultStore.open(cache.files, cache.key_prefix) if cache else None, self.config.workers)
         self.edition = Edition.load(root, Path(config.docs_dir).resolve(), settings, remember=self.memos.remembered)
-        self.shim = None
         scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
         for problem in csp.outside_features(scripts, [str(s) for s in config.extra_css], config.theme.get("font")):
             self.ed.diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
@@ -103,10 +103,16 @@ class EditionPlugin(BasePlugin[EditionConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         ed = self.ed
-        for file in list(files):  # contributors' files only (the theme's live elsewhere); reported by Edition.load
+        for file in list(files):  # contributors' files only (the theme's live elsewhere)
             src = Path(file.abs_src_path) if file.abs_src_path else None
-            if (src and src.is_relative_to(config.docs_dir) and outside(src, ed.root)) or file.src_uri in ed.unreadable:
-                files.remove(file)
+            if src is None or not src.is_relative_to(config.docs_dir):
+                continue
+            why = site_files.refused(file.src_uri)
+            if why is not None:
+                ed.diags.error(f"docs/{file.src_uri}", None, f"file is not published: {why}",
+                               "write pages in Markdown; a new script or style sheet is a change to the edition's code (edition/site_files.py)")
+            if why is not None or outside(src, ed.root) or src.is_symlink() or file.src_uri in ed.unreadable:
+                files.remove(file)  # symlinks and unreadable files are reported by Edition.load
         for path, content in ed.generated_pages().items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
@@ -121,11 +127,17 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         attach_register_pages(nav, self.ed, files)
         return nav
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Every page's text passes the edition's checks before MkDocs parses it (its front matter
+        above all): what is refused is reported and never parsed (``edition.page_source``)."""
+        if page.file.abs_src_path is None:
+            return None  # a generated page: the edition wrote it
+        return self.ed.page_source(page.file.src_uri)
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         ed = self.ed
         self.current_page = page.file.src_uri
         if not is_memo(page.file.src_uri):
-            ed.check_page_meta(page.file.src_uri, page.meta)
             return markdown
         # an attribute, not page.meta: front matter must never be able to inject into <head>
         page.edition_head = ed.head_for(page.file.src_uri, page.canonical_url)  # type: ignore[attr-defined]
@@ -135,6 +147,7 @@ class EditionPlugin(BasePlugin[EditionConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         ed = self.ed
         html = ed.sanitize_page(page.file.src_uri, html)  # every page: contributor markup never becomes active
+        _title_as_text(page)
         if not is_memo(page.file.src_uri):
             return html
         entry = self.run.hit(page.file.src_uri)
@@ -166,28 +179,15 @@ class EditionPlugin(BasePlugin[EditionConfig]):
                     "page", (file.src_uri, content), lambda p=page, c=content: ed.fill_placeholders(c, url_for_page(files, p)), memos_of=ed)
         ed.formatter.save()
         _report(ed)
+        shim_file = Path(config.docs_dir) / SHIM
+        shim = shim_file.read_text(encoding="utf-8") if shim_file.is_file() else None
+        preview = self.command == "serve"  # `mkdocs serve` injects an inline live-reload script
+
+        def edition_csp(worker_url: str) -> str:  # overrides/main.html: the policy, first in <head>
+            return csp.policy(shim, worker_url, preview)
+
+        env.globals["edition_csp"] = edition_csp
         return env
-
-    @event_priority(-100)  # last: the policy hashes the page as it is written, after every other plugin
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_csp(output, page.file.src_uri, config)
-
-    @event_priority(-100)  # last, as for pages
-    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        return self._with_csp(output_content, template_name, config) if template_name.endswith(".html") else output_content
-
-    def _with_csp(self, output: str, name: str, config: MkDocsConfig) -> str:
-        if self.shim is None:
-            shim = Path(config.docs_dir) / SHIM
-            self.shim = shim.read_text(encoding="utf-8") if shim.is_file() else ""
-
-        def policy(page: str, shim: str | None) -> str:  # a page unchanged since the last build keeps its policy
-            return self.run.remembered("csp", (page, shim or ""), lambda: csp.policy_for(page, shim))
-
-        filled = csp.fill(output, self.shim or None, preview=self.command == "serve", policy=policy)
-        if filled is None:
-            raise PluginError(f"{name}: the page has no Content-Security-Policy placeholder (overrides/main.html, block site_meta)")
-        return filled
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """sitemap.xml.gz again, with the gzip header's time fixed (MkDocs writes the time of the build)."""
@@ -209,6 +209,16 @@ class EditionPlugin(BasePlugin[EditionConfig]):
     def report_address(self, value: str) -> None:
         if self.current_page is not None:
             self.ed.report_address(self.current_page, value)
+
+
+def _title_as_text(page: Page) -> None:
+    """The page's title as escaped text: Material writes it as HTML into the navigation, the
+    header, the breadcrumbs and the search index, and the first heading or the front matter
+    it comes from is the contributor's."""
+    if isinstance(page.meta.get("title"), str):
+        page.meta["title"] = escape(page.meta["title"], quote=False)  # front matter: plain text
+    elif page._title_from_render:
+        page._title_from_render = text_only(page._title_from_render)  # a heading: rendered HTML
 
 
 def _warned() -> bool:

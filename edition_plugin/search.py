@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +71,15 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if page.content:
             page.content = search.mark_furniture(page.content)
+        # the template writes the page's weight, filters and title into its article (overrides/main.html)
+        page.edition_search = search.page_facts(page.file.src_uri, page.meta)  # type: ignore[attr-defined]
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        facts = search.page_facts(page.file.src_uri, page.meta)
-        if facts.kind == "memo":
-            self.notes += search.note_records(output, page.url, facts, page.title or "")
-        return search.prepare_page(output, facts, page.title or "")
-
-    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        """Material's 404 page is a template, not a page: its search box needs the same worker."""
-        return search.point_search_at_worker(output_content) if template_name.endswith(".html") else output_content
+        facts = getattr(page, "edition_search", None)
+        if facts is not None and facts.kind == "memo":
+            self.notes += search.note_records(output, page.url, facts, unescape(page.title or ""))
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         root = Path(config.config_file_path).parent

@@ -12,6 +12,7 @@ directly: no traceback, a path-naming message, bounded output.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -28,7 +29,7 @@ from lxml import html as lxml_html
 from playwright.sync_api import Browser, Page
 
 from edition.bibtex import parse_library
-from edition.csp import PLACEHOLDER, policy_for, script_hash
+from edition.csp import script_hash, shim_script
 from edition.diagnostics import Diagnostics
 from edition.documents import load_documents, read_document
 from edition.edition import Edition
@@ -102,6 +103,11 @@ BODY_CASES: list[tuple[str, str, str, str]] = [
     ("mermaid block", "Words.\n\n<pre class=\"mermaid\">graph TD; A--&gt;B</pre>\n", "mermaid", "class 'mermaid'"),
     ("malformed address", "A [link](http://[a]/x) here.\n", "http://[a]/x", "malformed address"),
     ("footnote citing itself", "Words.[^1]\n\n[^1]: See note [^1] again.\n", "[^1]: See", "refers to itself"),
+    # a tooltip shows its title as HTML (Material): markup there would change the page on hover
+    ("link title with markup", "A [link](https://example.org \"<style>*{display:none}</style><meta http-equiv=refresh content='2;url=https://evil.example/'>\") here.\n",
+     "evil.example", "title '<style>"),
+    ("attribute-list title with markup", 'Words in a paragraph.\n{: title="&lt;img src=x&gt;" }\n', "title=", "title '<img src=x>'"),
+    ("lists nested past the limit", "".join("    " * i + "- level\n" for i in range(60)), "    " * 40 + "- level", "nested more than 40 levels"),
 ]
 
 
@@ -123,9 +129,19 @@ def _refused_cases() -> list[tuple[Refused, str | bytes | None]]:
     sub = front_matter("1990-02-03", extra="template: main.html\n")
     add("memo in a sub-folder", "docs/documents/more/1990-02-03-sub.md", sub + "Words.\n", _line(sub, "template:"), "unknown field 'template'")
     page = f"---\ntitle: \"<img src=x onerror='{PAYLOAD}'>\"\n---\n\n# A page\n"
-    add("front matter of a page", "docs/page-title.md", page, None, "front-matter field 'title' holds markup")
-    quoted = f'---\ndescription: \'x" onmouseover="{PAYLOAD}\'\n---\n\n# A page\n'
-    add("quote in a page's description", "docs/page-description.md", quoted, None, "front-matter field 'description' holds markup or a double quote")
+    add("front matter of a page", "docs/page-title.md", page, 2, "field 'title' holds markup")
+    nested = f"---\ndescription: [['\\\"><script>{PAYLOAD}</script>']]\n---\n\n# A page\n"
+    add("nested markup in a page's front matter", "docs/page-nested.md", nested, 2, "field 'description' holds markup")
+    listed = "---\ntitle: A page\ndescription: [[a, b]]\n---\n\n# A page\n"
+    add("a list where a page's text belongs", "docs/page-list.md", listed, 3, "front-matter field 'description' must be a text, not a list")
+    unknown = "---\ntemplate: main.html\n---\n\n# A page\n"
+    add("unknown field of a page", "docs/page-template.md", unknown, 2, "unknown front-matter field 'template' for a page")
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\n\n# A page\n"
+    add("YAML alias bomb in a page's front matter", "docs/page-bomb.md", bomb, 2, "anchors and aliases are not allowed")
+    add("HTML file in docs/", "docs/errata.html", f"<script>{PAYLOAD}</script>", None, "file is not published")
+    add("SVG image", "docs/images/logo.svg", f"<svg xmlns='http://www.w3.org/2000/svg'><script>{PAYLOAD}</script></svg>", None, "file is not published")
+    add("a file named like the theme's script", "docs/assets/javascripts/bundle.a5f9d56c.min.js", PAYLOAD, None, "file is not published")
+    add("a script of one's own", "docs/assets/extra.js", PAYLOAD, None, "file is not published")
     ok = front_matter("1990-02-04") + "Words.\n"
     add("byte-order mark", "docs/documents/1990-02-04-bom.md", "\ufeff" + ok, 1, "byte-order mark")
     add("NUL byte", "docs/documents/1990-02-05-nul.md", ok.replace("Words.", "Wor\x00ds."), _line(ok, "Words."), "NUL byte")
@@ -151,6 +167,7 @@ def _refused_cases() -> list[tuple[Refused, str | bytes | None]]:
              "- token: &a QQQ\n  reason: [*a, *a, *a]\n", "&a", "anchors and aliases are not allowed")
     for rel in ("docs/leak.md", "docs/leak-dir", "data/leak.yml"):
         cases.append((Refused(f"symlink {rel}", rel, None, "symlink points outside the repository"), None))
+    cases.append((Refused("symlink to .git inside the repository", "docs/git", None, "symlink points to .git inside the repository"), None))
     return cases
 
 
@@ -163,7 +180,9 @@ def refused_output(tmp_path_factory: pytest.TempPathFactory) -> str:
     project = copy_project(tmp_path_factory.mktemp("refused") / "project")
     outside = tmp_path_factory.mktemp("outside")
     (outside / "secret.md").write_text("# secret\n\nSECRET-WORDS\n", encoding="utf-8")
-    targets = {"docs/leak.md": outside / "secret.md", "docs/leak-dir": outside, "data/leak.yml": Path("/etc/hostname")}
+    (project / ".git").mkdir()
+    (project / ".git" / "config").write_text("[remote]\n  url = https://token@example.org\n", encoding="utf-8")
+    targets = {"docs/leak.md": outside / "secret.md", "docs/leak-dir": outside, "data/leak.yml": Path("/etc/hostname"), "docs/git": project / ".git"}
     for case, content in REFUSED:  # registries: the last content written holds every entry
         if content is None:
             (project / case.path).symlink_to(targets[case.path])
@@ -236,6 +255,8 @@ TEXT_PAYLOADS = {
     "bib title": f"Zorblax papers {QUOTED} &amp; more",
     "definition": f"A word {QUOTED} for the catalogue",
     "entity": f"A person {QUOTED} of the catalogue",
+    "page title": "Errata &lt;/title&gt;&lt;script&gt;window.__pwned=2&lt;/script&gt;",
+    "description": f"Corrections {QUOTED}",
 }
 
 
@@ -263,6 +284,10 @@ def text_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     entities = project / "data" / "entities.yml"
     entities.write_text(entities.read_text(encoding="utf-8") + (
         f"\n- id: pat-zorblax\n  name: Pat Zorblax\n  type: person\n  description: {yaml_q(TEXT_PAYLOADS['entity'])}\n"), encoding="utf-8")
+    # a page's title from its heading, escaped markup in it; a description with quotes
+    _write(project, "docs/errata.md", f"---\ndescription: {yaml_q(TEXT_PAYLOADS['description'])}\n---\n\n# {TEXT_PAYLOADS['page title']}\n\nWords.\n")
+    index = project / "docs" / "documents" / "index.md"
+    index.write_text(re.sub(r"^# .*$", f"# {TEXT_PAYLOADS['page title']}", index.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
     return project
 
 
@@ -282,7 +307,7 @@ def browser() -> Iterator[Browser]:
         yield b
 
 
-PAGES = ["documents/1991-01-01-zorblax", "glossary", "bibliography", "entities/pat-zorblax", "", "404"]
+PAGES = ["documents/1991-01-01-zorblax", "glossary", "bibliography", "entities/pat-zorblax", "errata", "documents/", "", "404"]
 MARKS = "article a, article abbr, article [title], article [tabindex], article sup, article .md-annotation"
 
 
@@ -314,7 +339,9 @@ def _run_pages(browser: Browser, base: str, suffix: str) -> None:
         for name in PAGES:
             if name == "404" and suffix == ".html":
                 continue  # Material's 404 page is for a server: its links are absolute
-            url = base + (name + suffix if name else "index.html" if suffix == ".html" else "")
+            url = base + (name + ("index" if name.endswith("/") else "") + suffix if name else "index.html" if suffix == ".html" else "")
+            if name.endswith("/") and suffix != ".html":
+                url = base + name
             if name == "404":
                 url = base + "404.html"
             found = _exercise(page, url) + console
@@ -343,24 +370,77 @@ def test_text_payloads_show_as_text(text_site: Path) -> None:
     assert title in tree.xpath("string(//*[contains(@class, 'memo-card__title')])")
     assert not tree.xpath("//*[@onmouseover or @onerror or @data-x]"), "a payload became an attribute"
     assert not [s for s in tree.iter("script") if PAYLOAD in (s.text or "")], "a payload became a script"
-    assert PLACEHOLDER not in page
     policy = tree.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
 
 
-def test_policy_never_allows_a_script_in_the_text(text_site: Path) -> None:
-    """Defence in depth: were a script ever to slip into a page's text (the article), the policy
-    would refuse it, while every inline script of the theme around the text stays allowed."""
-    page = sorted(text_site.glob("documents/*/index.html"))[0].read_text(encoding="utf-8")
-    start, end = page.index("<article"), page.rindex("</article>")
-    slipped = "window.__pwned = 1"
-    tampered = page[:end] + f"<script>{slipped}</script>" + page[end:]
-    policy = policy_for(tampered)
-    assert script_hash(slipped) not in policy
-    theme = [s.text or "" for s in lxml_html.document_fromstring(page[:start] + page[end:]).iter("script")
-             if not s.get("src") and s.get("type") != "application/json"]
-    assert theme, "the theme wrote no inline script: nothing to check"
-    assert all(script_hash(text) in policy for text in theme)
+SHIM = ROOT / "docs" / "assets" / "vendor" / "iframe-worker" / "shim.js"
+
+
+def test_policy_allows_no_script_of_any_page(text_site: Path) -> None:
+    """Defence in depth: no page has an inline script (the theme's few lines load from files), so
+    the policy allows no hash a page could have put there; its one hash is the offline search
+    frame's script, computed from the shipped shim and the page's worker address, and a script
+    slipped into any page would be refused."""
+    shim = SHIM.read_text(encoding="utf-8")
+    pages = sorted(text_site.rglob("*.html"))
+    assert pages
+    for path in pages:
+        tree = lxml_html.document_fromstring(path.read_text(encoding="utf-8"))
+        inline = [s for s in tree.iter("script") if not s.get("src") and s.get("type") != "application/json"]
+        assert inline == [], f"{path.relative_to(text_site)}: inline script {(inline[0].text or '')[:80]!r}"
+        config = tree.xpath("string(//script[@id='__config'])")
+        worker = json.loads(config)["search"] if config else None
+        policy = tree.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
+        script_src = policy.split("script-src", 1)[1].split(";", 1)[0]
+        hashes = set(re.findall(r"'sha256-[^']+'", script_src))
+        expected = {script_hash(inline_shim)} if worker and (inline_shim := shim_script(shim, worker)) else set()
+        assert hashes == expected, f"{path.relative_to(text_site)}: {sorted(hashes)}"
+        assert "unsafe-inline" not in script_src and script_hash(PAYLOAD) not in policy
+
+
+MATERIAL_PARTIALS = {  # Material's templates whose inline script the edition loads from a file instead
+    "partials/javascripts/base.html": ("d6113712bc4deb30b4bd810ee0dfc28b6f04d2f88cc0016c0f1766eac7b762b6", "docs/assets/theme/md-head.js"),
+    "partials/javascripts/palette.html": ("8790389765ea6036effddba548b15093bb05bdc75624eaeaf8b13f3c24be4ab5", "docs/assets/theme/md-palette.js"),
+    "partials/javascripts/content.html": ("3722e156f0f6339de39fbbfc178b6e401d1a4fb890f189ac5b80c2504bda7dcf", None),
+}
+
+
+@pytest.mark.parametrize("partial", sorted(MATERIAL_PARTIALS))
+def test_theme_scripts_moved_to_files_match_the_installed_material(partial: str) -> None:
+    """The edition overrides these partials with scripts loaded from files (overrides/partials/
+    javascripts/): should Material change one (an upgrade), this fails until the copy is redone."""
+    import hashlib
+
+    import material
+
+    source = Path(material.__file__).parent / "templates" / partial
+    digest, copy = MATERIAL_PARTIALS[partial]
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == digest, f"Material's {partial} changed: copy its script again"
+    assert (ROOT / "overrides" / partial).is_file()
+    if copy is not None:
+        code = re.search(r"<script>(.*)</script>", source.read_text(encoding="utf-8"), re.S)
+        assert code is not None
+        # the copy runs the same statements (the template's scope value comes from an attribute)
+        ours = re.sub(r"/\*.*?\*/", "", (ROOT / copy).read_text(encoding="utf-8"), flags=re.S)
+        strip = str.maketrans("", "", " \n")
+        theirs = re.sub(r'new URL\("[^"]*"', 'new URL(document.currentScript.getAttribute("data-md-scope")', code.group(1))
+        assert ours.translate(strip).rstrip(";") == theirs.translate(strip).rstrip(";")
+
+
+def test_page_titles_and_descriptions_are_text(text_site: Path) -> None:
+    """A heading's escaped markup and a description's quotes reach <title>, the meta tags, the
+    navigation and the header as text (Material's `striptags` once turned them into tags)."""
+    shown = "Errata </title><script>window.__pwned=2</script>"
+    for rel in ("errata/index.html", "documents/index.html"):
+        tree = lxml_html.document_fromstring((text_site / rel).read_text(encoding="utf-8"))
+        assert tree.findtext(".//title").startswith(shown), (rel, tree.findtext(".//title"))
+        assert not [s for s in tree.iter("script") if "__pwned" in (s.text or "")], rel
+        assert shown in tree.xpath("string(//div[contains(@class, 'md-header__title')])"), rel  # the header's page title
+        assert tree.xpath("string(//span[@data-pagefind-meta='title[data-value]']/@data-value)") == shown, rel  # search's
+    tree = lxml_html.document_fromstring((text_site / "errata" / "index.html").read_text(encoding="utf-8"))
+    assert tree.xpath("string(//meta[@name='description']/@content)") == TEXT_PAYLOADS["description"]
+    assert not tree.xpath("//*[@onmouseover or @data-x]")
 
 
 def test_online_site_loads_nothing_remote(text_site: Path) -> None:
@@ -368,11 +448,17 @@ def test_online_site_loads_nothing_remote(text_site: Path) -> None:
     assert find_remote_loads(text_site) == []
 
 
-def test_every_page_has_the_policy(text_site: Path) -> None:
+def test_every_page_has_the_policy_first_in_its_head(text_site: Path) -> None:
+    """First, so nothing a page writes into <head> (a title, a description) comes before it."""
     pages = sorted(text_site.rglob("*.html"))
-    assert pages
-    missing = [p.relative_to(text_site).as_posix() for p in pages if 'http-equiv="Content-Security-Policy"' not in p.read_text(encoding="utf-8")]
-    assert missing == []
+    assert pages and any(p.name == "404.html" for p in pages)
+    wrong = []
+    for path in pages:
+        head = lxml_html.document_fromstring(path.read_text(encoding="utf-8")).find("head")
+        first = next((el for el in head if isinstance(el.tag, str)), None) if head is not None else None
+        if first is None or first.tag != "meta" or first.get("http-equiv") != "Content-Security-Policy":
+            wrong.append(path.relative_to(text_site).as_posix())
+    assert wrong == []
 
 
 def test_rebuilds_are_byte_identical(text_project: Path, text_site: Path, tmp_path: Path) -> None:

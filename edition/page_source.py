@@ -1,0 +1,102 @@
+"""Every Markdown page's source checked before anything parses it: the one edge where a page enters.
+
+MkDocs parses a page's front matter itself, and Material writes some of its values into
+``<head>``: a YAML alias "bomb" would expand inside MkDocs' loader, and a nested value would
+reach a template as whatever Python makes of it. So each page's text passes here first. Front
+matter is read with the edition's own loader (no anchors or aliases, bounded size, no markup in
+any text at any depth); a document's fields are validated by ``edition.documents``, any other
+page may set only the few fields below, each of its type. A page whose front matter is refused
+is reported with its line and handed to MkDocs without it, so nothing refused is ever parsed or
+shown. Lists and quotes nested deeper than any document needs stop with a message instead of
+exhausting Python's recursion in the Markdown parser.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .documents import split_front_matter
+from .schema import shown_value
+from .yamldata import is_invalid, load_mapping
+
+HIDE_CHOICES = frozenset({"navigation", "toc", "footer", "path", "feedback"})
+MAX_NESTING = 40  # levels of lists or block quotes: far beyond any document, far below Markdown's recursion limit
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
+
+
+def _field_ok(name: str, value: Any) -> bool:
+    if name in ("title", "description"):
+        return isinstance(value, str) and bool(value.strip())
+    if name == "search":
+        return isinstance(value, dict) and set(value) <= {"boost", "exclude"} and all(
+            (k == "boost" and isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 10)
+            or (k == "exclude" and isinstance(v, bool)) for k, v in value.items())
+    if name == "hide":
+        return isinstance(value, list) and all(isinstance(v, str) and v in HIDE_CHOICES for v in value)
+    return False
+
+
+PAGE_FIELDS = {
+    "title": "a text",
+    "description": "a text",
+    "search": "a mapping with 'boost' (a number from 0 to 10) and/or 'exclude' (true or false)",
+    "hide": f"a list of: {', '.join(sorted(HIDE_CHOICES))}",
+}
+
+
+def check_page(text: str, shown: str, diags: Diagnostics, is_document: bool, document_valid: bool) -> str:
+    """The text MkDocs may read for the page at ``shown``: ``text`` itself, or without its front
+    matter when the front matter is refused (every problem reported to ``diags`` with its line)."""
+    yaml_text, body, body_line = split_front_matter(text)
+    _check_nesting(body.lstrip("\n"), body_line, shown, diags)
+    if yaml_text is None:
+        return text
+    if is_document:  # validated field by field when the documents were loaded (and reported there)
+        return text if document_valid else body
+    item = load_mapping(yaml_text, shown, diags, first_line=2)
+    if item is None:
+        return body
+    ok = True
+    for key, value in item.value.items():
+        if is_invalid(value):
+            ok = False
+        elif key not in PAGE_FIELDS:
+            diags.error(shown, item.line_of(key), f"unknown front-matter field '{key[:40]}' for a page",
+                        f"a page's front matter may set: {', '.join(PAGE_FIELDS)}")
+            ok = False
+        elif not _field_ok(key, value):
+            diags.error(shown, item.line_of(key), f"front-matter field '{key}' must be {PAGE_FIELDS[key]}, not {shown_value(value)}",
+                        "fix the value's type")
+            ok = False
+    return text if ok else body
+
+
+def _check_nesting(body: str, first_line: int, shown: str, diags: Diagnostics) -> None:
+    """Lists and block quotes nested past ``MAX_NESTING`` levels (Markdown's parser would recurse
+    past Python's limit on them)."""
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _depth(line) > MAX_NESTING:
+            diags.error(shown, number, f"lists or quotes nested more than {MAX_NESTING} levels deep", f"nest at most {MAX_NESTING} levels")
+            return
+
+
+def _depth(line: str) -> int:
+    """How deep a line nests: quote marks and list markers at its start, and the indentation
+    before a list marker (four columns a level, as Python-Markdown nests); a line of plain text or spaces nests nothing.
+    One pass over the line's start, no pattern that could backtrack."""
+    depth = at = 0
+    while True:
+        start = at
+        while at < len(line) and line[at] in " \t":
+            at += 1
+        if at < len(line) and line[at] == ">":
+            depth += 1
+            at += 1
+            continue
+        marker = _LIST_MARKER.match(line, at)
+        if marker is None:
+            return depth
+        depth += 1 + (len(line[start:at].expandtabs(4))) // 4
+        at = marker.end()
