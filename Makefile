@@ -3,6 +3,11 @@
 #
 # The virtual environment is reused whenever the pinned requirements are unchanged: a stamp file in
 # it is named by the requirements' hash. `make test VENV=/path/to/venv` uses another environment.
+#
+# Only an environment (and node_modules/) this machine made is ever run: the stamps' names carry a
+# random token kept outside every checkout, so a .venv/ or node_modules/ that came with the
+# repository (committed by a pull request, stamps and all) is never taken for one; it is removed and
+# made again before anything in it runs.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,18 +17,27 @@ export PYTHONDONTWRITEBYTECODE := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
 hash_of = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
-BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt pyproject.toml)
-TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt pyproject.toml)
+TOKEN_FILE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/us-japan-edition/machine-token
+MACHINE_TOKEN := $(shell f='$(TOKEN_FILE)'; [ -s "$$f" ] || { mkdir -p "$$(dirname "$$f")" && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$$f.$$$$" && mv -n "$$f.$$$$" "$$f"; rm -f "$$f.$$$$"; }; cat "$$f")
+VENV_MARK := $(VENV)/.edition-made-$(MACHINE_TOKEN)
+BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt pyproject.toml)-$(MACHINE_TOKEN)
+TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt pyproject.toml)-$(MACHINE_TOKEN)
+NODE_STAMP := node_modules/.edition-$(call hash_of,package.json package-lock.json)-$(MACHINE_TOKEN)
 SYSTEM_PACKAGES := chromium biber poppler-utils pandoc
 
 .PHONY: setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
 
-$(BIN)/python:
+$(VENV_MARK):
+	@[ -n "$(MACHINE_TOKEN)" ] || { echo "no machine token in $(TOKEN_FILE)"; exit 1; }
+	@if [ -e "$(VENV)" ]; then \
+	  [ -f "$(VENV)/pyvenv.cfg" ] || { echo "$(VENV) exists and is not a virtual environment: move it away or set VENV"; exit 1; }; \
+	  echo "$(VENV) was not made on this machine: making it again"; rm -rf "$(VENV)"; fi
 	$(PYTHON) -m venv $(VENV)
+	touch $@
 
 # The edition's MkDocs plugins (edition_plugin/) are installed from this checkout, editable, with
 # nothing else: their dependencies are the pinned, hashed ones above.
-$(BUILD_STAMP): | $(BIN)/python
+$(BUILD_STAMP): | $(VENV_MARK)
 	$(PIP_INSTALL) -r requirements/build.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.edition-build-*
@@ -46,11 +60,12 @@ system:
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 browser: system
 
-node_modules/.package-lock.json: package.json package-lock.json
+# `npm ci` removes node_modules/ first: whatever was there, the pinned, checked packages replace it.
+$(NODE_STAMP):
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-node: node_modules/.package-lock.json
+node: $(NODE_STAMP)
 
 serve: setup node
 	$(BIN)/mkdocs serve --strict
@@ -72,8 +87,11 @@ bench: setup-test system node
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
 
-# DATE, TITLE and SLUG reach the scaffold through the environment, never through the shell's
-# parsing of this recipe: a title with quotes, backquotes or $(...) is only text.
+# DATE, TITLE, SLUG and TYPE reach the scaffold through the environment, never through the shell's
+# parsing of this recipe: a title with quotes, backquotes or $(...) is only text. Make would
+# expand a command-line variable to export it (running a `$(shell …)` in a title): it is not
+# exported as such, only its unexpanded value (`$(value …)`) under the scaffold's names.
+unexport DATE TITLE SLUG TYPE
 new-memo: export EDITION_DATE := $(value DATE)
 new-memo: export EDITION_TITLE := $(value TITLE)
 new-memo: export EDITION_SLUG := $(value SLUG)
@@ -89,7 +107,7 @@ lock: setup-test
 	cd requirements && $(abspath $(BIN))/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file test.txt test.in
 
 print-stamps:
-	@echo $(BUILD_STAMP) $(TEST_STAMP)
+	@echo $(VENV_MARK) $(BUILD_STAMP) $(TEST_STAMP)
 
 clean:
 	rm -rf site dist .pytest_cache

@@ -33,6 +33,7 @@ UrlFor = Callable[[str], str]
 # Words a resolved reference may have that the note's own wording spells differently.
 _LABEL_WORDS = frozenset({"p", "pp", "tbl", "table", "fig", "vol", "ch", "n", "nn", "no", "ed", "eds", "in", "and", "the", "of", "see"})
 _WORD = re.compile(r"[0-9a-z]+")
+SITE_URL = re.compile(r"https?://[^\s\"'<>\\`]+")
 
 
 # -- the edition as a citable work -----------------------------------------------------------------
@@ -85,7 +86,11 @@ class EditionSettings:
         return self.site_url.rstrip("/") + "/" + page_url.lstrip("/")
 
     def check(self, diags: Diagnostics, path: str = "mkdocs.yml") -> None:
-        """An unset value is a warning: the edition is citable, but less precisely."""
+        """An unset value is a warning: the edition is citable, but less precisely; a site URL
+        that is not an absolute http(s) address is an error (every citation would carry it)."""
+        if self.site_url and not SITE_URL.fullmatch(self.site_url):
+            diags.error(path, self.lines.get("site_url"), f"site_url '{self.site_url[:80]}' is not an absolute http(s) address",
+                        "write it as https://host/path/ (SITE_URL in the environment, or site_url in mkdocs.yml), with no quotes, spaces or '<', '>'")
         if not self.site_url:
             diags.warning(path, self.lines.get("site_url"), "site_url is not set: pages have no canonical link, the sitemap is empty, citations give no URL",
                           "set site_url in mkdocs.yml, or SITE_URL in the environment of the build")

@@ -16,7 +16,7 @@ import json
 import os
 import subprocess
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,24 @@ def tracked_machine_folders(root: Path) -> list[str]:
     return sorted({n.split("/", 1)[0] for n in names})
 
 
+def sign(name: str, payload: bytes) -> bytes:
+    """``payload`` as a kept file named ``name`` (its place under ``.cache/``): signed with this
+    machine's key, so the same bytes under another name, or from another machine, do not verify."""
+    return MAGIC + _mac(name, payload) + b"\n" + payload
+
+
+def verify(name: str, data: bytes) -> bytes | None:
+    """The payload of a file ``sign`` made for ``name`` on this machine, else ``None``."""
+    if not data.startswith(MAGIC):
+        return None
+    mac, _, payload = data[len(MAGIC):].partition(b"\n")
+    return payload if hmac.compare_digest(mac, _mac(name, payload)) else None
+
+
+def _mac(name: str, payload: bytes) -> bytes:
+    return hmac.new(machine_key(), name.encode() + b"\0" + payload, hashlib.sha256).hexdigest().encode()
+
+
 @dataclass
 class KeptFiles:
     """The signed files under one checkout's ``.cache/``; reads of a damaged, foreign or unsigned
@@ -82,16 +100,10 @@ class KeptFiles:
 
     directory: Path
     usable: bool = True
-    _key: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, root: Path) -> KeptFiles:
         return cls(root / ".cache", ".cache" not in tracked_machine_folders(root))
-
-    def _mac(self, name: str, payload: bytes) -> bytes:
-        if self._key is None:
-            self._key = machine_key()
-        return hmac.new(self._key, name.encode() + b"\0" + payload, hashlib.sha256).hexdigest().encode()
 
     def read(self, name: str) -> bytes | None:
         """The payload stored under ``name`` (a path under ``.cache/``) if this machine signed it."""
@@ -101,10 +113,7 @@ class KeptFiles:
             data = (self.directory / name).read_bytes()
         except OSError:
             return None
-        if not data.startswith(MAGIC):
-            return None
-        mac, _, payload = data[len(MAGIC):].partition(b"\n")
-        return payload if hmac.compare_digest(mac, self._mac(name, payload)) else None
+        return verify(name, data)
 
     def write(self, name: str, payload: bytes) -> None:
         if not self.usable:
@@ -113,7 +122,7 @@ class KeptFiles:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(MAGIC + self._mac(name, payload) + b"\n" + payload)
+            tmp.write_bytes(sign(name, payload))
             tmp.replace(path)  # atomic: a reader sees the old file or the new one, never half
         except OSError:
             pass  # a cache that cannot be written only costs time

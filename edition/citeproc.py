@@ -26,7 +26,8 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from .bibtex import Library
-from .csl import GT_MARK, LT_MARK, Locator, processor_item
+from .cache_files import sign, verify
+from .csl import GT_MARK, LT_MARK, QUOTE_MARK, Locator, processor_item
 from .diagnostics import Diagnostics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,13 +42,14 @@ CITEPROC_DIR = ROOT / "node_modules" / "citeproc"
 _TAGS = re.compile(r"<[^>]+>")
 _ALLOWED_TAGS = frozenset({"i", "b", "sup", "sub"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+CACHE_NAME = "citations.json"  # what the signature of the cache file binds it to
 
 
 def sanitise(markup: str) -> str:
     """Processor output as safe HTML: text escaped, only <i>, <b>, <sup>, <sub> kept (no attributes)."""
 
     def text(value: str | None) -> str:
-        return escape((value or "").replace(LT_MARK, "<").replace(GT_MARK, ">"), quote=False)
+        return escape((value or "").replace(LT_MARK, "<").replace(GT_MARK, ">").replace(QUOTE_MARK, '"'), quote=False)
 
     def clean(el) -> str:  # type: ignore[no-untyped-def]
         parts = [text(el.text)]
@@ -313,15 +315,19 @@ class Formatter:
             return
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_file.write_text(json.dumps(self._used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            self.cache_file.write_bytes(sign(CACHE_NAME, json.dumps(self._used, ensure_ascii=False, sort_keys=True).encode("utf-8")))
         except OSError:
             pass  # a read-only checkout builds without the cache
 
 
 def _read_cache(path: Path) -> dict[str, object]:
-    """The cache as a mapping of digests; anything else (a list, damaged JSON) counts as empty."""
+    """The cache as a mapping of digests; anything else (unsigned, a list, damaged JSON) counts as empty.
+
+    Signed with this machine's key (``edition.cache_files``): a cache committed to the repository,
+    keyed by digests anyone can compute, would otherwise show a forged citation."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        payload = verify(CACHE_NAME, path.read_bytes())
+        data = json.loads(payload) if payload is not None else None
     except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict):

@@ -34,7 +34,7 @@ SIMPLE_VARIABLES = {
     "pagetotal": "number-of-pages",
 }
 # '<' and '>' of a title on their way through the processor (restored by ``citeproc.sanitise``)
-LT_MARK, GT_MARK = "\ue000", "\ue001"
+LT_MARK, GT_MARK, QUOTE_MARK = "\ue000", "\ue001", "\ue002"
 
 
 def csl_type(entry_type: str, subtype: str) -> str:
@@ -132,6 +132,25 @@ def csl_item(ref: Reference) -> dict[str, object]:
     return item
 
 
+def _protect_quotes(title: str) -> str:
+    """A straight double quote that cannot open a quotation (it follows a letter, ``x="y"``) as a
+    private-use character: citeproc-js would read it as markup it cannot pair and print the whole
+    title, its ``nocase`` span included, as text. Quotes that open and close a quotation stay,
+    and the processor curls them."""
+    out: list[str] = []
+    open_quote = False
+    for i, char in enumerate(title):
+        if char == '"':
+            if open_quote:
+                open_quote = False
+            elif i == 0 or title[i - 1].isspace() or title[i - 1] in "([{“‘—–-/":
+                open_quote = True
+            else:
+                char = QUOTE_MARK
+        out.append(char)
+    return "".join(out)
+
+
 def processor_item(ref: Reference) -> dict[str, object]:
     """The CSL item as the processor gets it: titles as the source prints them, protected from the
     style's title-casing (BibTeX's braces protect words; a title here is already in title case)."""
@@ -140,6 +159,6 @@ def processor_item(ref: Reference) -> dict[str, object]:
         if isinstance(item.get(var), str):
             # '<' and '>' travel as private-use characters (restored by ``sanitise``), so that a
             # title's own angle brackets are never read as markup by the processor
-            value = str(item[var]).replace("<", LT_MARK).replace(">", GT_MARK)
+            value = _protect_quotes(str(item[var]).replace("<", LT_MARK).replace(">", GT_MARK))
             item[var] = f'<span class="nocase">{value}</span>'
     return item

@@ -6,6 +6,7 @@ contributor sees all of them at once, from ``make check`` or from a strict build
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -13,7 +14,19 @@ Severity = Literal["error", "warning"]
 MAX_MESSAGE = 400  # a message quotes contributor input: bounded, whatever the input's size
 
 
+# Control characters (a terminal's escape sequences) and bidirectional overrides, as a message quoting
+# a source file could carry them to the contributor's terminal: shown as visible \\xNN / \\uNNNN
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _bounded(text: str) -> str:
+    """A message's part as a terminal shows it safely: bounded, and with no control character."""
+    text = _UNPRINTABLE.sub(lambda m: _shown(m.group()), text)
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 

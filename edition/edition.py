@@ -34,6 +34,7 @@ from .render import documents_table, interventions_table, normalisations_list, w
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
 Remember = Callable[[str, tuple[str, ...], Callable[[], set[str]]], set[str]]  # CachedEdition.remembered
+REPORTED_PER_PROBLEM = 20  # occurrences of one refused markup listed one by one, the rest counted
 GENERATED_FRONT_MATTER = "---\nsearch:\n  boost: 0.000001\n---\n\n"
 
 
@@ -68,7 +69,8 @@ class Edition:
         ed = cls(root=root, docs_dir=docs_dir)
         for link, problem in content_links(root):
             ed.diags.error(link, None, problem, "replace it with the file itself: nothing a link leads to is published")
-        for folder in tracked_machine_folders(root):
+        tracked = tracked_machine_folders(root)
+        for folder in tracked:
             ed.diags.error(f"{folder}/", None, f"{folder}/ is tracked by git: it is made on each machine (a cache, an environment, a build), never taken from the repository",
                            f"remove it from the repository: git rm -r --cached {folder}")
         if settings is not None:
@@ -86,7 +88,8 @@ class Edition:
         ed.annotator = Annotator({t.key: t for t in ed.terms}, ed.entities, ignore)
         unreadable = [p for p in sorted((root / "bib").glob("*.bib")) if read_text(p, p.relative_to(root).as_posix(), ed.diags) is None]
         ed.library = Library() if unreadable else load_library(root / "bib", root, ed.diags)
-        ed.formatter = Formatter(ed.library, root / ".cache" / "citations.json", ed.diags)
+        # Node runs citeproc-js from node_modules/: never a copy the repository brought (reported above)
+        ed.formatter = Formatter(Library() if "node_modules" in tracked else ed.library, root / ".cache" / "citations.json", ed.diags)
         ed.documents = {d.path: d for d in load_documents(docs_dir, ed.diags, root)}
         for file in sorted(docs_dir.rglob("*.md")):
             rel = file.relative_to(docs_dir).as_posix()
@@ -153,10 +156,13 @@ class Edition:
         if found and source_file.is_file():
             shown = source_file.relative_to(self.root).as_posix() if source_file.resolve().is_relative_to(self.root) else f"docs/{doc_path}"
             source = source_file.read_text(encoding="utf-8", errors="replace")
-            for problem in dict.fromkeys(found):
-                line = sanitize.line_of(source, problem.needle) or sanitize.line_of(source, problem.fallback)
-                self.diags.error(shown, line, problem.message,
-                                 "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md")
+            hint = "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md"
+            for problem, count in Counter(found).items():  # each occurrence at its own line, as far as they can be told apart
+                lines = sanitize.lines_of(source, problem.needle) or sanitize.lines_of(source, problem.fallback) or [None]
+                for i in range(min(count, REPORTED_PER_PROBLEM)):
+                    self.diags.error(shown, lines[min(i, len(lines) - 1)], problem.message, hint)
+                if count > REPORTED_PER_PROBLEM:
+                    self.diags.error(shown, None, f"{count - REPORTED_PER_PROBLEM} more of: {problem.message}", hint)
         return sanitize.clean(content)
 
     def report_address(self, doc_path: str, url: str) -> None:

@@ -64,7 +64,9 @@ def to_ris(ref: Reference, url: str | None = None) -> str:
     if url:
         tags.append(("UR", url))
     tags += [*_present(item, ("note", "N1")), ("ID", ref.key), ("ER", "")]
-    return "".join(f"{tag}  - {value}\n" for tag, value in tags)
+    # one line a tag: a value's own line breaks (a LaTeX field may hold blank lines) would start
+    # tags and records of their own in the reader's import
+    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in tags)
 
 
 def citation_meta(ref: Reference, page_url: str | None = None) -> list[tuple[str, str]]:

@@ -9,7 +9,8 @@ active content. The rule, enforced here and nowhere else:
 - attributes are limited to ``id``, ``class``, ``title`` (text: no ``<`` or ``>``, since Material's
   tooltips show a title as HTML), ``lang``, ``dir`` everywhere, plus the
   few each element needs (``href`` of a link, ``src``/``alt`` of an image, table alignment);
-  never ``on*``, ``style`` (except a table cell's ``text-align``), ``data-*`` or ``srcdoc``;
+  never ``on*``, ``style`` (the policy allows no inline style; Markdown's table alignment is
+  written as ``align``), ``data-*`` or ``srcdoc``;
 - links go to ``http(s)``, ``mailto``, a relative address, an ``entity:`` pin or a ``when:`` date mark; images only to a relative address
   (no request leaves the reader's machine);
 - ids may not take Material's (``__*``) or the paragraph numbers' (``p1``, ``p2``...) names,
@@ -46,12 +47,11 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href"}),
     "img": frozenset({"src", "alt", "width", "height"}),
     "ol": frozenset({"start"}),
-    "td": frozenset({"align", "colspan", "rowspan", "style"}),
-    "th": frozenset({"align", "colspan", "rowspan", "scope", "style"}),
+    "td": frozenset({"align", "colspan", "rowspan"}),
+    "th": frozenset({"align", "colspan", "rowspan", "scope"}),
     "time": frozenset({"datetime"}),
     "details": frozenset({"open"}),
 }
-STYLE_PROPERTIES = frozenset({"text-align"})  # the only style: Markdown's table column alignment
 # ``entity:`` and ``when:`` are the edition's own marks ([words](entity:id), [words](when:1983)),
 # replaced by a register link and a chronology anchor.
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "entity", "when"})
@@ -126,21 +126,9 @@ def problems(fragment: str) -> list[Problem]:
                     found.append(Problem("class 'mermaid' is not allowed: Material would load Mermaid from a CDN", "mermaid"))
                 elif name == "title" and ("<" in value or ">" in value):
                     found.append(Problem(f"title '{shorten(value, 60)}' on <{tag}> holds markup: a tooltip shows its title as HTML", value.strip()[:40], "title="))
-                elif name == "style" and not _style_ok(value):
-                    found.append(Problem(f"style '{shorten(value)}' is not allowed (only a table cell's text-align)", "style"))
                 if name == "id":
                     seen_ids.add(value)
     return found
-
-
-def _style_ok(value: str) -> bool:
-    for decl in value.split(";"):
-        prop, _, val = decl.partition(":")
-        if not decl.strip():
-            continue
-        if prop.strip().lower() not in STYLE_PROPERTIES or val.strip().lower() not in ("left", "right", "center"):
-            return False
-    return True
 
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
@@ -169,7 +157,6 @@ def clean(fragment: str) -> str:
         strip_comments=False,  # the edition's <!-- edition:... --> placeholders, filled later
         link_rel=None,
         url_schemes=set(LINK_SCHEMES),
-        filter_style_properties=set(STYLE_PROPERTIES),
     )
 
 
@@ -192,3 +179,11 @@ def line_of(source: str, needle: str) -> int | None:
         if low in line.lower():
             return number
     return None
+
+
+def lines_of(source: str, needle: str) -> list[int]:
+    """Every line of ``source`` that contains ``needle`` (any case), in one pass."""
+    if not needle:
+        return []
+    low = needle.lower()
+    return [number for number, line in enumerate(source.splitlines(), start=1) if low in line.lower()]

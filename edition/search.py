@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from .cache_files import sign, verify
 from .documents import is_memo
 
 WORKER = "assets/search/pagefind-worker.js"  # docs path of the edition's search worker
@@ -206,7 +207,9 @@ def input_digest(site_dir: Path, notes_html: list[str]) -> str:
     return h.hexdigest()
 
 
-MANIFEST = "manifest.json"  # in a cached index: every file's SHA-256, checked before the index is reused
+# in a cached index: every file's SHA-256, signed with this machine's key (a committed index would
+# be published to readers), checked before the index is reused
+MANIFEST = "manifest.json"
 
 
 def _manifest(directory: Path) -> dict[str, str]:
@@ -227,7 +230,8 @@ def _link_or_copy(src: str, dst: str) -> None:
 def _reuse(kept: Path, out: Path) -> bool:
     """Copy a cached index into the site if every file is there with the bytes it was stored with."""
     try:
-        expected = json.loads((kept / MANIFEST).read_text(encoding="utf-8"))
+        payload = verify(f"pagefind/{kept.name}", (kept / MANIFEST).read_bytes())  # signed by this machine
+        expected = json.loads(payload) if payload is not None else None
         if isinstance(expected, dict) and expected:
             shutil.copytree(kept, out, ignore=shutil.ignore_patterns(MANIFEST), copy_function=_link_or_copy)
             if _manifest(out) == expected:  # checked on the copy: whatever happened to the cache meanwhile
@@ -246,7 +250,7 @@ def _store(out: Path, cache_dir: Path, digest: str) -> None:
         stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=cache_dir))
         try:
             shutil.copytree(out, stage / "index", copy_function=_link_or_copy)  # nothing rewrites an index file in place
-            (stage / "index" / MANIFEST).write_text(json.dumps(_manifest(stage / "index")), encoding="utf-8")
+            (stage / "index" / MANIFEST).write_bytes(sign(f"pagefind/{digest}", json.dumps(_manifest(stage / "index")).encode()))
             for old in cache_dir.iterdir():
                 if old != stage and not old.name.startswith(".stage-"):
                     gone = cache_dir / f".gone-{old.name}-{os.getpid()}-{threading.get_ident()}"

@@ -14,7 +14,8 @@ from lxml import html
 from pybtex.database import parse_file
 
 from edition.bibtex import Library, Name, load_library, parse_library, split_names
-from edition.citeproc import CITEPROC_DIR, RENDERER, BibliographyJob, Formatter, NoteJob, style_key
+from edition.cache_files import sign, verify
+from edition.citeproc import CACHE_NAME, CITEPROC_DIR, RENDERER, BibliographyJob, Formatter, NoteJob, style_key
 from edition.csl import parse_locator
 from edition.dates import format_partial_date
 from edition.diagnostics import Diagnostics
@@ -337,16 +338,40 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, content: str) -> None:
     assert fmt.node_runs == 1
 
 
+def _kept(cache: Path) -> dict:
+    payload = verify(CACHE_NAME, cache.read_bytes())
+    assert payload is not None, "the cache was not signed by this machine"
+    return json.loads(payload)
+
+
+def _keep(cache: Path, data: dict) -> None:
+    cache.write_bytes(sign(CACHE_NAME, json.dumps(data).encode()))
+
+
+def test_a_forged_cache_is_never_read(tmp_path: Path) -> None:
+    """A cache committed to the repository, keyed by digests anyone can compute: without this
+    machine's signature its forged citation is never shown, and the work is rendered afresh."""
+    cache = tmp_path / "citations.json"
+    good = _fresh(cache)
+    good.note("jda1986"), good.entry("jda1986")
+    good.save()
+    forged = {digest: "FORGED" if isinstance(value, str) else [[value[0][0], "FORGED"]] for digest, value in _kept(cache).items()}
+    cache.write_text(json.dumps(forged))  # the bytes an attacker can write: unsigned
+    again = _fresh(cache)
+    assert "FORGED" not in again.note("jda1986") + again.entry("jda1986")
+    assert again.node_runs == 2  # the note and the entry, each rendered afresh
+
+
 def test_wrongly_typed_cache_entries_are_dropped_and_rendered_again(tmp_path: Path) -> None:
     cache = tmp_path / "citations.json"
     good = _fresh(cache)
     good.note("jda1986"), good.entry("jda1986")
     good.save()
-    data = json.loads(cache.read_text())
+    data = _kept(cache)
     assert len(data) == 2
     for digest, value in data.items():
         data[digest] = {"not": "a rendering"} if isinstance(value, str) else [[1, 2]]
-    cache.write_text(json.dumps(data))
+    _keep(cache, data)  # signed as this machine would: a layout from another version, say
     again = _fresh(cache)
     assert again.note("jda1986", html=False).startswith("Japan Defense Agency, Defense of Japan 1986")
     assert again.entry("jda1986").startswith("Japan Defense Agency.")
@@ -358,11 +383,11 @@ def test_cached_markup_is_sanitised_like_fresh_output(tmp_path: Path) -> None:
     good = _fresh(cache)
     good.note("jda1986"), good.entry("jda1986")
     good.save()
-    data = json.loads(cache.read_text())
+    data = _kept(cache)
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)"><i style="color:red">Defense</i> <a href="javascript:x">of</a> Japan'
     for digest, value in data.items():
         data[digest] = evil if isinstance(value, str) else [[value[0][0], evil]]
-    cache.write_text(json.dumps(data))
+    _keep(cache, data)
     poisoned = _fresh(cache)
     for out in (poisoned.note("jda1986"), poisoned.entry("jda1986")):
         assert "<script" not in out and "<img" not in out and "onerror" not in out and "style=" not in out and "<a" not in out
@@ -403,3 +428,28 @@ def test_a_missing_citeproc_stops_the_build_with_a_clear_message(tmp_path: Path)
     # render.js run by hand says the same, not a Node stack trace
     proc = subprocess.run(["node", str(RENDERER), str(tmp_path / "nowhere")], input="{}", capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "citeproc-js is not installed" in proc.stderr and "npm ci" in proc.stderr and "at " not in proc.stderr
+
+
+def test_a_field_with_line_breaks_stays_one_ris_tag() -> None:
+    """RIS is read line by line: a title holding a blank line and tag-like text must not become a
+    second tag or record (a `UR  - javascript:` address in the reader's reference manager)."""
+    from edition.exports import to_ris
+
+    text = ("@book{inject,\n  title = {First line\n\nER  - \nTY  - GEN\nUR  - javascript:alert(1)},\n"
+            "  publisher = {P},\n  date = {1987}\n}\n")
+    library = parse_library(text, "s.bib", Diagnostics())
+    ris = to_ris(library.references["inject"], "https://example.org/x/")
+    tags = [line.split("  - ", 1)[0] for line in ris.splitlines()]
+    assert tags.count("TY") == 1 and tags.count("ER") == 1 and tags[-1] == "ER", ris
+    assert [line for line in ris.splitlines() if line.startswith("UR")] == ["UR  - https://example.org/x/"], ris
+
+
+@pytest.mark.parametrize("title", ['The x="y" case', 'He said"hi" once', 'A "quoted" word'])
+def test_a_title_with_quotes_is_never_printed_as_markup(title: str) -> None:
+    """citeproc-js read a quote after a letter as markup it could not pair, and printed the whole
+    title with its protective <span class="nocase"> as text."""
+    library = parse_library("@book{q, title = {" + title + "}, publisher = {P}, date = {1987}}", "s.bib", Diagnostics())
+    entry = Formatter(library).entry("q")
+    assert "nocase" not in entry and "&lt;span" not in entry, entry
+    plain_title = entry.split("</i>")[0].removeprefix("<i>")
+    assert plain_title.replace("“", '"').replace("”", '"') == title, entry

@@ -65,8 +65,14 @@ def test_workflow_uses_pinned_actions_and_readme_commands() -> None:
     runs = [s["run"] for s in steps if "run" in s]
     assert "bash .ci/run" in runs and "make check" in runs and "make offline" in runs and "make build" in runs
     assert workflow[True]["pull_request"] is None and workflow[True]["push"]["branches"] == ["main"]  # YAML reads 'on' as True
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "test" and "refs/heads/main" in deploy["if"]
+    site, deploy = workflow["jobs"]["site"], workflow["jobs"]["deploy"]
+    assert site["needs"] == "test" and "refs/heads/main" in site["if"] and deploy["needs"] == "site"
+    assert workflow["permissions"] == {"contents": "read"}
+    for name, job in workflow["jobs"].items():  # a job that may write runs nothing from the repository
+        if any(level == "write" for level in job.get("permissions", {}).values()):
+            assert [s["uses"].split("@")[0] for s in job["steps"]] == ["actions/deploy-pages"], name
+        else:
+            assert "permissions" not in job, name
     for name, job in workflow["jobs"].items():
         assert 0 < job["timeout-minutes"] <= 60, name
         for step in job["steps"]:

@@ -396,7 +396,7 @@ def test_policy_allows_no_script_of_any_page(text_site: Path) -> None:
         hashes = set(re.findall(r"'sha256-[^']+'", script_src))
         expected = {script_hash(inline_shim)} if worker and (inline_shim := shim_script(shim, worker)) else set()
         assert hashes == expected, f"{path.relative_to(text_site)}: {sorted(hashes)}"
-        assert "unsafe-inline" not in script_src and script_hash(PAYLOAD) not in policy
+        assert "unsafe-inline" not in policy and "style-src 'self';" in policy and script_hash(PAYLOAD) not in policy
 
 
 MATERIAL_PARTIALS = {  # Material's templates whose inline script the edition loads from a file instead

@@ -1,0 +1,96 @@
+"""What a pull request may commit never runs as code or passes as the machine's own data: a
+.venv/, node_modules/ or .cache/ that came with the repository, signed or stamped as it may be.
+
+The Makefile's targets are checked with `make -n` (what make would run, nothing run), the build
+with real strict builds of a project copy made a git repository with the folders committed.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+from pathlib import Path
+
+from edition.cache_files import MAGIC
+from tests.conftest import ROOT, copy_project, run_build
+
+
+def _make_project(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    for name in ("Makefile", "package.json", "package-lock.json"):
+        shutil.copy2(ROOT / name, project / name)
+    shutil.copytree(ROOT / "requirements", project / "requirements")
+    return project
+
+
+def _dry(project: Path, *targets: str, env: dict[str, str] | None = None) -> str:
+    proc = subprocess.run(["make", "-n", *targets], cwd=project, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_a_committed_venv_is_made_again_before_anything_in_it_runs(tmp_path: Path) -> None:
+    """A .venv/ with stamps named as the Makefile once named them, and a python that would run
+    the author's code: make removes it and makes the environment again first."""
+    project = _make_project(tmp_path)
+    venv = project / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    ran = tmp_path / "ran"
+    (venv / "bin" / "python").write_text(f"#!/bin/sh\ntouch {ran}\n")
+    (venv / "bin" / "python").chmod(0o755)
+    (venv / "bin" / "mkdocs").write_text(f"#!/bin/sh\ntouch {ran}\n")
+    (venv / "bin" / "mkdocs").chmod(0o755)
+    stamps = _dry(project, "print-stamps").split()  # the dry run prints the echo command itself
+    for guess in (".edition-build-0123456789abcdef", ".edition-test-0123456789abcdef"):
+        (venv / guess).touch()
+    dry = _dry(project, "build")
+    assert "was not made on this machine" in dry and "rm -rf" in dry and "-m venv .venv" in dry, dry
+    assert dry.index("-m venv .venv") < dry.index("mkdocs build"), dry
+    assert not ran.exists(), "make ran the committed environment"
+    assert any(".edition-made-" in s for s in stamps)
+
+
+def test_a_committed_node_modules_is_replaced_by_npm_ci(tmp_path: Path) -> None:
+    project = _make_project(tmp_path)
+    (project / "node_modules").unlink()  # the copy's link to the shared packages
+    (project / "node_modules" / "citeproc").mkdir(parents=True)
+    (project / "node_modules" / ".package-lock.json").write_text("{}")  # what `npm ci` leaves, committed
+    assert "npm ci" in _dry(project, "node")
+
+
+def test_a_tracked_cache_is_ignored_and_refused(tmp_path: Path) -> None:
+    """A committed .cache/ with a pickle that would write a file and a memo entry signed with a key
+    anyone could guess: the build uses none of it, runs none of it, and says why."""
+    project = copy_project(tmp_path / "project")
+    written = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {written}",))
+
+    cache = project / ".cache"
+    (cache / "memos" / "ab").mkdir(parents=True)
+    (cache / "results.pickle").write_bytes(pickle.dumps(Payload()))
+    (cache / "memos" / "ab" / f"{'ab' * 32}.json").write_bytes(MAGIC + b"0" * 64 + b"\n{}")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(project)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".cache", "docs"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], check=True)
+    result = run_build(project, tmp_path / "site")
+    assert not result.ok
+    assert ".cache/: .cache/ is tracked by git" in result.output, result.output[-2000:]
+    assert "memo cache ignored" in result.output or "The edition has" in result.output
+    assert not written.exists(), "a committed pickle ran"
+
+
+def test_a_site_url_that_is_not_an_address_stops_the_build(tmp_path: Path) -> None:
+    """SITE_URL reaches every canonical link and citation: `">` in it is refused, not written."""
+    project = copy_project(tmp_path / "project")
+    result = run_build(project, tmp_path / "site", env={"SITE_URL": 'https://example.org/ed/"><script>window.__pwned=1</script>'})
+    assert not result.ok
+    assert "is not an absolute http(s) address" in result.output, result.output[-2000:]
+    assert not any("__pwned" in p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*.html"))
