@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.builds import Build, build  # noqa: E402
 from bench.copies import copy_edition  # noqa: E402
-from bench.run import Build, build, serve_rebuild, table  # noqa: E402
+from bench.serve import serve_rebuild  # noqa: E402
+from bench.tables import table  # noqa: E402
 
 
 @dataclass
