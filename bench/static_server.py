@@ -25,8 +25,8 @@ _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "applica
 class _Handler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a browser talks to a real host
 
-    def __init__(self, *args: object, cache: dict[tuple[str, int], bytes], **kwargs: object) -> None:
-        self._cache = cache
+    def __init__(self, *args: object, cache: dict[tuple[str, int], bytes] | None, **kwargs: object) -> None:
+        self._cache = cache  # None: nothing compressed
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def log_message(self, format: str, *args: object) -> None:  # the benchmark's output stays readable
@@ -37,7 +37,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
             path = path / "index.html"
         kind = self.guess_type(str(path))
-        if not (path.is_file() and kind.startswith(_COMPRESSIBLE) and "gzip" in self.headers.get("Accept-Encoding", "")):
+        accepted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if self._cache is None or not (accepted and path.is_file() and kind.startswith(_COMPRESSIBLE)):
             super().do_GET()
             return
         key = (str(path), path.stat().st_mtime_ns)
@@ -57,16 +58,16 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL (ending in ``/``)."""
-    handler = functools.partial(_Handler, directory=str(directory), cache={})
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name=f"bench-http-{directory.name}", daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+def serve(directory: Path, compress: bool = True) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL (ending in ``/``).
+
+    ``compress=False`` serves every file as it is (what ``tests/browser_support.serve_directory``
+    does, which could use this server instead).
+    """
+    handler = functools.partial(_Handler, directory=str(directory), cache={} if compress else None)
+    with _Server(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, name=f"bench-http-{directory.name}", daemon=True).start()
+        try:
+            yield "http://{}:{}/".format(*server.server_address[:2])
+        finally:
+            server.shutdown()  # serve_forever returns; leaving the with block closes the socket

@@ -1,7 +1,8 @@
 """Every documented benchmark command runs, at a tiny size, so the benchmark code cannot rot.
 
 The commands are read from bench/README.md ("How to run") and run with their sizes made tiny;
-nothing here measures speed (the benchmarks print numbers for people to read).
+nothing here measures speed (the benchmarks print numbers for people to read). The phone table's
+JSON is read back: both columns hold numbers and A/B is their ratio, whatever the numbers are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from tests.conftest import ROOT
 
 TINY = {  # each documented command, and the arguments that make it tiny
-    "make bench": ["-m", "bench.run", "--tiny"],
+    "make bench": ["-m", "bench.run", "--tiny"],  # and each module its recipe runs is a key below (test_make_bench_…)
     "-m bench.run --quick": ["-m", "bench.run", "--tiny"],
     "-m bench.run --tiny": ["-m", "bench.run", "--tiny"],
     "-m bench.run --sizes": ["-m", "bench.run", "--tiny"],  # --tiny is --sizes 3 with tiny micro-benchmarks
