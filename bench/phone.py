@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench import lighthouse, touch
@@ -87,14 +88,29 @@ def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, brow
     return samples
 
 
-def rows(samples: dict[str, dict[str, list[float]]], metrics: list[Metric]) -> list[dict[str, object]]:
-    """Medians of A and B and their ratio (None where B's median is 0) for each metric measured."""
-    out: list[dict[str, object]] = []
+@dataclass(frozen=True)
+class Row:
+    """One metric of one page: the medians of A and B, and A/B (None where B's median is 0)."""
+
+    metric: str
+    label: str
+    unit: str
+    a: float
+    b: float
+    ratio: float | None
+
+    def cells(self) -> list[str]:
+        return [self.label, _value(self.a, self.unit), _value(self.b, self.unit), "–" if self.ratio is None else f"{self.ratio:.2f}"]
+
+
+def rows(samples: dict[str, dict[str, list[float]]], metrics: list[Metric]) -> list[Row]:
+    """The rows of one page, for each metric measured there (a page without notes has no tap)."""
+    out = []
     for metric in metrics:
         if metric.key not in samples["A"]:
             continue
         a, b = statistics.median(samples["A"][metric.key]), statistics.median(samples["B"][metric.key])
-        out.append({"metric": metric.key, "label": metric.label, "unit": metric.unit, "a": a, "b": b, "ratio": a / b if b else None})
+        out.append(Row(metric.key, metric.label, metric.unit, a, b, a / b if b else None))
     return out
 
 
@@ -104,11 +120,18 @@ def _value(value: float, unit: str) -> str:
     return f"{value:,.0f} {unit}" if unit != "elements" else f"{value:,.0f}"
 
 
-def report(page: str, page_rows: list[dict[str, object]], runs: str) -> str:
+HEAD = ["", "A (edition)", "B (plain Material)", "A/B"]
+
+
+def report(page: str, page_rows: list[Row], runs: str) -> str:
     """One page's table: the metrics as rows, A, B and A/B as columns."""
-    cells = [[str(r["label"]), _value(float(r["a"]), str(r["unit"])), _value(float(r["b"]), str(r["unit"])),  # type: ignore[arg-type]
-              "–" if r["ratio"] is None else f"{float(r['ratio']):.2f}"] for r in page_rows]  # type: ignore[arg-type]
-    return table(f"{page} ({runs})", ["", "A (edition)", "B (plain Material)", "A/B"], cells)
+    return table(f"{page} ({runs})", HEAD, [row.cells() for row in page_rows])
+
+
+def markdown(page: str, page_rows: list[Row]) -> str:
+    """The same table in Markdown, as bench/README.md keeps it."""
+    lines = [f"| {page} | {' | '.join(HEAD[1:])} |", "| --- | ---: | ---: | ---: |"]
+    return "\n".join([*lines, *(f"| {' | '.join(row.cells())} |" for row in page_rows)])
 
 
 def _commit() -> str:
@@ -122,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help=f"runs of each measure and variant (default {LIGHTHOUSE_RUNS} Lighthouse, {BROWSER_RUNS} Playwright)")
     parser.add_argument("--query", default="Nakasone")
     parser.add_argument("--json", type=Path, default=None, help="also write the table and every sample as JSON")
+    parser.add_argument("--markdown", action="store_true", help="also print the tables in Markdown, for bench/README.md")
     parser.add_argument("--tiny", action="store_true", help="each measure once, first page only: tests the code, measures nothing")
     args = parser.parse_args(argv)
     pages = args.page or (PAGES[:1] if args.tiny else PAGES)
@@ -143,13 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         "lighthouse": lighthouse.version(),
         "runs": {"lighthouse": lighthouse_runs, "playwright": browser_runs},
         "load_average": {"before": load_before, "after": os.getloadavg()},
-        "pages": {page: {"rows": rows(samples[page], metrics), "samples": samples[page]} for page in pages},
     }
-    for page in pages:
-        print(report(page, result["pages"][page]["rows"], runs), flush=True)  # type: ignore[index]
+    tables = {page: rows(samples[page], metrics) for page in pages}
+    for page, page_rows in tables.items():
+        print(report(page, page_rows, runs), flush=True)
+        if args.markdown:
+            print("\n" + markdown(page, page_rows))
     print(f"\ncommit {result['commit']}, Lighthouse {result['lighthouse']}, load average {load_before[0]:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after; {(time.perf_counter() - started) / 60:.1f} min")
     if args.json:
+        result["pages"] = {page: {"rows": [asdict(r) for r in tables[page]], "samples": samples[page]} for page in pages}
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"JSON: {args.json}")
