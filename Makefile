@@ -86,6 +86,7 @@ offline: setup node
 bench: setup-test system node
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
+	$(BIN)/python -m bench.phone --json bench/out/phone.json   # issue 25: the memo page on a phone, edition vs plain Material
 
 # DATE, TITLE, SLUG and TYPE reach the scaffold through the environment, never through the shell's
 # parsing of this recipe: a title with quotes, backquotes or $(...) is only text. Make would

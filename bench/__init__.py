@@ -1,5 +1,6 @@
-"""Benchmarks of the edition at sizes it has to reach: synthetic editions, builds, micro-benchmarks.
+"""Benchmarks of the edition at the sizes it has to reach, and of its reading page on a phone.
 
-Nothing here is a test: it prints numbers. ``bench.generate`` makes a complete synthetic edition
-of N memos; ``bench.run`` builds it with and without the edition's hooks and times the core.
+Nothing here is a test: it prints numbers (bench/README.md says how to run each benchmark and what
+its figures mean). ``bench.run`` builds synthetic editions (``bench.generate``) at growing N,
+``bench.archive`` copies of a real memo, ``bench.phone`` the memo page against plain Material.
 """

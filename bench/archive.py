@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.builds import Build, build  # noqa: E402
 from bench.copies import copy_edition  # noqa: E402
-from bench.run import Build, build, serve_rebuild, table  # noqa: E402
+from bench.serve import serve_rebuild  # noqa: E402
+from bench.tables import table  # noqa: E402
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Row:
 HEAD = ["N", "hooks cold s", "hooks warm s", "plain cold s", "plain warm s", "ratio cold", "ratio warm",
         "CPU ratio cold", "CPU ratio warm", "CPU hooks cold s", "CPU hooks warm s", "CPU plain s", "pagefind MB", "plain lunr MB", "online search MB", "online 1st result s", "online 1st result, page clock s",
         "online page ready s", "online search s", "offline 1st result s", "offline 1st result, page clock s", "offline search s"]
-NOTE = """hooks/plain: wall time of `mkdocs build --strict` in a fresh interpreter (edition with its hooks, incl. Pagefind
+NOTE = """edition/plain: wall time of `mkdocs build --strict` in a fresh interpreter (edition with its plugins, incl. Pagefind
 indexing / plain Material with lunr), median of --builds; cold: the project without .cache, warm: built again (caches filled).
 pagefind MB: the site's pagefind/ folder (the reader fetches only a few chunks of it); plain lunr MB: search_index.json
 of the plain build. online: bytes of search data and time from opening a memo page (typing at DOMContentLoaded) to

@@ -14,12 +14,12 @@ import re
 import shutil
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-PARTS = ["mkdocs.yml", "pyproject.toml", "docs", "bib", "data", "edition", "edition_plugin", "overrides", "sources"]
+from bench.project import ROOT, copy_project
+
 HERITAGE = "docs/documents/1987-10-26-heritage-us-japan-defense-technology-cooperation.md"
 
 
-def copy_edition(dest: Path, n: int, memo: str = HERITAGE, source: Path = REPO) -> Path:
+def copy_edition(dest: Path, n: int, memo: str = HERITAGE, source: Path = ROOT) -> Path:
     """Write a project in ``dest`` whose memos are ``n`` copies of ``memo`` (the other memos removed).
 
     Each copy gets its own file name (same date) and a numbered title, so every page, download and
@@ -27,15 +27,7 @@ def copy_edition(dest: Path, n: int, memo: str = HERITAGE, source: Path = REPO) 
     """
     if dest.exists():
         shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for part in PARTS:
-        src = source / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
-        elif src.exists():
-            shutil.copy2(src, dest / part)
-    if (source / "node_modules").is_dir():  # the npm packages a build runs (citeproc-js): shared, not copied
-        (dest / "node_modules").symlink_to((source / "node_modules").resolve(), target_is_directory=True)
+    copy_project(dest, source)
     original = (source / memo).read_text(encoding="utf-8")
     docs = dest / "docs" / "documents"
     for path in docs.glob("*.md"):

@@ -17,7 +17,7 @@ from .diagnostics import Diagnostics
 from .htmltext import shorten
 from .sanitize import markup_in_text
 
-MAX_YAML_CHARS = 1024 * 1024
+MAX_YAML_CHARS = 2 * 1024 * 1024  # as a file may be (inputs.MAX_BYTES): a register of thousands of entries
 
 
 @dataclass(frozen=True)

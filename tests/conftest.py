@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -11,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.project import copy_project  # the project's parts, listed once for the bench and the tests
+
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ["mkdocs.yml", "pyproject.toml", "docs", "bib", "data", "edition", "edition_plugin", "overrides", "sources"]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
@@ -43,19 +43,6 @@ def build_site(project: Path, tmp_path_factory: pytest.TempPathFactory, name: st
     result = run_build(project, site)
     assert result.ok, result.output
     return site
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, dest / part)
-    if (ROOT / "node_modules").is_dir():  # the npm packages a build runs (citeproc-js): shared, not copied
-        (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    return dest
 
 
 @pytest.fixture(scope="session")

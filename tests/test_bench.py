@@ -1,11 +1,13 @@
 """Every documented benchmark command runs, at a tiny size, so the benchmark code cannot rot.
 
 The commands are read from bench/README.md ("How to run") and run with their sizes made tiny;
-nothing here measures speed (the benchmarks print numbers for people to read).
+nothing here measures speed (the benchmarks print numbers for people to read). The phone table's
+JSON is read back: both columns hold numbers and A/B is their ratio, whatever the numbers are.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -18,7 +20,7 @@ import pytest
 from tests.conftest import ROOT
 
 TINY = {  # each documented command, and the arguments that make it tiny
-    "make bench": ["-m", "bench.run", "--tiny"],
+    "make bench": ["-m", "bench.run", "--tiny"],  # and each module its recipe runs is a key below (test_make_bench_…)
     "-m bench.run --quick": ["-m", "bench.run", "--tiny"],
     "-m bench.run --tiny": ["-m", "bench.run", "--tiny"],
     "-m bench.run --sizes": ["-m", "bench.run", "--tiny"],  # --tiny is --sizes 3 with tiny micro-benchmarks
@@ -26,11 +28,17 @@ TINY = {  # each documented command, and the arguments that make it tiny
     "-m bench.run --profile": ["-m", "bench.run", "--profile", "3"],
     "-m bench.generate": ["-m", "bench.generate", "{tmp}/ed", "3"],
     "-m bench.offline_bench": ["-m", "bench.offline_bench", "--memos", "2", "--runs", "1"],
+    "-m bench.archive": ["-m", "bench.archive", "--sizes", "2", "--builds", "1", "--runs", "1", "--no-serve"],
+    "-m bench.search_bench": ["-m", "bench.search_bench", "--copies", "2", "--runs", "1", "--offline"],
+    "-m bench.copies": ["-m", "bench.copies", "{tmp}/copies", "2"],
+    "-m bench.phone": ["-m", "bench.phone", "--tiny", "--json", "{tmp}/phone.json", "--markdown"],
 }
 EXPECT = {  # what each prints when it worked
     "make bench": "Total benchmark time", "-m bench.run --quick": "Total benchmark time", "-m bench.run --tiny": "Total benchmark time", "-m bench.run --sizes": "Total benchmark time",
     "-m bench.run --breakdown": "citeproc-js batch", "-m bench.run --profile": "HTML report:",
     "-m bench.generate": "wrote a synthetic edition of 3 memos", "-m bench.offline_bench": "generated edition",
+    "-m bench.archive": "Total:", "-m bench.search_bench": "N=2 offline", "-m bench.copies": "copies",
+    "-m bench.phone": "JSON:",
 }
 
 
@@ -68,3 +76,48 @@ def test_documented_bench_command_runs_at_a_tiny_size(command: str, tmp_path: Pa
     assert proc.returncode == 0, out[-4000:]
     assert "Traceback" not in out and EXPECT[command] in out, out[-4000:]
     assert "not timed (renamed or moved)" not in out, out[-2000:]
+    if command == "-m bench.phone":
+        assert_phone_table(json.loads((tmp_path / "phone.json").read_text(encoding="utf-8")))
+
+
+def assert_phone_table(result: dict) -> None:
+    """Both columns have a number for every row, and A/B is A's median over B's (nothing timed)."""
+    rows = [row for page in result["pages"].values() for row in page["rows"]]
+    assert {row["metric"] for row in rows} >= {"performance", "tbt_ms", "cls", "dom", "transfer_kb", "bundle_ms",
+                                               "style_layout_ms", "load_ms", "tap_ms", "search_ms"}
+    for row in rows:
+        assert isinstance(row["a"], int | float) and isinstance(row["b"], int | float), row
+        assert row["ratio"] == (row["a"] / row["b"] if row["b"] else None), row
+
+
+def test_make_bench_runs_only_tested_commands() -> None:
+    """Each module the Makefile's `bench` target runs is one that the tiny runs above exercise."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^bench:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe, "the Makefile has no bench target"
+    modules = re.findall(r"-m (bench\.\w+)", recipe.group(1))
+    tested = {args[1] for args in TINY.values()}
+    assert modules and set(modules) <= tested, (modules, tested)
+
+
+def test_plain_material_config_keeps_only_material(tmp_path: Path) -> None:
+    """The B side of every comparison: no hooks, no third-party or edition plugin; the look only on request."""
+    from bench.variants import plain_material_config
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\ntheme:\n  name: material\n  custom_dir: overrides\n  features:\n    - content.tooltips   # note:\n"
+        "extra_css:\n  - assets/edition.css\nplugins:\n  - search\n  - edition:\n      cache: true\n  - offline:\n"
+        "      enabled: !ENV [EDITION_OFFLINE, false]\nhooks:\n  - hooks/edition_hooks.py\n"
+        "nav:\n  - Home: index.md\n  - Register:\n      - People: entities/person.md\nextra:\n  polyfills:\n    - shim.js\n  generator: false\n",
+        encoding="utf-8")
+    builds = plain_material_config(tmp_path).read_text(encoding="utf-8")
+    for gone in ("hooks", "edition:", "cache: true", "Register", "person.md"):
+        assert gone not in builds
+    for kept in ("custom_dir: overrides", "content.tooltips   # note:", "edition.css", "- search", "!ENV [EDITION_OFFLINE, false]", "shim.js", "- Home: index.md"):
+        assert kept in builds
+    phone = plain_material_config(tmp_path, edition_look=False, name="bare.yml").read_text(encoding="utf-8")
+    for gone in ("custom_dir", "extra_css", "edition.css", "polyfills", "shim.js", "hooks"):
+        assert gone not in phone
+    assert "generator: false" in phone and "- offline:" in phone

@@ -1,0 +1,187 @@
+"""The reading page on a phone, side by side: the edition (A) against plain Material (B).
+
+Issue 25's table: the same docs/ Markdown built twice, by the edition as it is (A) and by plain
+Material (B: ``bench.variants.plain_material_config`` without the edition's look), both served
+from 127.0.0.1 with gzip, then measured in one run with the runs interleaved (A, B, A, B, …) so
+that the machine's load falls on both alike; each figure is the median of its runs, and A/B is
+the ratio of the medians.
+
+- Lighthouse mobile (``bench.lighthouse``, 5 runs each): performance score, total blocking time,
+  layout shift, DOM size, transfer, Material's bundle on the main thread, style and layout.
+- Playwright at 375×740 with touch and 4× CPU (``bench.touch``, 7 runs each): load event, a tap
+  on a note marker until its tooltip shows, and a search until its first result.
+
+    python -m bench.phone [--page documents/<memo>/ ...] [--runs N] [--json out.json] [--tiny]
+
+``--tiny`` runs each measure once on the first page: a test of the benchmark code, not a
+measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench import lighthouse, touch
+from bench.lighthouse import Metric
+from bench.project import ROOT, copy_project
+from bench.static_server import serve
+from bench.tables import table
+from bench.variants import plain_material_config
+
+PAGES = [
+    "documents/1987-10-26-heritage-us-japan-defense-technology-cooperation/",
+    "documents/1983-09-07-cia-technology-leakage-from-japan/",
+]
+VARIANTS = {"A": "edition", "B": "plain Material"}
+LIGHTHOUSE_RUNS, BROWSER_RUNS = 5, 7
+
+
+def build_variants(work: Path, source: Path = ROOT) -> dict[str, Path]:
+    """Build A (the edition's ``mkdocs.yml``) and B (plain Material) of one copy of ``source``."""
+    project = copy_project(work / "project", source)
+    if (source / "node_modules").is_dir():  # whatever npm packages the edition's build runs
+        (project / "node_modules").symlink_to(source / "node_modules")
+    configs = {"A": project / "mkdocs.yml", "B": plain_material_config(project, edition_look=False)}
+    sites = {}
+    for variant, config in configs.items():
+        site = work / f"site-{variant}"
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
+                              cwd=project, capture_output=True, text=True, timeout=1200,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        if proc.returncode != 0:
+            raise SystemExit(f"build {variant} ({VARIANTS[variant]}) failed:\n{(proc.stderr + proc.stdout)[-3000:]}")
+        sites[variant] = site
+    return sites
+
+
+def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, browser_runs: int, query: str) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """Every sample, interleaved A, B, A, B…: ``samples[page][variant][metric key]`` is a list of runs."""
+    samples: dict[str, dict[str, dict[str, list[float]]]] = {p: {v: {} for v in sites} for p in pages}
+
+    def add(page: str, variant: str, values: dict[str, float]) -> None:
+        for key, value in values.items():
+            samples[page][variant].setdefault(key, []).append(value)
+
+    with serve(sites["A"]) as base_a, serve(sites["B"]) as base_b:
+        bases = {"A": base_a, "B": base_b}
+        for page in pages:
+            for run in range(lighthouse_runs):
+                for variant, base in bases.items():
+                    print(f"  lighthouse {run + 1}/{lighthouse_runs} {variant} {page}", flush=True)
+                    add(page, variant, lighthouse.audit(base + page))
+        with touch.phone() as browser:
+            for page in pages:
+                for run in range(browser_runs):
+                    for variant, base in bases.items():
+                        print(f"  phone {run + 1}/{browser_runs} {variant} {page}", flush=True)
+                        add(page, variant, touch.timings(browser, base + page, query))
+    return samples
+
+
+@dataclass(frozen=True)
+class Row:
+    """One metric of one page: the medians of A and B, and A/B (None where B's median is 0)."""
+
+    metric: str
+    label: str
+    unit: str
+    a: float
+    b: float
+    ratio: float | None
+
+    def cells(self) -> list[str]:
+        return [self.label, _value(self.a, self.unit), _value(self.b, self.unit), "–" if self.ratio is None else f"{self.ratio:.2f}"]
+
+
+def rows(samples: dict[str, dict[str, list[float]]], metrics: list[Metric]) -> list[Row]:
+    """The rows of one page, for each metric measured there (a page without notes has no tap)."""
+    out = []
+    for metric in metrics:
+        if metric.key not in samples["A"]:
+            continue
+        a, b = statistics.median(samples["A"][metric.key]), statistics.median(samples["B"][metric.key])
+        out.append(Row(metric.key, metric.label, metric.unit, a, b, a / b if b else None))
+    return out
+
+
+def _value(value: float, unit: str) -> str:
+    if unit == "":
+        return f"{value:.2f}" if value < 1 else f"{value:.0f}"
+    return f"{value:,.0f} {unit}" if unit != "elements" else f"{value:,.0f}"
+
+
+HEAD = ["", "A (edition)", "B (plain Material)", "A/B"]
+
+
+def report(page: str, page_rows: list[Row], runs: str) -> str:
+    """One page's table: the metrics as rows, A, B and A/B as columns."""
+    return table(f"{page} ({runs})", HEAD, [row.cells() for row in page_rows])
+
+
+def markdown(page: str, page_rows: list[Row]) -> str:
+    """The same table in Markdown, as bench/README.md keeps it."""
+    lines = [f"| {page} | {' | '.join(HEAD[1:])} |", "| --- | ---: | ---: | ---: |"]
+    return "\n".join([*lines, *(f"| {' | '.join(row.cells())} |" for row in page_rows)])
+
+
+def _commit() -> str:
+    proc = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty", "--abbrev=7"], capture_output=True, text=True)
+    return proc.stdout.strip() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.phone", description=__doc__.splitlines()[0])
+    parser.add_argument("--page", action="append", default=None, help="a page of the site, e.g. documents/<memo>/ (repeatable; default: the Heritage and the CIA memo)")
+    parser.add_argument("--runs", type=int, default=None, help=f"runs of each measure and variant (default {LIGHTHOUSE_RUNS} Lighthouse, {BROWSER_RUNS} Playwright)")
+    parser.add_argument("--query", default="Nakasone")
+    parser.add_argument("--json", type=Path, default=None, help="also write the table and every sample as JSON")
+    parser.add_argument("--markdown", action="store_true", help="also print the tables in Markdown, for bench/README.md")
+    parser.add_argument("--tiny", action="store_true", help="each measure once, first page only: tests the code, measures nothing")
+    args = parser.parse_args(argv)
+    pages = args.page or (PAGES[:1] if args.tiny else PAGES)
+    lighthouse_runs = browser_runs = 1 if args.tiny else args.runs
+    lighthouse_runs, browser_runs = lighthouse_runs or LIGHTHOUSE_RUNS, browser_runs or BROWSER_RUNS
+    if why := lighthouse.missing():
+        raise SystemExit(f"bench.phone: {why}")
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    metrics = [*lighthouse.METRICS, *(Metric(m.key, m.label.format(query=args.query), m.unit) for m in touch.METRICS)]
+    with tempfile.TemporaryDirectory(prefix="phone-bench-") as tmp:
+        print("building A (edition) and B (plain Material)…", flush=True)
+        sites = build_variants(Path(tmp))
+        samples = measure(sites, pages, lighthouse_runs, browser_runs, args.query)
+    runs = f"medians of {lighthouse_runs} Lighthouse and {browser_runs} Playwright runs each, interleaved"
+    result = {
+        "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "lighthouse": lighthouse.version(),
+        "runs": {"lighthouse": lighthouse_runs, "playwright": browser_runs},
+        "load_average": {"before": load_before, "after": os.getloadavg()},
+    }
+    tables = {page: rows(samples[page], metrics) for page in pages}
+    for page, page_rows in tables.items():
+        print(report(page, page_rows, runs), flush=True)
+        if args.markdown:
+            print("\n" + markdown(page, page_rows))
+    print(f"\ncommit {result['commit']}, Lighthouse {result['lighthouse']}, load average {load_before[0]:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after; {(time.perf_counter() - started) / 60:.1f} min")
+    if args.json:
+        result["pages"] = {page: {"rows": [asdict(r) for r in tables[page]], "samples": samples[page]} for page in pages}
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"JSON: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
