@@ -87,6 +87,7 @@ bench: setup-test system node
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
 	$(BIN)/python -m bench.phone --json bench/out/phone.json   # issue 25: the memo page on a phone, edition vs plain Material
+	$(BIN)/python -m bench.adversarial   # issue 23: hostile inputs, edition vs plain Material, and at twice the size
 
 # DATE, TITLE, SLUG and TYPE reach the scaffold through the environment, never through the shell's
 # parsing of this recipe: a title with quotes, backquotes or $(...) is only text. Make would

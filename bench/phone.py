@@ -49,8 +49,6 @@ LIGHTHOUSE_RUNS, BROWSER_RUNS = 5, 7
 def build_variants(work: Path, source: Path = ROOT) -> dict[str, Path]:
     """Build A (the edition's ``mkdocs.yml``) and B (plain Material) of one copy of ``source``."""
     project = copy_project(work / "project", source)
-    if (source / "node_modules").is_dir():  # whatever npm packages the edition's build runs
-        (project / "node_modules").symlink_to(source / "node_modules")
     configs = {"A": project / "mkdocs.yml", "B": plain_material_config(project, edition_look=False)}
     sites = {}
     for variant, config in configs.items():

@@ -50,7 +50,8 @@ def check_page(text: str, shown: str, diags: Diagnostics, is_document: bool, doc
     """The text MkDocs may read for the page at ``shown``: ``text`` itself, or without its front
     matter when the front matter is refused (every problem reported to ``diags`` with its line)."""
     yaml_text, body, body_line = split_front_matter(text)
-    _check_nesting(body.lstrip("\n"), body_line, shown, diags)
+    if not _nesting_ok(body.lstrip("\n"), body_line, shown, diags):
+        text = body = text[: len(text) - len(body)]  # the front matter alone: the parser would not return
     if yaml_text is None:
         return text
     if is_document:  # validated field by field when the documents were loaded (and reported there)
@@ -73,13 +74,14 @@ def check_page(text: str, shown: str, diags: Diagnostics, is_document: bool, doc
     return text if ok else body
 
 
-def _check_nesting(body: str, first_line: int, shown: str, diags: Diagnostics) -> None:
-    """Lists and block quotes nested past ``MAX_NESTING`` levels (Markdown's parser would recurse
-    past Python's limit on them)."""
+def _nesting_ok(body: str, first_line: int, shown: str, diags: Diagnostics) -> bool:
+    """Whether no list or block quote nests past ``MAX_NESTING`` levels (Markdown's parser would
+    recurse past Python's limit on them); the first line that does is reported."""
     for number, line in enumerate(body.split("\n"), start=first_line):
         if _depth(line) > MAX_NESTING:
             diags.error(shown, number, f"lists or quotes nested more than {MAX_NESTING} levels deep", f"nest at most {MAX_NESTING} levels")
-            return
+            return False
+    return True
 
 
 def _depth(line: str) -> int:

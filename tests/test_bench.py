@@ -32,6 +32,7 @@ TINY = {  # each documented command, and the arguments that make it tiny
     "-m bench.search_bench": ["-m", "bench.search_bench", "--copies", "2", "--runs", "1", "--offline"],
     "-m bench.copies": ["-m", "bench.copies", "{tmp}/copies", "2"],
     "-m bench.phone": ["-m", "bench.phone", "--tiny", "--json", "{tmp}/phone.json", "--markdown"],
+    "-m bench.adversarial": ["-m", "bench.adversarial", "--scale", "0.002", "--runs", "1", "--no-double"],
 }
 EXPECT = {  # what each prints when it worked
     "make bench": "Total benchmark time", "-m bench.run --quick": "Total benchmark time", "-m bench.run --tiny": "Total benchmark time", "-m bench.run --sizes": "Total benchmark time",

@@ -91,8 +91,8 @@ def test_a_third_memo_filled_in_as_contributing_says_passes_check_and_tests(proj
     result = check(project)
     assert result.returncode == 0 and "No problems found" in result.stdout, result.stdout + result.stderr
     assert content_lines(result.stdout) == [], result.stdout
-    shutil.copytree(ROOT / "tests", project / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
+    for folder in ("tests", "bench"):  # the suite's fixtures copy projects with bench/project.py
+        shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__", "out"))
     tests = ["tests/test_build.py", "tests/test_fidelity.py", "tests/test_links.py", "tests/test_registries.py", "tests/test_bibliography.py"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "real and not offline", *tests],
                          cwd=project, capture_output=True, text=True, timeout=900, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
