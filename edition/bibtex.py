@@ -219,7 +219,7 @@ def parse_library(text: str, shown: str, diags: Diagnostics, library: Library | 
             diags.error(shown, line, f"duplicate BibTeX key '{block.key}'{where}", "give each entry its own key")
         else:
             diags.error(
-                shown, line, f"unparseable BibTeX entry starting '{_first_line(block.raw)}'",
+                shown, line, f"unparseable BibTeX entry starting '{_first_line(block.raw or '')}'",
                 "check that every '{' is closed, fields are separated by commas and the entry ends with '}'",
             )
     return library
@@ -253,12 +253,13 @@ def _add_entry(entry: Entry, shown: str, diags: Diagnostics, library: Library) -
         diags.error(shown, line, f"duplicate BibTeX key '{entry.key}' (first defined in {first.path}:{first.line})", "give each entry its own key")
         return
     entry_type = entry.entry_type.lower()
+    raw = entry.raw or ""
     raw_fields = {f.key.lower(): str(f.value) for f in entry.fields}
     label = f"@{entry_type}{{{entry.key}}}"
     for name, value in list(raw_fields.items()):  # a missing comma makes the next fields part of this value
         if m := re.search(r"[}\"][ \t]*+\n\s*+([A-Za-z][\w-]*+)\s*+=\s*+[{\"\d]", value):
-            at = entry.raw.find(value[: m.start() + 1])
-            field_line = line + entry.raw[:at].count("\n") + value[: m.start()].count("\n") if at >= 0 else line
+            at = raw.find(value[: m.start() + 1])
+            field_line = line + raw[:at].count("\n") + value[: m.start()].count("\n") if at >= 0 else line
             diags.error(shown, field_line, f"{label}: a comma is missing after field '{name}', so '{m.group(1)}' is read as part of its value",
                         f"end the '{name}' line with ','")
             kept = value[: m.start() + 1].strip()  # read on as if the comma were there: no knock-on errors
@@ -277,7 +278,7 @@ def _add_entry(entry: Entry, shown: str, diags: Diagnostics, library: Library) -
     for name, value in raw_fields.items():
         if "FILL IN" in value:
             diags.error(shown, line, f"{label} field '{name}' still has its template text", "replace the FILL IN text with the real value")
-    ref = Reference(entry.key, entry_type, fields, authors, entry.raw, shown, line)
+    ref = Reference(entry.key, entry_type, fields, authors, raw, shown, line)
     if not ref.csl_type or ref.csl_type == "document":
         diags.error(shown, line, f"{label}: the Chicago style has no form for this entry type",
                     "use @book, @article (entrysubtype magazine, newspaper or interview), @report, @incollection, @thesis, "

@@ -158,7 +158,7 @@ class Edition:
             source = source_file.read_text(encoding="utf-8", errors="replace")
             hint = "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md"
             for problem, count in Counter(found).items():  # each occurrence at its own line, as far as they can be told apart
-                lines = sanitize.lines_of(source, problem.needle) or sanitize.lines_of(source, problem.fallback) or [None]
+                lines: list[int | None] = [*(sanitize.lines_of(source, problem.needle) or sanitize.lines_of(source, problem.fallback))] or [None]
                 for i in range(min(count, REPORTED_PER_PROBLEM)):
                     self.diags.error(shown, lines[min(i, len(lines) - 1)], problem.message, hint)
                 if count > REPORTED_PER_PROBLEM:

@@ -48,8 +48,8 @@ class MemoContext:
 
     root: Path
     docs_dir: Path
-    documents: Mapping[str, Document]
-    entities: Mapping[str, Entity]
+    documents: dict[str, Document]
+    entities: dict[str, Entity]
     annotator: Annotator
     markers: MarkerPattern
     library: Library

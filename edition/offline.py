@@ -146,20 +146,26 @@ def remote_loads_in_html(text: str, name: str) -> list[RemoteLoad]:
                 continue
             urls = _srcset_urls(value) if attr.endswith("srcset") else [value]
             label = attr.rsplit("}", 1)[-1]
-            found += [RemoteLoad(name, el.sourceline, f"<{tag} {label}>", url) for url in urls if is_remote(url)]
+            found += [RemoteLoad(name, _line(el), f"<{tag} {label}>", url) for url in urls if is_remote(url)]
         if tag == "meta" and el.get("http-equiv", "").lower() == "refresh":
             match = META_REFRESH_URL.search(el.get("content", ""))
             if match and is_remote(match.group(1)):
-                found.append(RemoteLoad(name, el.sourceline, "<meta http-equiv=refresh>", match.group(1)))
+                found.append(RemoteLoad(name, _line(el), "<meta http-equiv=refresh>", match.group(1)))
         if style := el.get("style"):
-            found += [RemoteLoad(name, el.sourceline, f"<{tag} style> url()", url) for url in _css_remote(style)]
+            found += [RemoteLoad(name, _line(el), f"<{tag} style> url()", url) for url in _css_remote(style)]
         if tag == "style" and el.text:
-            found += [RemoteLoad(name, el.sourceline, "<style> url()/@import", url) for url in _css_remote(el.text)]
+            found += [RemoteLoad(name, _line(el), "<style> url()/@import", url) for url in _css_remote(el.text)]
         if tag in ("iframe", "frame") and (srcdoc := el.get("srcdoc")):
-            found += [RemoteLoad(name, el.sourceline, f"<{tag} srcdoc> {r.what}", r.url) for r in remote_loads_in_html(srcdoc, name)]
+            found += [RemoteLoad(name, _line(el), f"<{tag} srcdoc> {r.what}", r.url) for r in remote_loads_in_html(srcdoc, name)]
         if tag == "pre" and "mermaid" in el.get("class", "").split():
-            found.append(RemoteLoad(name, el.sourceline, "<pre class=mermaid> (Material fetches Mermaid from a CDN)", "mermaid"))
+            found.append(RemoteLoad(name, _line(el), "<pre class=mermaid> (Material fetches Mermaid from a CDN)", "mermaid"))
     return found
+
+
+def _line(el: object) -> int | None:
+    """The element's line in its file, when lxml knows it."""
+    line = getattr(el, "sourceline", None)
+    return line if isinstance(line, int) else None
 
 
 def remote_loads_in_css(text: str, name: str) -> list[RemoteLoad]:

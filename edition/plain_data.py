@@ -86,7 +86,7 @@ def from_data(kind: Any, data: Any, depth: int = 0) -> Any:
             raise ValueError(f"expected a mapping, found {type(data).__name__}")
         key_kind, value_kind = args or (str, Any)
         return {from_data(key_kind, k, depth + 1): from_data(value_kind, v, depth + 1) for k, v in data.items()}
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(data, dict):
             raise ValueError(f"expected a {kind.__name__} record, found {type(data).__name__}")
         hints = _hints(kind)

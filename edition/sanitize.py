@@ -111,8 +111,8 @@ def problems(fragment: str) -> list[Problem]:
             if tag not in ALLOWED_TAGS:
                 found.append(Problem(f"raw HTML element <{shorten(tag, 40)}> is not allowed", f"<{tag}"))
                 continue
-            for attr, value in node.attrib.items():
-                name = attr.lower()
+            for attr, raw in node.attrib.items():
+                name, value = str(attr).lower(), str(raw)
                 if not _attr_ok(tag, name):
                     found.append(Problem(f"attribute '{shorten(name, 40)}' on <{tag}> is not allowed", name))
                 elif name in URL_ATTRIBUTES and not _url_ok(tag, name, value):

@@ -97,7 +97,7 @@ def _compose(text: str, path: str, diags: Diagnostics, first_line: int, what: st
         for event in yaml.parse(text, Loader=_LOADER):
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor is not None:
-                diags.error(path, event.start_mark.line + first_line, f"YAML anchors and aliases are not allowed ('{shorten(anchor, 40)}')", "write each value out in full")
+                diags.error(path, (event.start_mark.line if event.start_mark else 0) + first_line, f"YAML anchors and aliases are not allowed ('{shorten(anchor, 40)}')", "write each value out in full")
                 return False, None
         return True, yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:

@@ -175,8 +175,11 @@ class EditionPlugin(BasePlugin[EditionConfig]):
             page = file.page
             if page is not None and page.content and "<!-- edition:" in page.content:
                 content = page.content  # a generated block gathers from every memo: its key covers them all
-                page.content = self.run.remembered(
-                    "page", (file.src_uri, content), lambda p=page, c=content: ed.fill_placeholders(c, url_for_page(files, p)), memos_of=ed)
+
+                def fill(p: Page = page, c: str = content) -> str:
+                    return ed.fill_placeholders(c, url_for_page(files, p))
+
+                page.content = self.run.remembered("page", (file.src_uri, content), fill, memos_of=ed)
         ed.formatter.save()
         _report(ed)
         shim_file = Path(config.docs_dir) / SHIM

@@ -72,7 +72,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if page.content:
             page.content = search.mark_furniture(page.content)
         # the template writes the page's weight, filters and title into its article (overrides/main.html)
-        page.edition_search = search.page_facts(page.file.src_uri, page.meta)  # type: ignore[attr-defined]
+        page.edition_search = search.page_facts(page.file.src_uri, dict(page.meta))  # type: ignore[attr-defined]
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
