@@ -320,6 +320,7 @@ def test_site_url_from_the_environment_gives_canonical_links_sitemap_and_urls(tm
     assert result.ok, result.output
     site = result.site
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>" not in sitemap  # MkDocs would give every page the build's date: not when it changed
     for doc in _documents():
         page_url = f"{url}documents/{doc.slug}/"
         assert f"<loc>{page_url}</loc>" in sitemap
