@@ -23,7 +23,7 @@ from lxml import html
 from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document, load_documents, split_front_matter
 from .reading import markdown_witness, witness_pieces
-from .witness import PAGE_PLACEHOLDER, running_heads, strip_running_heads
+from .yamldata import load_mapping
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPTS = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
@@ -39,6 +39,9 @@ _ESCAPED = 0xE000  # escaped characters wait in the private use area while empha
 # Not a dash ('--'), not a suspended compound ('pre- and post-war').
 _BROKEN = re.compile(r"[^\W\d_][.\])”’\"']*-$")
 _NOT_CONTINUED = frozenset({"and", "or", "nor", "to"})
+RUNNING_HEADS = "running_heads"  # front matter: the lines the source repeats on its pages, as printed
+PAGE_PLACEHOLDER = "{page}"  # in a running head: the page number that changes from page to page
+_PAGE_NUMBER = r"(?:\d{1,4}|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})"
 
 NORMALISATIONS = [
     ("Markdown emphasis and escapes", "The source texts already mark bold and italics with asterisks and escape some characters with a backslash (\\$277); these are formatting, rendered as bold, italics and the plain character. An asterisk that marks nothing is a character of the source."),
@@ -107,6 +110,49 @@ def _canonical(source: list[str], edition: list[str]) -> tuple[list[str], list[s
     if not forms:
         return source, edition
     return [forms.get(w, w) for w in source], [forms.get(w, w) for w in edition]
+
+
+# -- running heads, compared away ---------------------------------------------------------------
+
+def running_heads(memo_text: str) -> list[tuple[str, int]]:
+    """The memo's declared running heads with the line of each in its file (front matter
+    validated by ``edition.documents``: a value of another shape gives none here)."""
+    yaml_text, _, _ = split_front_matter(memo_text)
+    if yaml_text is None:
+        return []
+    item = load_mapping(yaml_text, "", Diagnostics(), first_line=2)
+    heads = item.value.get(RUNNING_HEADS) if item else None
+    if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() for h in heads):
+        return []
+    lines = memo_text.splitlines()
+    start = item.line_of(RUNNING_HEADS) if item else 1
+    out = []
+    for head in heads:
+        line = next((n for n in range(start, len(lines) + 1) if head.strip() in lines[n - 1]), start)
+        out.append((head.strip(), line))
+    return out
+
+
+def head_pattern(head: str) -> re.Pattern[str]:
+    """A running head as a pattern for a whole line of the source: white space loosely, the page
+    number placeholder as any page number (digits or a Roman numeral)."""
+    parts = [r"\s+".join(re.escape(w) for w in piece.split()) for piece in head.split(PAGE_PLACEHOLDER)]
+    joined = (r"\s*" + _PAGE_NUMBER + r"\s*").join(parts)
+    return re.compile(r"[ \t]*" + joined + r"[ \t]*")
+
+
+def strip_running_heads(text: str, heads: list[str]) -> tuple[str, dict[str, int]]:
+    """The source without the lines that are a declared running head; how often each was found."""
+    patterns = [(h, head_pattern(h)) for h in heads]
+    counts = dict.fromkeys(heads, 0)
+    kept = []
+    for line in text.split("\n"):
+        head = next((h for h, p in patterns if line.strip() and p.fullmatch(line)), None)
+        if head is None:
+            kept.append(line)
+        else:
+            counts[head] += 1
+    return "\n".join(kept), counts
 
 
 def source_tokens(text: str, running: list[str] | None = None) -> list[str]:

@@ -25,6 +25,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document
 from .editorial import Intervention, find_interventions
 from .entities import Entity
+from .fidelity import running_heads
 from .glossary import term_key
 from .htmltext import parse_fragment, serialise_children
 from .model import Marker, PageIndex
@@ -33,7 +34,7 @@ from .paragraphs import block_id_of, number_paragraphs
 from .redactions import MarkerPattern, mark_redactions, mark_sic_comments
 from .render import annotation_control, metadata_card, wrap_tables
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
-from .witness import SourceReading, check_markup, find_readings, mark_readings, running_heads, transcription_section, witness_control
+from .witness import SourceReading, check_markup, find_readings, mark_readings, transcription_section, witness_control
 
 UrlFor = Callable[[str], str]
 BIBLIOGRAPHY_PAGE = "bibliography.md"

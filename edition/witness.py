@@ -12,7 +12,7 @@ the document. TEI's ``<choice><orig>…</orig><reg>…</reg></choice>`` is the m
   reading with the source.
 - **running heads** (a header, a page number, a release stamp printed on every page) are declared
   once in the memo's front matter, ``running_heads:``, and compared away like line breaks
-  (``edition.fidelity``).
+  (``edition.fidelity``); the apparatus lists them.
 
 Editorial interventions on the author's words stay CriticMarkup and stay visible
 (``edition.editorial``): the two kinds never share a syntax.
@@ -31,15 +31,12 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 
 from .diagnostics import Diagnostics
-from .documents import split_front_matter
+from .fidelity import PAGE_PLACEHOLDER
 from .htmltext import shorten
 from .paragraphs import block_id_of, place_label
 from .reading import PAGE_BREAK_MARKUP, WITNESS_ATTR, WITNESS_CLASS, WITNESS_MARKUP, is_witness_reading
-from .yamldata import load_mapping
+from .render import choice_control
 
-FIELD = "running_heads"  # front matter: the lines the source repeats on its pages, as printed
-PAGE_PLACEHOLDER = "{page}"  # in a running head: the page number that changes from page to page
-_PAGE_NUMBER = r"(?:\d{1,4}|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})"
 _OPENING = re.compile(r"(?<!\\)\[\[(?!\[)")
 _SPACES = re.compile(r"\s+")
 SYNTAX = "[[source reading~>edition reading]]"
@@ -177,60 +174,9 @@ SHOW_LEVELS = (("hidden", "Hidden"), ("shown", "Shown"))
 
 
 def witness_control() -> str:
-    """The reader's switch that shows the source's readings in place (edition.js runs it and keeps
-    the choice like the annotation level). Buttons, so it works with the keyboard."""
-    buttons = "".join(
-        f'<button type="button" class="witness-control__option" data-source-readings="{value}" '
-        f'aria-pressed="{"true" if value == "hidden" else "false"}">{label}</button>'
-        for value, label in SHOW_LEVELS
-    )
-    return (
-        '<div class="witness-control" role="group" aria-label="Readings of the source shown in the text" data-search-exclude>'
-        f'<span class="witness-control__label" aria-hidden="true">Source readings:</span>{buttons}</div>'
-    )
-
-
-# -- running heads ---------------------------------------------------------------------------------
-
-def running_heads(memo_text: str) -> list[tuple[str, int]]:
-    """The memo's declared running heads with the line of each in its file (front matter
-    validated by ``edition.documents``: a value of another shape gives none here)."""
-    yaml_text, _, _ = split_front_matter(memo_text)
-    if yaml_text is None:
-        return []
-    item = load_mapping(yaml_text, "", Diagnostics(), first_line=2)
-    heads = item.value.get(FIELD) if item else None
-    if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() for h in heads):
-        return []
-    lines = memo_text.splitlines()
-    start = item.line_of(FIELD) if item else 1
-    out = []
-    for head in heads:
-        line = next((n for n in range(start, len(lines) + 1) if head.strip() in lines[n - 1]), start)
-        out.append((head.strip(), line))
-    return out
-
-
-def head_pattern(head: str) -> re.Pattern[str]:
-    """A running head as a pattern for a whole line of the source: white space loosely, the page
-    number placeholder as any page number (digits or a Roman numeral)."""
-    parts = [r"\s+".join(re.escape(w) for w in piece.split()) for piece in head.split(PAGE_PLACEHOLDER)]
-    joined = (r"\s*" + _PAGE_NUMBER + r"\s*").join(parts)
-    return re.compile(r"[ \t]*" + joined + r"[ \t]*")
-
-
-def strip_running_heads(text: str, heads: list[str]) -> tuple[str, dict[str, int]]:
-    """The source without the lines that are a declared running head; how often each was found."""
-    patterns = [(h, head_pattern(h)) for h in heads]
-    counts = dict.fromkeys(heads, 0)
-    kept = []
-    for line in text.split("\n"):
-        head = next((h for h, p in patterns if line.strip() and p.fullmatch(line)), None)
-        if head is None:
-            kept.append(line)
-        else:
-            counts[head] += 1
-    return "\n".join(kept), counts
+    """The reader's switch that shows the source's readings in place, beside the annotation setting
+    (edition.js keeps the choice like the annotation level)."""
+    return choice_control("witness-control", "Source readings:", "Readings of the source shown in the text", "source-readings", SHOW_LEVELS, "hidden")
 
 
 def transcription_counts(counts: list[tuple[str, int, int]], titles: dict[str, str], url_for: UrlFor) -> str:
