@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable
 
 from .annotate import PIN_PREFIX, Annotator
+from .reading import markdown_reading
 
 _PIN = re.compile(r"\]\(" + re.escape(PIN_PREFIX) + r"([a-z0-9-]+)\)")
-# Editorial comments ({>>…<<}) and front matter are not the document's words.
-_COMMENT = re.compile(r"\{>>.*?<<\}", re.S)
+# Front matter is not the document's words; nor are editorial comments, deletions and the source's
+# misreadings (``edition.reading``: the reading text of the Markdown).
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
@@ -21,7 +22,7 @@ def referenced_entities(texts: Iterable[str], annotator: Annotator) -> set[str]:
     """Ids of the entities that some memo text mentions (a registered form) or pins."""
     found: set[str] = set()
     for text in texts:
-        body = _COMMENT.sub(" ", _FRONT.sub("", text))
+        body = markdown_reading(_FRONT.sub("", text))
         found.update(_PIN.findall(body))
         for m in annotator.matcher.find(body):
             for t in m.targets:

@@ -395,3 +395,29 @@ def test_the_page_break_is_marked_and_cited(ocr: Built) -> None:
     assert mark.get("aria-label") == "Page 2 begins" and mark.text_content().strip() == "[Page 2]"
     labels = [b.get("data-cite-label") for b in memo.find_class("para-cite")]
     assert labels[0].startswith("p. 1, para.") and labels[-1].startswith("p. 2, para."), labels
+
+
+# ---------------------------------------------------------------------------------------------
+# The word-by-word comparison is never skipped silently
+
+
+def test_the_comparison_runs_while_another_problem_exists_and_says_what_it_left_out(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    docs = load_documents(project / "docs", Diagnostics(), project)
+    assert len(docs) >= 2
+    with (project / "data" / "glossary.yml").open("a", encoding="utf-8") as f:  # a problem of no memo's
+        f.write("\n- term: Zyzzyva\n  kind: term\n  definition: A word for this test.\n  entity: no-such-entity\n")
+    compared, broken = (project / "docs" / docs[0].path), (project / "docs" / docs[1].path)
+    text = compared.read_text(encoding="utf-8")
+    body = split_front_matter(text)[1]
+    line = next(ln for ln in body.splitlines() if ln[:1].isalpha() and " the " in ln and "[" not in ln and "{" not in ln)
+    compared.write_text(text.replace(line, line.replace(" the ", " ", 1), 1), encoding="utf-8")
+    text = broken.read_text(encoding="utf-8")
+    prose = next(ln for ln in split_front_matter(text)[1].splitlines() if ln[:1].isalpha() and " the " in ln)
+    broken.write_text(text.replace(prose, prose.replace(" the ", " [[tbe~>the ", 1), 1), encoding="utf-8")
+    check = run_check(project)
+    assert check.returncode == 1
+    assert any(ln.startswith("data/glossary.yml:") for ln in check.stdout.splitlines()), check.stdout
+    differs = [ln for ln in check.stdout.splitlines() if ln.startswith(f"docs/{docs[0].path}:") and "differs from" in ln]
+    assert differs and "missing 'the'" in differs[0], check.stdout
+    assert f"docs/{docs[1].path}: not compared with its source word by word" in check.stderr, check.stderr
