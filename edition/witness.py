@@ -134,12 +134,14 @@ def find_readings(root: HtmlElement, doc_path: str) -> list[SourceReading]:
     return found
 
 
+_BLOCK = re.compile(r"p\d+|fn:.+|front-\d+|end-\d+")
+
+
 def _place(place: str | None) -> str:
+    """'¶12', 'n. 6', 'heading' (a reading in a heading is linked to the heading's anchor)."""
     if place is None:
         return "the text"
-    if place.startswith(("p", "fn:", "front-", "end-")) and (place[1:].isdigit() or not place.startswith("p")):
-        return place_label(place)
-    return "heading"
+    return place_label(place) if _BLOCK.fullmatch(place) else "heading"
 
 
 def transcription_section(readings: list[SourceReading], heads: list[str], url_for: UrlFor, doc_path: str) -> str:
