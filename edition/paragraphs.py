@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 
 from .htmltext import element, has_class
 from .model import Paragraph
+from .reading import reading_text
 
 # A citable block: a numbered paragraph (p12), a note (fn:6), an unnumbered block (front-1, end-2).
 _BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+|front-\d+|end-\d+)$")
@@ -42,7 +43,7 @@ def is_line_block(el: HtmlElement) -> bool:
     """A paragraph of short lines broken by hand (an address, a signature block)."""
     if el.tag != "p" or el.find("br") is None:
         return False
-    lines = el.text_content().split("\n")
+    lines = reading_text(el).split("\n")  # a page label or an editor's comment is no part of a line
     return len(lines) > 1 and all(len(line.strip()) <= SHORT_LINE for line in lines)
 
 
