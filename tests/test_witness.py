@@ -421,3 +421,11 @@ def test_the_comparison_runs_while_another_problem_exists_and_says_what_it_left_
     differs = [ln for ln in check.stdout.splitlines() if ln.startswith(f"docs/{docs[0].path}:") and "differs from" in ln]
     assert differs and "missing 'the'" in differs[0], check.stdout
     assert f"docs/{docs[1].path}: not compared with its source word by word" in check.stderr, check.stderr
+
+
+def test_a_note_number_read_as_a_digit_is_the_sources_and_not_the_texts() -> None:
+    root = parse_fragment(render("Tokyo and Japan[[ 3~>]][^3] has it.\n\n[^3]: Note words."))
+    mark_readings(root)
+    page = f'<div class="memo-text">{serialise_children(root)}</div>'
+    assert compare(source_tokens("Tokyo and Japan 3 has it.\n\n3. Note words."), [w.text for w in edition_words(page)]).faithful
+    assert reading_words(root.find("p")).startswith("Tokyo and Japan has it"), reading_words(root.find("p"))
