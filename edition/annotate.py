@@ -15,15 +15,20 @@ from lxml.html import HtmlElement
 
 from .entities import Entity
 from .glossary import Term
-from .htmltext import element, iter_slots, rewrite_spans, shorten, slot_text
+from .htmltext import SKIP_TAGS, Slot, element, iter_slots, lift_out, put_back, rewrite_spans, shorten, slot_text
 from .matching import Matcher, Target
 from .model import Mention
 from .paragraphs import block_id_of
+from .reading import DELETION_TAGS, INSERTION_TAGS, NOT_READING_CLASSES, reading_slots
 
 UrlFor = Callable[[str], str]
 PIN_PREFIX = "entity:"
 NO_MENTION = "-"
-SKIP_CLASSES = frozenset({"no-mention", "redaction", "page-break", "para-anchor", "para-cite", "note-reference", "critic", "footnote-backref"})
+# Marked where the reading text (``edition.reading``) has them: an insertion or correction and the
+# edition's reading of a misread word are annotated like any other words, a deletion is not.
+# Besides: words already marked (links, acronyms, markers, 'no mention'), headings, code, note calls.
+SKIP_CLASSES = NOT_READING_CLASSES | {"no-mention", "redaction"}
+ANNOTATION_SKIP_TAGS = (SKIP_TAGS - INSERTION_TAGS) | DELETION_TAGS
 _TOKEN = re.compile(r"[A-Za-z0-9&/.\-⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")  # cheap test before the token is looked at
@@ -60,7 +65,12 @@ def looks_like_acronym(token: str) -> bool:
 
 def unknown_acronyms(text: str, known: set[str]) -> list[str]:
     """Acronym-like tokens of ``text`` that are neither registered nor ignored."""
-    out: list[str] = []
+    return [token for _, token in acronym_candidates(text, known)]
+
+
+def acronym_candidates(text: str, known: set[str]) -> list[tuple[int, str]]:
+    """(position, token) of each acronym-like token of ``text`` that is neither registered nor ignored."""
+    out: list[tuple[int, str]] = []
     for m in _TOKEN.finditer(text):
         if not _TWO_CAPITALS.search(m.group(0)):
             continue
@@ -68,8 +78,56 @@ def unknown_acronyms(text: str, known: set[str]) -> list[str]:
             token = part.strip("-/")
             if not token:
                 continue
-            out.extend(_check_token(token, known))
+            out.extend((m.start(), bad) for bad in _check_token(token, known))
     return out
+
+
+# -- typography is not an acronym --------------------------------------------------------------
+
+_WORD = re.compile(r"[^\s—–]+")
+_DATELINE_AFTER = re.compile(r"\s*(?:,\s*[A-Z][a-z]{2,}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*)?(?:—|–|--|-\s)")
+LEAD_IN_MIN_LETTERS = 4  # a lead-in of capitals has a word this long: 'PROF. HAJIME', not 'US JDA'
+
+
+def _letters(word: str) -> str:
+    return "".join(c for c in word if c.isalpha())
+
+
+def _in_capitals(word: str) -> bool:
+    letters = _letters(word)
+    return len(letters) >= 2 and letters.isupper()
+
+
+def typographic_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (a block's reading text) is set in capitals as typography, not as acronyms:
+
+    - a line in which more than half of the words (of two letters or more) are in capitals: a
+      headline, a header ("ARTICLE APPEARED ON PAGE 9"), a stamp, cable text;
+    - the words in capitals that open the block up to the first word that is not: a lead-in when
+      there are two or more and one has four letters or more ("PROF. HAJIME Sakai"), a dateline
+      when one is followed by a dash, or by a date and a dash ("TOKYO —", "TOKYO, Oct. 3 —").
+
+    A registered term or name in these spans is still marked; only the check for undefined
+    acronyms passes over them."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        words = [w for w in _WORD.findall(line) if len(_letters(w)) >= 2]
+        if words and 2 * sum(_in_capitals(w) for w in words) > len(words):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    run = []
+    for m in _WORD.finditer(text):
+        if not _letters(m.group(0)):
+            continue
+        if not _in_capitals(m.group(0)):
+            break
+        run.append(m)
+    if len(run) >= 2 and any(len(_letters(m.group(0))) >= LEAD_IN_MIN_LETTERS for m in run):
+        spans.append((run[0].start(), run[-1].end()))
+    elif len(run) == 1 and _DATELINE_AFTER.match(text, run[0].end()):
+        spans.append((run[0].start(), run[0].end()))
+    return spans
 
 
 def _check_token(token: str, known: set[str]) -> list[str]:
@@ -180,13 +238,24 @@ class Annotator:
         make = self._make(url_for)
         for pid, block in blocks:
             titled: set[str] = set()
-            for slot in list(iter_slots(block, skip_classes=SKIP_CLASSES)):
+            # an original page break may fall inside a name: out of the text while names are found
+            lifted = lift_out(block, [el for el in block.iter("span") if "page-break" in (el.get("class") or "").split()])
+            slots = list(iter_slots(block, skip_tags=ANNOTATION_SKIP_TAGS, skip_classes=SKIP_CLASSES))
+            where, typography = _typography(block, slots)
+
+            def check(text: str, start: int, at: int | None, pid: str = pid, typography: list[tuple[int, int]] = typography) -> None:
+                for pos, token in acronym_candidates(text, self.known):
+                    if at is None or not any(a <= at + start + pos < b for a, b in typography):
+                        found.unknown_acronyms.append((token, pid))
+
+            for slot in slots:
                 text = slot_text(slot)
+                at = where.get((id(slot[0]), slot[1]))
                 matches = self.matcher.find(text)
                 payloads: list[tuple[int, int, object]] = []
                 covered = 0
                 for m in matches:
-                    found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:m.start], self.known))
+                    check(text[covered:m.start], covered, at)
                     covered = m.end
                     context = _snippet(text, m.start, m.end)
                     for t in m.targets:
@@ -200,9 +269,27 @@ class Annotator:
                     first = next((t.id for t in m.targets if t.kind == "entity"), None) not in titled
                     titled.update(t.id for t in m.targets if t.kind == "entity")
                     payloads.append((m.start, m.end, (m, nested, first)))
-                found.unknown_acronyms.extend((tok, pid) for tok in unknown_acronyms(text[covered:], self.known))
+                check(text[covered:], covered, at)
                 if payloads:
                     rewrite_spans(slot, payloads, make)
+            put_back(block, lifted)
+
+
+def _typography(block: HtmlElement, slots: list[Slot]) -> tuple[dict[tuple[int, str], int], list[tuple[int, int]]]:
+    """Where each slot starts in the block's reading text, and the spans of that text set in
+    capitals as typography (``typographic_spans``): lines and lead-ins are read over the whole
+    block, links and notes included, not slot by slot."""
+    where: dict[tuple[int, str], int] = {}
+    parts: list[str] = []
+    pos = 0
+    wanted = {(id(node), attr) for node, attr in slots}
+    for node, attr in reading_slots(block):
+        text = getattr(node, attr) or ""
+        if (id(node), attr) in wanted:
+            where[(id(node), attr)] = pos
+        parts.append(text)
+        pos += len(text)
+    return where, typographic_spans("".join(parts))
 
 
 

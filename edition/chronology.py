@@ -17,11 +17,11 @@ from lxml.html import HtmlElement
 
 from .documents import Document
 from .entities import Entity
-from .htmltext import has_class, text_content
+from .htmltext import has_class
 from .model import DatedMark, Mention
 from .paragraphs import block_id_of
+from .reading import reading_text
 from .schema import parse_partial_date
-from .snippets import FURNITURE
 
 WHEN_PREFIX = "when:"
 NOT_AN_EVENT = "-"
@@ -29,10 +29,10 @@ CHRONOLOGY_TYPES = ("event", "agreement", "law", "programme")  # dated things th
 # A year of the 17th to 21st century standing alone: not '1960s', not '20505', not '$1987'.
 YEAR = re.compile(r"(?<![\w$€£.,/-])(1[6-9]\d\d|20\d\d)(?![\w])")
 _DIGITS = re.compile(r"\d")
-# Words that are not the text of the memo (its furniture), and words whose years are not dates of
-# events. A superset of FURNITURE by construction: years_in_text looks for a figure in the
-# furniture-free words before it takes these (fewer) words.
-NOT_BODY = FURNITURE | {"dated", "not-event", "entity", "no-mention"}
+# Besides what is not reading text (``edition.reading``): words whose years are accounted for
+# otherwise (a date mark, a 'not an event' mark, a register name or pin). years_in_text looks for a
+# figure in the whole reading text before it takes these (fewer) words.
+MARKED = frozenset({"dated", "not-event", "entity", "no-mention"})
 
 Place = tuple[str, str]  # (doc path, paragraph or note id)
 
@@ -96,7 +96,7 @@ def years_in_text(blocks: list[tuple[str, HtmlElement]], texts: dict[str, str]) 
             continue  # notes cite works by their dates; those are not events
         if not _DIGITS.search(texts.get(pid, "")):
             continue  # no figure at all: no year (the body text is a part of these words)
-        years = [int(m.group(1)) for m in YEAR.finditer(text_content(el, NOT_BODY))]
+        years = [int(m.group(1)) for m in YEAR.finditer(reading_text(el, also=MARKED))]
         out.extend((pid, year, texts[pid]) for year in years)
     return out
 
@@ -108,7 +108,7 @@ def dateline_place(root: HtmlElement, doc: Document, blocks: list[tuple[str, Htm
     for pid, el in blocks:
         if ids is not None and id(el) not in ids and not any(id(a) in ids for a in el.iterancestors()):
             break
-        if str(doc.date.year) in text_content(el, NOT_BODY):
+        if str(doc.date.year) in reading_text(el, also=MARKED):
             return pid
     return None
 

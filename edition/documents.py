@@ -36,6 +36,7 @@ DOCUMENT_FIELDS = [
     Field("editor_note", "str-or-null", required=False),
     Field("short_title", "str", required=False),
     Field("excerpt", "excerpt", required=False),
+    Field("running_heads", "str-list", required=False),  # lines the source repeats on its pages (edition.witness)
 ]
 
 

@@ -30,6 +30,7 @@ from .notes import ResolvedNote, extract_notes, resolve_notes
 from .redactions import ExemptionCode, MarkerPattern
 from .register import referenced_entities
 from .render import documents_table, interventions_table, normalisations_list, wrap_tables
+from .witness import transcription_counts
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
 UrlFor = Callable[[str], str]
@@ -233,6 +234,8 @@ class Edition:
             # each intervention is indexed where it stands, in its memo: the list would outrank the memo
             "interventions": lambda u, _: _unsearched(interventions_table(self.interventions, self.documents, u)),
             "normalisations": lambda u, _: normalisations_list(),
+            "transcription": lambda u, _: _unsearched(transcription_counts(
+                [(r.doc_path, len(r.readings), len(r.running_heads)) for r in self.ordered()], {p: d.title for p, d in self.documents.items()}, u)),
             "edition-facts": lambda u, _: apparatus.about_edition(self.settings),
             "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
             "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self._with_pages(), self.documents, u),

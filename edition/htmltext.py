@@ -123,6 +123,84 @@ def rewrite_spans(slot: Slot, spans: list[Span], make: Callable[[str, object], H
     return made
 
 
+def all_slots(root: HtmlElement) -> Iterator[Slot]:
+    """Every text slot under ``root`` in document order (the order of ``root.itertext()``)."""
+    if root.text:
+        yield root, "text"
+    for child in root:
+        if isinstance(child.tag, str):
+            yield from all_slots(child)
+        if child.tail:
+            yield child, "tail"
+
+
+Lifted = tuple[int, HtmlElement, str]  # (offset in the text of the block, element, white space taken from its tail)
+
+
+def lift_out(root: HtmlElement, elements: list[HtmlElement]) -> list[Lifted]:
+    """Take ``elements`` (a page break standing inside a name, say) out of ``root``'s text for a
+    while: their tails join the text before them, with one space where there were two, so words
+    around them read as one text ('Ministry of International ‖ Trade' as 'Ministry of
+    International Trade'). ``put_back`` returns them to the same place in the text."""
+    lifted: list[Lifted] = []
+    for el in elements:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        before = _text_before(root, el)
+        tail, taken = el.tail or "", ""
+        if before[-1:].isspace() and tail[:1].isspace():
+            taken = tail[: len(tail) - len(tail.lstrip())]
+            tail = tail[len(taken):]
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail or None
+        else:
+            parent.text = (parent.text or "") + tail or None
+        parent.remove(el)
+        el.tail = None
+        lifted.append((len(before), el, taken))
+    return lifted
+
+
+def _text_before(root: HtmlElement, el: HtmlElement) -> str:
+    parts = []
+    for node, attr in all_slots(root):
+        if node is el or el in node.iterancestors():
+            break
+        parts.append(getattr(node, attr) or "")
+    return "".join(parts)
+
+
+def put_back(root: HtmlElement, lifted: list[Lifted]) -> None:
+    """Return elements taken out by ``lift_out`` to their places in ``root``'s text, however the
+    text was wrapped in elements meanwhile (wrapping adds elements, never text). At the boundary
+    of two text slots an element goes at the start of the second."""
+    added = 0
+    for offset, el, taken in lifted:
+        at = offset + added
+        target: tuple[Slot, int] = ((root, "text"), 0)
+        pos = 0
+        for slot in all_slots(root):
+            size = len(slot_text(slot))
+            if pos <= at < pos + size:
+                target = (slot, at - pos)
+                break
+            if at == pos + size:
+                target = (slot, size)
+            pos += size
+        (node, attr), k = target
+        text = slot_text((node, attr))
+        setattr(node, attr, text[:k] or None)
+        el.tail = (taken + text[k:]) or None
+        if attr == "text":
+            node.insert(0, el)
+        else:
+            parent = node.getparent()
+            parent.insert(parent.index(node) + 1, el)
+        added += len("".join(el.itertext())) + len(taken)
+
+
 def element(tag: str, text: str | None = None, **attrs: str) -> HtmlElement:
     """Build an element; text and attribute values are data and are escaped on output."""
     el = html.Element(tag)

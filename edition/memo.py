@@ -25,6 +25,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document
 from .editorial import Intervention, find_interventions
 from .entities import Entity
+from .fidelity import running_heads
 from .glossary import term_key
 from .htmltext import parse_fragment, serialise_children
 from .model import Marker, PageIndex
@@ -33,6 +34,7 @@ from .paragraphs import block_id_of, number_paragraphs
 from .redactions import MarkerPattern, mark_redactions, mark_sic_comments
 from .render import annotation_control, metadata_card, wrap_tables
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
+from .witness import SourceReading, check_markup, find_readings, mark_readings, transcription_section, witness_control
 
 UrlFor = Callable[[str], str]
 BIBLIOGRAPHY_PAGE = "bibliography.md"
@@ -75,6 +77,7 @@ class PreparedMemo:
     markdown: str
     notes: tuple[ResolvedNote, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    broken_lines: tuple[int, ...] = ()  # lines of an unclosed mark: their words are the mark's, not acronyms
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class MemoResult:
     notes: tuple[ResolvedNote, ...]
     interventions: tuple[Intervention, ...]
     diagnostics: tuple[Diagnostic, ...]
+    readings: tuple[SourceReading, ...] = ()  # the source's misreadings, listed in "Transcription"
+    running_heads: tuple[str, ...] = ()  # lines the source repeats on its pages, left out of the text
 
 
 def prepare_memo(ctx: MemoContext, doc_path: str, markdown: str) -> PreparedMemo:
@@ -94,10 +99,11 @@ def prepare_memo(ctx: MemoContext, doc_path: str, markdown: str) -> PreparedMemo
     diags = Diagnostics()
     doc = ctx.documents.get(doc_path)
     shown = ctx.shown_path(doc_path)
+    broken = check_markup(markdown, doc.body_line if doc else 1, shown, diags)
     cleaned, notes, markers = extract_notes(markdown, doc_path, shown, doc.body_line if doc else 1, diags)
     check_markers(notes, markers, shown, diags)
     resolved = resolve_notes(notes, ctx.library, shown, diags)
-    return PreparedMemo(doc_path, cleaned, tuple(resolved), tuple(diags.items))
+    return PreparedMemo(doc_path, cleaned, tuple(resolved), tuple(diags.items), tuple(sorted(broken)))
 
 
 def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for: UrlFor) -> MemoResult:
@@ -109,18 +115,19 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     root = parse_fragment(content)
     index = PageIndex(doc_path)
     markings = url_for("markings.md")
+    mark_readings(root)
     made = mark_redactions(root, ctx.markers, lambda code: f"{markings}#{term_key(code)}")
     mark_sic_comments(root)
     numbered = number_paragraphs(root, doc_path)
     for el in made:
-        if el.get("id"):
+        if el.get("id") and "redaction" in (el.get("class") or "").split():  # a page break has an id too
             kind = "gap" if "redaction--gap" in el.get("class", "") else "exemption"
             pid = block_id_of(el)
             index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", pid,
                                         words_before(el), None if pid else paragraph_before(el)))
     index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
     blocks = [(p.id, el) for p, el in numbered] + [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
-    found = _annotate(ctx, root, doc_path, blocks, url_for, diags)
+    found = _annotate(ctx, root, doc_path, blocks, url_for, diags, set(prepared.broken_lines))
     texts = block_texts(blocks)
     index.terms, index.entities = with_sentences(found.terms, texts), with_sentences(found.entities, texts)
     index.years = chronology.years_in_text(blocks, texts)
@@ -134,9 +141,13 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     notes = list(prepared.notes)
     apparatus.annotate_footnotes(root, notes, ctx.formatter)
     interventions = find_interventions(root, doc_path)
+    readings = find_readings(root, doc_path)
+    heads = tuple(head for head, _ in running_heads(ctx.source_of(doc_path)))
     exclude_from_search(root)
     card = metadata_card(doc, plain_citation(ctx, doc), author_pages(ctx, doc, url_for)) if doc else ""
-    parts = [card + annotation_control(), f'<div class="memo-text">{serialise_children(root)}</div>']
+    controls = f'<div class="text-controls">{annotation_control()}{witness_control()}</div>' if readings else annotation_control()
+    parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>']
+    parts.append(transcription_section(readings, list(heads), url_for, doc_path))
     parts.append(apparatus.works_cited(notes, ctx.formatter, url_for(BIBLIOGRAPHY_PAGE)))
     parts.append(gen.memo_entities(index.entities, ctx.entities, url_for))
     parts.append(gen.memo_acronyms(index.terms, ctx.annotator.terms, url_for("glossary.md")))
@@ -145,10 +156,10 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
         parts.append(apparatus.cite_this(doc, ctx.formatter, downloads, ctx.settings, ctx.settings.url_of(f"documents/{doc.slug}/")))
     html = searchable(parts[0]) + parts[1] + wrap_tables(searchable("".join(parts[2:])))
     _report_duplicate_ids(ctx, doc_path, html, diags)
-    return MemoResult(doc_path, html, index, tuple(notes), tuple(interventions), tuple(diags.items))
+    return MemoResult(doc_path, html, index, tuple(notes), tuple(interventions), tuple(diags.items), tuple(readings), heads)
 
 
-def _annotate(ctx: MemoContext, root, doc_path: str, blocks, url_for: UrlFor, diags: Diagnostics) -> Found:  # type: ignore[no-untyped-def]
+def _annotate(ctx: MemoContext, root, doc_path: str, blocks, url_for: UrlFor, diags: Diagnostics, broken: set[int]) -> Found:  # type: ignore[no-untyped-def]
     found = Found()
     ctx.annotator.apply_pins(root, doc_path, url_for, found)
     ctx.annotator.annotate(doc_path, blocks, url_for, found)
@@ -159,7 +170,10 @@ def _annotate(ctx: MemoContext, root, doc_path: str, blocks, url_for: UrlFor, di
         if token in reported or not ctx.check_acronyms:
             continue
         reported.add(token)
-        diags.error(shown, line_of(source, token), f"undefined acronym '{token}'",
+        line = line_of(source, token)
+        if line in broken:
+            continue  # the source's reading in a mark left open, reported as such
+        diags.error(shown, line, f"undefined acronym '{token}'",
                     "add it to data/glossary.yml (kind: acronym), or to data/acronym-ignore.yml with a reason if it is not an acronym")
     for target, words in found.unknown_pins:
         diags.error(shown, line_of(source, f"entity:{target}"), f"'{words}' is pinned to unknown entity '{target}'",

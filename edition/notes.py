@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .bibtex import Library, Reference
 from .csl import parse_locator
 from .diagnostics import Diagnostics
+from .reading import markdown_reading
 
 DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")
 REFERENCE = re.compile(r"\[\^([^\]\s\[]+)\](?!:)")  # a label holds no '[': each candidate is scanned once
@@ -152,7 +153,7 @@ def resolve_notes(notes: list[Note], library: Library, shown: str, diags: Diagno
     resolved: list[ResolvedNote] = []
     cited_so_far: list[str] = []
     for note in notes:
-        plain_wording = note.wording.replace("*", "")
+        plain_wording = markdown_reading(note.wording).replace("*", "")  # the note as the document has it (edition.reading)
         auto_key: str | None = None
         how = "cited" if note.cite_key else "none"
         if IBID.search(plain_wording) and not OP_CIT.search(plain_wording):
@@ -183,7 +184,7 @@ def resolve_notes(notes: list[Note], library: Library, shown: str, diags: Diagno
         if note.cite_locator and parse_locator(note.cite_locator) is None:
             diags.error(shown, note.line, f"note {note.label}: the locator '{note.cite_locator}' cannot be read",
                         "write a page or range ('325', 'pp. 47-51') or a labelled part ('table B', 'fig. 3', 'ch. 2')")
-        locator = note.cite_locator or locator_of(note.wording)
+        locator = note.cite_locator or locator_of(plain_wording)
         if how == "ibid" and locator is None and resolved:
             locator = resolved[-1].locator
         if key:

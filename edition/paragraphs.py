@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 
 from .htmltext import element, has_class
 from .model import Paragraph
+from .reading import reading_text
 
 # A citable block: a numbered paragraph (p12), a note (fn:6), an unnumbered block (front-1, end-2).
 _BLOCK_ID = re.compile(r"^(?:p\d+|fn:.+|front-\d+|end-\d+)$")
@@ -42,7 +43,7 @@ def is_line_block(el: HtmlElement) -> bool:
     """A paragraph of short lines broken by hand (an address, a signature block)."""
     if el.tag != "p" or el.find("br") is None:
         return False
-    lines = el.text_content().split("\n")
+    lines = reading_text(el).split("\n")  # a page label or an editor's comment is no part of a line
     return len(lines) > 1 and all(len(line.strip()) <= SHORT_LINE for line in lines)
 
 
@@ -59,13 +60,55 @@ def _before_title(root: HtmlElement) -> set[HtmlElement]:
     return out
 
 
+def _page_number(el: HtmlElement) -> int | None:
+    number = el.get("data-page") or ""
+    return int(number) if number.isdigit() else None
+
+
+def original_pages(root: HtmlElement, blocks: list[HtmlElement]) -> dict[HtmlElement, tuple[int | None, int | None]]:
+    """The pages of the original each block begins and ends on, where the page breaks marked in the
+    text (``span.page-break[data-page]``) let them be known: the text before a first break marked
+    "page N" is on page N - 1; after a break with no number, the page is not known until the next
+    numbered one."""
+    breaks = [el for el in root.iter("span") if has_class(el, "page-break")]
+    if not breaks:
+        return {}
+    first = _page_number(breaks[0])
+    current = first - 1 if first and first > 1 else None
+    wanted = set(blocks)
+    out: dict[HtmlElement, tuple[int | None, int | None]] = {}
+    for el in root.iter():
+        if el in wanted:
+            end = current
+            for inner in el.iter("span"):
+                if has_class(inner, "page-break"):
+                    end = _page_number(inner)
+            out[el] = (current, end)
+        elif el.tag == "span" and has_class(el, "page-break"):
+            current = _page_number(el)
+    return out
+
+
+def cite_label(number: int, pages: tuple[int | None, int | None] = (None, None)) -> str:
+    """How a paragraph is cited: "para. 5", with the original page where it is known ("p. 2, para. 5",
+    "pp. 1–2, para. 5" for a paragraph a page break runs through)."""
+    start, end = pages
+    if start is None:
+        return f"para. {number}"
+    if end is not None and end != start:
+        return f"pp. {start}–{end}, para. {number}"
+    return f"p. {start}, para. {number}"
+
+
 def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph, HtmlElement]]:
     """Give each body paragraph an id, a number in the margin and a cite control; return every
     text block with its element (unnumbered blocks with number 0)."""
     found: list[tuple[Paragraph, HtmlElement]] = []
     front = _before_title(root)
+    targets = paragraph_blocks(root)
+    pages = original_pages(root, targets)
     number = unnumbered_front = unnumbered_end = 0
-    for target in paragraph_blocks(root):
+    for target in targets:
         if target in front or is_line_block(target):
             if target in front:
                 unnumbered_front += 1
@@ -82,7 +125,7 @@ def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph,
         target.set("id", pid)
         anchor = element("a", str(number), class_="para-anchor", href=f"#{pid}", aria_label=f"Paragraph {number}")
         button = element("button", "cite", type="button", class_="para-cite", aria_label=f"Copy a citation of paragraph {number}")
-        button.set("data-cite-label", f"para. {number}")
+        button.set("data-cite-label", cite_label(number, pages.get(target, (None, None))))
         button.set("data-cite-anchor", pid)
         for furniture in (anchor, button):
             furniture.set("data-search-exclude", "")  # the margin is not the text

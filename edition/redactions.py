@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from .htmltext import element, iter_slots, rewrite_spans, text_content
+from .htmltext import element, iter_slots, rewrite_spans
+from .reading import reading_text
 
 GAP = "[redacted]"
 PAGE_BREAK = re.compile(r"\[\[page-break(?: (\d+))?\]\]")
@@ -47,7 +48,7 @@ class MarkerPattern:
             return "gap", GAP, "passage withheld"
         m = PAGE_BREAK.fullmatch(text)
         if m:
-            return "page", m.group(1) or "", f"page {m.group(1)} begins" if m.group(1) else "page break"
+            return "page", m.group(1) or "", f"Page {m.group(1)} begins" if m.group(1) else "Page break"
         code = self.codes[text]
         return "exemption", code.code, f"exemption {code.code}"
 
@@ -58,7 +59,6 @@ class MarkerPattern:
 
 
 MARKER_CLASSES = frozenset({"redaction", "page-break"})
-_NOT_TEXT = MARKER_CLASSES | {"critic", "comment"}
 
 
 def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Callable[[str], str] | None = None) -> list[HtmlElement]:
@@ -68,6 +68,7 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Cal
     are links (focusable, one step from the explanation), without it plain notes.
     """
     made: list[HtmlElement] = []
+    page_ids: set[str] = set()
     for slot in list(iter_slots(root, skip_classes=MARKER_CLASSES)):
         node, attr = slot
         text = getattr(node, attr) or ""
@@ -78,9 +79,7 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Cal
         def make(matched: str, _payload: object) -> HtmlElement:
             kind, code, label = pattern.label(matched)
             if kind == "page":
-                el = element("span", "‖", class_="page-break", role="separator", aria_label=label, title=label)
-                el.set("data-page", code)
-                return el
+                return page_break(code, label, page_ids)
             if kind == "exemption" and explained_at is not None:
                 el = element("a", matched, class_=f"redaction redaction--{kind}", href=explained_at(code),
                              aria_label=label, title=pattern.explanation(code))
@@ -98,10 +97,23 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Cal
         # the cheap test first: only a paragraph holding a marker can be a marker line, so the
         # text of every other paragraph need not be gathered
         holds_marker = any(c.get("class", "").startswith(("redaction", "page-break")) for c in block)
-        if holds_marker and not text_content(block, skip_classes=_NOT_TEXT).strip():
+        if holds_marker and not reading_text(block, also=MARKER_CLASSES).strip():
             block.set("class", "marker-line")
     collapse_marker_lines(root)
     return made
+
+
+def page_break(number: str, label: str, ids: set[str]) -> HtmlElement:
+    """An original page break where it falls in the text: "[Page N]" (a label the stylesheet sets
+    in the margin, on screen and in print), named "Page N begins" for screen readers, and an
+    anchor ``#page-N`` to cite or link the page (the first break of that number only)."""
+    el = element("span", class_="page-break", role="doc-pagebreak", aria_label=label)
+    el.set("data-page", number)
+    if number and f"page-{number}" not in ids:
+        el.set("id", f"page-{number}")
+        ids.add(f"page-{number}")
+    el.append(element("span", f"[Page {number}]" if number else "[Page break]", class_="page-break__label"))
+    return el
 
 
 def collapse_marker_lines(root: HtmlElement) -> None:

@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterable
 
 from .annotate import PIN_PREFIX, Annotator
+from .reading import markdown_reading
 
 _PIN = re.compile(r"\]\(" + re.escape(PIN_PREFIX) + r"([a-z0-9-]+)\)")
-# Editorial comments ({>>…<<}) and front matter are not the document's words.
+# Front matter is not the document's words; nor are editorial comments, deletions and the source's
+# misreadings (``edition.reading``: the reading text of the Markdown).
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
@@ -20,7 +22,7 @@ def referenced_entities(texts: Iterable[str], annotator: Annotator) -> set[str]:
     """Ids of the entities that some memo text mentions (a registered form) or pins."""
     found: set[str] = set()
     for text in texts:
-        body = without_comments(_FRONT.sub("", text))
+        body = markdown_reading(_FRONT.sub("", text))
         found.update(_PIN.findall(body))
         for m in annotator.matcher.find(body):
             for t in m.targets:
@@ -29,18 +31,3 @@ def referenced_entities(texts: Iterable[str], annotator: Annotator) -> set[str]:
                 elif t.kind == "term" and (term := annotator.terms.get(t.id)) and term.entity:
                     found.add(term.entity)
     return found & set(annotator.entities)
-
-
-def without_comments(text: str) -> str:
-    """``text`` with each editor's comment ``{>>…<<}`` replaced by a space, in one pass: a pattern
-    (``\\{>>.*?<<\\}``) would scan to the end from every unclosed ``{>>``, the square of the text."""
-    out: list[str] = []
-    at = 0
-    while (start := text.find("{>>", at)) >= 0:
-        end = text.find("<<}", start + 3)
-        if end < 0:
-            break  # unclosed: the rest is text (the check reports the unclosed mark)
-        out += [text[at:start], " "]
-        at = end + 3
-    out.append(text[at:])
-    return "".join(out)

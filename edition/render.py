@@ -65,18 +65,23 @@ def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str
 ANNOTATION_LEVELS = (("essential", "Essential"), ("all", "All"), ("none", "None"))
 
 
-def annotation_control() -> str:
-    """The reader's switch between essential, all and no annotation marks (edition.js runs it;
-    the choice is kept in localStorage). Buttons, so it works with the keyboard."""
+def choice_control(name: str, label: str, purpose: str, attribute: str, options: tuple[tuple[str, str], ...], default: str) -> str:
+    """A reader's setting as a group of buttons, one pressed (edition.js runs it and keeps the
+    choice in localStorage). Buttons, so it works with the keyboard."""
     buttons = "".join(
-        f'<button type="button" class="annotation-control__option" data-annotations="{value}" '
-        f'aria-pressed="{"true" if value == "essential" else "false"}">{label}</button>'
-        for value, label in ANNOTATION_LEVELS
+        f'<button type="button" class="{name}__option" data-{attribute}="{value}" '
+        f'aria-pressed="{"true" if value == default else "false"}">{text}</button>'
+        for value, text in options
     )
     return (
-        '<div class="annotation-control" role="group" aria-label="Annotations shown in the text" data-search-exclude>'
-        f'<span class="annotation-control__label" aria-hidden="true">Annotations:</span>{buttons}</div>'
+        f'<div class="{name}" role="group" aria-label="{esc(purpose)}" data-search-exclude>'
+        f'<span class="{name}__label" aria-hidden="true">{esc(label)}</span>{buttons}</div>'
     )
+
+
+def annotation_control() -> str:
+    """The reader's switch between essential, all and no annotation marks."""
+    return choice_control("annotation-control", "Annotations:", "Annotations shown in the text", "annotations", ANNOTATION_LEVELS, "essential")
 
 
 _TABLE = re.compile(r"<table\s[^>]*\bclass=.*?</table>", re.S)  # Material wraps class-less tables itself

@@ -11,19 +11,17 @@ import re
 
 from lxml.html import HtmlElement
 
-from .htmltext import ELLIPSIS, sentence_snippet, text_content
+from .htmltext import ELLIPSIS, sentence_snippet
 from .model import Mention
+from .reading import DELETION_TAGS, FURNITURE, in_reading_text, reading_words
 
-# Furniture of a built paragraph, never part of a quoted snippet.
-FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
-                       "footnote-backref", "headerlink"})
 _PARAGRAPH_ID = re.compile(r"^p\d+$")
 
 
 def block_texts(blocks: list[tuple[str, HtmlElement]]) -> dict[str, str]:
-    """Each block's words without its furniture, by block id: taken once per memo, for the
+    """Each block's reading text (``edition.reading``), by block id: taken once per memo, for the
     mentions' sentences and the years of the chronology alike."""
-    return {pid: " ".join(text_content(el, FURNITURE).split()) for pid, el in blocks}
+    return {pid: reading_words(el) for pid, el in blocks}
 
 
 def with_sentences(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
@@ -55,9 +53,7 @@ def words_before(el: HtmlElement, count: int = 8) -> str:
         if owner is None:
             continue
         holder = owner.getparent() if t.is_tail else owner
-        if holder is not None and _is_furniture(holder):
-            continue
-        if not t.is_tail and _is_furniture(owner):
+        if holder is None or not in_reading_text(holder):
             continue
         words[:0] = t.split()
         if len(words) >= count:
@@ -73,30 +69,23 @@ def paragraph_before(el: HtmlElement) -> str | None:
     return found[0].get("id") if found and _PARAGRAPH_ID.match(found[0].get("id")) else None
 
 
-def _is_furniture(el: HtmlElement) -> bool:
-    for node in (el, *el.iterancestors()):
-        classes = set((node.get("class") or "").split()) if isinstance(node.tag, str) else set()
-        if classes & FURNITURE:
-            return True
-    return False
-
-
 # -- what the search index leaves out ---------------------------------------------------------
 
-SEARCH_FURNITURE = FURNITURE - {"comment"}  # an editor's note is text of the edition, searchable
 LABELLED_LISTS = frozenset({"memo-card", "entity-facts"})  # their terms are labels ('Date', 'Type'), not text
 # Apparatus sections of a memo page: lists and labels that other pages index entry by entry.
-SEARCH_EXCLUDED_SECTIONS = frozenset({"memo-entities", "memo-acronyms", "works-cited", "cite-this"})
+SEARCH_EXCLUDED_SECTIONS = frozenset({"memo-entities", "memo-acronyms", "works-cited", "cite-this", "memo-transcription"})
 
 
 def exclude_from_search(root: HtmlElement) -> None:
-    """Mark furniture (paragraph numbers, cite buttons, page breaks, labels) and apparatus
-    sections with Material's ``data-search-exclude``, so the index holds the text and nothing else."""
+    """Mark furniture (paragraph numbers, cite buttons, page breaks, labels), the source's words an
+    editor struck and apparatus sections with Material's ``data-search-exclude``, so the index holds
+    the reading text (``edition.reading``; an editor's note too, as text of the edition) and
+    nothing else. A misreading of the source is an attribute, never indexed."""
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         classes = set((el.get("class") or "").split())
-        if el.tag == "button" or classes & SEARCH_FURNITURE or (el.tag == "dt" and _labels(el)):
+        if el.tag == "button" or el.tag in DELETION_TAGS or classes & FURNITURE or (el.tag == "dt" and _labels(el)):
             el.set("data-search-exclude", "")
         elif el.tag == "section" and classes & SEARCH_EXCLUDED_SECTIONS:
             el.set("data-search-exclude", "")

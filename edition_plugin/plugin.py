@@ -37,6 +37,7 @@ from edition.edition import Edition
 from edition.inputs import outside
 from edition.memo_cache import MemoCache, MemoRun, ResultStore, files_key
 from edition.sanitize import text_only, url_scheme
+from edition.witness import WitnessExtension
 
 from .adapters import attach_documents, attach_register_pages, rendered_page, restore_rendered, url_for_page
 
@@ -99,6 +100,8 @@ class EditionPlugin(BasePlugin[EditionConfig]):
             self.ed.diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
         if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
             config.markdown_extensions.append(_AddressCheck(self))
+        if not any(isinstance(e, WitnessExtension) for e in config.markdown_extensions):
+            config.markdown_extensions.append(WitnessExtension())  # [[tbe~>the]]: a misreading of the source
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

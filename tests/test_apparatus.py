@@ -21,12 +21,12 @@ from edition.diagnostics import Diagnostics
 from edition.documents import load_documents
 from edition.entities import load_entities
 from edition.glossary import load_glossary
+from edition.reading import NOT_READING_CLASSES
 from tests.browser_support import chromium, result_pages, search, serve_directory
 from tests.conftest import ROOT, run_build
 
-# Built-page furniture: never words of a memo.
-FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
-                       "footnote-backref", "headerlink"})
+# Built-page furniture and editors' comments: never words of a memo (edition.reading's one definition).
+FURNITURE = NOT_READING_CLASSES
 YEAR = re.compile(r"(?<![\w$.,/-])(1[6-9]\d\d|20\d\d)(?![\w])")
 ELLIPSIS = "…"
 

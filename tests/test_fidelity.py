@@ -11,8 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from edition.diagnostics import Diagnostics
 from edition.documents import split_front_matter
-from edition.fidelity import ORDER_THRESHOLD, compare, edition_tokens, edition_words, excerpt_span, first_difference, source_tokens
+from edition.fidelity import (
+    ORDER_THRESHOLD,
+    compare,
+    edition_tokens,
+    edition_words,
+    excerpt_span,
+    first_difference,
+    memo_fidelity,
+    running_heads,
+    source_tokens,
+)
 from tests.conftest import BuiltEdition, documents_of
 
 
@@ -26,12 +37,17 @@ def test_built_memo_has_every_source_word(edition: BuiltEdition) -> None:
     for doc in edition.documents():
         assert doc.source, f"{doc.path}: no source"
         built = edition.memo_page(doc).read_text(encoding="utf-8")
-        source = source_tokens((edition.project / doc.source).read_text(encoding="utf-8"))
+        memo = (edition.project / "docs" / doc.path).read_text(encoding="utf-8")
+        heads = [head for head, _ in running_heads(memo)]
+        source = source_tokens((edition.project / doc.source).read_text(encoding="utf-8"), heads)
         span = excerpt_span(source, doc.excerpt)
         assert not isinstance(span, str), f"{doc.path}: {span}"
         result = compare(source[span[0]:span[1]], edition_tokens(built))
         assert result.faithful, f"{doc.path}: {result.explain()}"
         assert result.order > ORDER_THRESHOLD, f"{doc.path}: words are out of order: only {result.order:.0%} in sequence"
+        diags = Diagnostics()  # and `make check`'s own comparison, the same function, says nothing
+        memo_fidelity(edition.project, doc, f"docs/{doc.path}", memo, built, diags)
+        assert not diags.items, [str(d) for d in diags.items]
         checked += 1
     assert checked == len(edition.documents())
 

@@ -2,6 +2,8 @@
    - cite controls: any button.para-cite[data-cite-label][data-cite-anchor] copies
      "<document citation>, <label>, <canonical URL>#<anchor>"
    - the annotation control (essential / all / none), remembered in localStorage
+   - the source-readings control (hidden / shown): the source's readings of misread words shown
+     in place, remembered in localStorage too
    - a tap on an annotated word shows its expansion first; a second tap follows the link
    - the metadata card starts folded on a phone */
 (function () {
@@ -99,6 +101,24 @@
   var initial = stored();
   apply(LEVELS.indexOf(initial) >= 0 ? initial : currentLevel());
 
+  /* ---- source readings: hidden (the default) or shown after the edition's reading ------------- */
+  var SOURCE_KEY = "edition.sourceReadings";
+  var SOURCE_LEVELS = ["hidden", "shown"];
+  function applySource(value) {
+    root.setAttribute("data-source-readings", value);
+    var buttons = document.querySelectorAll(".witness-control__option");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-source-readings") === value));
+    }
+  }
+  function chooseSource(value) {
+    try { window.localStorage.setItem(SOURCE_KEY, value); } catch (e) { /* private mode: this page only */ }
+    applySource(value);
+  }
+  var initialSource = null;
+  try { initialSource = window.localStorage.getItem(SOURCE_KEY); } catch (e) { initialSource = null; }
+  applySource(SOURCE_LEVELS.indexOf(initialSource) >= 0 ? initialSource : "hidden");
+
   /* A mention drawn as plain text shows no tooltip either (Material puts tooltips in <body>,
      out of reach of a selector on the mention, so a class on <html> says what is hovered). */
   function quiet(mark) {
@@ -121,6 +141,8 @@
     if (button) return cite(button);
     var option = target.closest(".annotation-control__option");
     if (option) return choose(option.getAttribute("data-annotations"));
+    var sourceOption = target.closest(".witness-control__option");
+    if (sourceOption) return chooseSource(sourceOption.getAttribute("data-source-readings"));
     if (lastPointer !== "touch") return;
     // A first tap on an annotated word shows its tooltip (Material shows it on focus) instead of
     // leaving the page; a second tap on the same word follows the link.
