@@ -72,11 +72,13 @@ bench: setup-test system node
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.archive   # issue 16: search bytes and time, cold/warm ratios, serve rebuild at N = 100, 300, 1000
 
-# DATE, TITLE and SLUG reach the scaffold through the environment, never through the shell's
-# parsing of this recipe: a title with quotes, backquotes or $(...) is only text.
+# A new document: TYPE (an id of data/document-types.yml; memorandum when not given), DATE, TITLE
+# and SLUG reach the scaffold through the environment, never through the shell's parsing of this
+# recipe: a title with quotes, backquotes or $(...) is only text.
 new-memo: export EDITION_DATE := $(value DATE)
 new-memo: export EDITION_TITLE := $(value TITLE)
 new-memo: export EDITION_SLUG := $(value SLUG)
+new-memo: export EDITION_TYPE := $(value TYPE)
 new-memo: setup
 	$(BIN)/python -m edition.scaffold --from-environment
 

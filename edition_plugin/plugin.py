@@ -116,9 +116,9 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Memo pages join the navigation in date order; register pages get the register as parent."""
-        attach_documents(nav, self.ed, files)
+        """Documents join the navigation in date order, the register its categories that have entries."""
         attach_register_pages(nav, self.ed, files)
+        attach_documents(nav, self.ed, files)  # last: it links every page of the navigation to the next
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -14,7 +14,9 @@ import yaml
 from lxml import html
 
 from edition.dates import format_partial_date
-from edition.documents import split_front_matter
+from edition.diagnostics import Diagnostics
+from edition.document_types import load_document_types
+from edition.documents import COMMON_NAMES, split_front_matter
 from tests.conftest import BuiltEdition, memo_pages
 
 FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)
@@ -41,15 +43,29 @@ def test_every_memo_is_built(edition: BuiltEdition) -> None:
 
 
 def test_metadata_card_shows_front_matter(edition: BuiltEdition) -> None:
+    """The card of each document shows its type's own fields under the type's labels (data/document-types.yml)
+    and no label that only other types have: no "Issued by" on a newspaper clipping, no "Periodical" on a memorandum."""
+    types = load_document_types(edition.project, Diagnostics(), COMMON_NAMES)
     for doc in edition.documents():
         card = page(edition.site, doc.slug).find_class("memo-card")[0]
         text = " ".join(card.text_content().split())
+        labels = {" ".join(dt.text_content().split()) for dt in card.iter("dt")}
         date = format_partial_date((doc.date.year, doc.date.month, doc.date.day))
-        expected = [doc.title, *doc.authors, doc.issuing_body, date, doc.document_type, doc.classification, doc.release, doc.bibkey]
-        if doc.pages is not None:
-            expected.append(str(doc.pages))
+        expected = [doc.title, *doc.authors, date, doc.bibkey, doc.kind_label, doc.brief]
+        if doc.release:
+            expected.append(doc.release)
+        for f in doc.doctype.fields:
+            shown = f.shown(doc.values.get(f.name))
+            if shown is not None:
+                expected.append(shown)
+                assert f.label in labels or f.name == "document_type", (doc.slug, f.label, labels)
+            elif f.required:
+                assert f.label in labels, (doc.slug, f.label)  # shown as "Not known"
         for value in expected:
             assert " ".join(value.split()) in text, (doc.slug, value)
+        own = {f.label for f in doc.doctype.fields}
+        others = {f.label for t in types.types.values() for f in t.fields} - own
+        assert not labels & others, (doc.slug, labels & others)
         assert set(card.xpath(".//time/@datetime")) == {doc.date.isoformat()}, doc.slug  # summary and list
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from edition.diagnostics import Diagnostics
+from edition.document_types import load_document_types
+from edition.documents import COMMON_NAMES, DOCUMENT_FIELDS
 from tests.conftest import ROOT, content_lines
 
 DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
@@ -61,24 +64,32 @@ def fill_in(project: Path) -> None:
     front = re.sub(r'^source: "FILL IN[^"]*"', f"source: sources/{DATE}-soviet-robotics.txt", front, flags=re.M)
     front = re.sub(r"^pages: null", "pages: 2", front, flags=re.M)
     memo.write_text(front + BODY, encoding="utf-8")
+    fill_bib(project, {"author": "{Central Intelligence Agency}", "institution": "Central Intelligence Agency"})
+
+
+def fill_bib(project: Path, values: dict[str, str | None]) -> None:
+    """The stub entry's FILL IN fields replaced by ``values`` (None: the line removed, as its text says to do)."""
     bib = project / "bib/references.bib"
-    bib.write_text(re.sub(r"\{?FILL IN: issuing body or Last, First\}?", "{Central Intelligence Agency}", bib.read_text())
-                   .replace("{FILL IN: issuing body}", "{Central Intelligence Agency}")
-                   .replace("{FILL IN: document type}", "{Intelligence memorandum}"))
+
+    def fill(m: re.Match[str]) -> str:
+        value = values[m.group(2)]
+        return "" if value is None else f"{m.group(1)}{{{value}}}{m.group(3)}"
+
+    bib.write_text(re.sub(r"^(\s*(\w+)\s*=\s*)\{+FILL IN[^}]*\}+(,?\n)", fill, bib.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
 
 
 def test_scaffolded_memo_is_refused_until_filled_in(project: Path) -> None:
     proc = scaffold(project, "--date", DATE, "--title", TITLE)
     assert proc.returncode == 0 and "created" in proc.stdout, proc.stderr
     memo = (project / MEMO).read_text()
-    for field in ("title", "date", "authors", "issuing_body", "document_type", "classification", "release", "archival_source",
-                  "identifier", "pages", "bibkey", "source", "editor_note"):
+    memorandum = load_document_types(project, Diagnostics(), COMMON_NAMES).get("memorandum")
+    for field in (*(f.name for f in DOCUMENT_FIELDS if f.required), *(f.name for f in memorandum.fields if f.required), "source", "editor_note"):
         assert re.search(rf"^{field}:", memo, re.M), f"the scaffold does not write '{field}'"
     result = check(project)
     assert result.returncode == 1
     fill_lines = [line for line in result.stdout.splitlines() if "template text" in line]
-    assert {re.search(r"field '(\w+)'", line).group(1) for line in fill_lines} >= {
-        "issuing_body", "document_type", "classification", "release", "source", "author", "institution", "type"}
+    texts = {f.name for f in memorandum.fields if f.required and f.kind == "str"}
+    assert texts and {re.search(r"field '(\w+)'", line).group(1) for line in fill_lines} >= {*texts, "release", "source", "author", "institution"}
     assert f"{MEMO}:" in result.stdout and "still the scaffold's placeholder" in result.stdout
     assert "undefined acronym" not in result.stdout and "cited by no note" not in result.stdout, result.stdout
 
@@ -149,7 +160,8 @@ def _throwaway_venv(project: Path, tmp_path: Path) -> dict[str, str]:
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     (venv / "bin" / "python").chmod(0o755)
-    env = {**os.environ, "VENV": str(venv)}
+    # not the MAKEFLAGS of a `make test VENV=…` running this test: its VENV would override this one in the nested make
+    env = {**{k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}, "VENV": str(venv)}
     stamps = subprocess.run(["make", "-s", "print-stamps"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout.split()
     assert stamps and all(s.startswith(str(venv)) for s in stamps), stamps
     for stamp in stamps:
@@ -190,8 +202,13 @@ def test_make_reuses_a_venv_whose_requirements_are_unchanged(project: Path, tmp_
     assert "--require-hashes -r requirements/build.txt" in dry and "-m venv" not in dry, dry
 
 
-def test_slug_and_key() -> None:
-    from edition.scaffold import slugify
+def test_slug_and_key_are_made_of_real_words() -> None:
+    import datetime as dt
+
+    from edition.scaffold import citation_key, slugify
 
     assert slugify("Technology Leakage from Japan!") == "technology-leakage-from-japan"
-    assert slugify("U.S.-Japan: the FSX") == "u-s-japan-the-fsx"
+    assert slugify("U.S.-Japan: the FSX") == "us-japan-the-fsx"
+    assert slugify("u.s. effort on Japan's exports") == "us-effort-on-japans-exports"
+    assert citation_key("U.S. Effort to Curb Technology Sales", dt.date(1982, 1, 5)) == "us1982effortcurb"
+    assert citation_key("The Soviet Acquisition of Japanese Robotics", dt.date(1985, 4, 2)) == "soviet1985acquisitionjapanese"
