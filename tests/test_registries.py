@@ -75,6 +75,20 @@ def test_matcher_is_word_bounded_and_longest_first() -> None:
     assert found == [("US", "us"), ("USSR", "ussr"), ("CDI/BTI", "cdibti"), ("CDI", "cdi"), ("Toshiba Machine", "tm"), ("Toshiba", "t"), ("Coproduction", "cop")]
 
 
+def test_common_words_of_a_name_match_in_either_case_and_the_longest_name_wins() -> None:
+    """"Reagan administration" is the administration (registered "Reagan Administration"), not the person
+    "Reagan"; a proper noun, an acronym or the first word of a name is still matched only as written."""
+    m = Matcher()
+    for form, target in [("Reagan", "person"), ("Reagan Administration", "administration"), ("Abe", "abe"),
+                         ("FY 1987 Defense Authorization Act", "act"), ("Toshiba", "t")]:
+        m.add(form, Target("entity", target))
+    found = [(x.text, x.targets[0].id) for x in m.build().find(
+        "the Reagan administration and the Reagan Administration; reagan administration; REAGAN ADMINISTRATION; "
+        "FY 1987 defense authorization act; fy 1987 Defense Authorization Act; abe; Abe; Reagan")]
+    assert found == [("Reagan administration", "administration"), ("Reagan Administration", "administration"),
+                     ("FY 1987 defense authorization act", "act"), ("Abe", "abe"), ("Reagan", "person")]
+
+
 def test_acronym_detector() -> None:
     known = {"S&TF", "U.N.", "BMC³", "FY"}
     assert unknown_acronyms("the S&TF and U.N. and BMC³ in FY 1987; R&D, NATO-led, U.S.-Japan, GmbH, Phase II. Japan", known) == ["R&D", "NATO", "U.S.", "GmbH", "II"]
@@ -92,6 +106,7 @@ def _annotator() -> Annotator:
     ("Using the bluntest language yet, Taft said", "Taft", "william-howard-taft-iv"),
     ("sale of advanced machine tools by Toshiba Machine Company to", "Toshiba Machine Company", "toshiba-machine"),
     ("Despite the damage done by Toshiba's violation", "Toshiba", "toshiba"),
+    ("a central element in the Reagan administration's approach", "Reagan administration", "reagan-administration"),
 ])
 def test_disambiguation(sentence: str, words: str, entity: str) -> None:
     root = parse_fragment(f'<p id="p1">{sentence}</p>')
