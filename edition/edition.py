@@ -49,6 +49,7 @@ class Edition:
     check_acronyms: bool = True
     referenced: set[str] = field(default_factory=set)  # entities some memo mentions, pins or cites: they get pages
     unreadable: set[str] = field(default_factory=set)  # docs paths reported as unreadable: not rendered
+    not_checked: list[str] = field(default_factory=list)  # checks that could not run, each with the reason
     settings: apparatus.EditionSettings = field(default_factory=apparatus.EditionSettings)
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
@@ -306,6 +307,8 @@ class Edition:
         Not after an error: a memo that failed to load cites nothing and uses no term, so every
         warning would be a false knock-on of that error."""
         if self.diags.errors:
+            self.not_checked.append("works no note cites, years missing from the chronology, register entries and glossary terms no "
+                                    "document uses: a document or registry with an error above would give false findings")
             return
         cited = {rn.key for notes in self.notes.values() for rn in notes if rn.key}
         own = {d.bibkey for d in self.documents.values()}

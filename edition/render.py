@@ -58,6 +58,8 @@ def card_rows(doc: Document, author_pages: dict[str, str] | None = None) -> list
 
 
 NOT_KNOWN = "<em>Not known</em>"
+# The card's lines that every document has, whatever its type (a type's own lines come from data/document-types.yml).
+COMMON_LABELS = ("Date", "Author", "Document type", "Excerpt", "Release", "Release date", "Archival source", "Identifier", "Citation key")
 
 
 def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str] | None = None) -> str:

@@ -40,6 +40,7 @@ from edition.sanitize import url_scheme
 from .adapters import attach_documents, attach_register_pages, rendered_page, restore_rendered, url_for_page
 
 SHIM = "assets/vendor/iframe-worker/shim.js"
+NOT_CHECKED = "not checked: "  # a check the edition could not run, and why (read by edition_plugin.check)
 log = logging.getLogger("mkdocs.plugins.edition")
 
 
@@ -262,6 +263,8 @@ def _fix_build_date(root: Path) -> None:
 def _report(ed: Edition) -> None:
     for d in ed.diags.warnings:
         log.info(str(d))
+    for reason in ed.not_checked:
+        log.info(NOT_CHECKED + reason)
     errors = ed.diags.errors
     for d in errors:
         log.error(str(d))

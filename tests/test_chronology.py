@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from edition.chronology import date_contradictions, named_dates
-from edition.dates import MONTH_NAMES
+from edition.dates import MONTH_NAMES, format_partial_date
 from edition.diagnostics import Diagnostics
 from edition.entities import Entity, load_entities
 from edition.htmltext import parse_fragment
-from tests.conftest import ROOT
+from tests.conftest import ROOT, documents_of
 from tests.test_catalogue import CIA, edit, line_of, run_check
 
 
@@ -81,3 +81,17 @@ def test_a_contradicting_pin_is_a_check_warning_with_file_and_line(project: Path
     line = line_of(project, CIA, f"entity:{ent.id}")
     assert f"{CIA}:{line}: warning: the pin 'The expulsion in {wrong} of two Soviets'" in check.stdout, check.stdout
     assert f"but its words say {wrong}" in check.stdout, check.stdout
+
+
+def test_a_document_whose_date_no_line_before_its_title_gives_is_a_check_problem(project: Path) -> None:
+    """Its chronology row would lead to no paragraph (make check reads the built chronology as the tests do)."""
+    doc = next(d for d in documents_of(project) if d.path == CIA.removeprefix("docs/"))
+    dateline = format_partial_date(doc.date)
+    text = (project / CIA).read_text(encoding="utf-8")
+    heading = f"# {doc.title}\n"
+    assert f"{dateline}\n\n{heading}" in text, "the CIA memo's dateline stands right before its title"
+    (project / CIA).write_text(text.replace(f"{dateline}\n\n{heading}", f"{heading}\n{dateline}\n"), encoding="utf-8")
+    check = run_check(project)
+    line = line_of(project, CIA, heading.strip())
+    assert check.returncode == 1, check.stdout
+    assert f"{CIA}:{line}: the chronology row of this document" in check.stdout and "no line before its title gives its date" in check.stdout, check.stdout

@@ -219,3 +219,19 @@ def test_a_document_of_a_broken_registry_adds_no_knock_on_error() -> None:
     types = parse_document_types(text, "data/document-types.yml", diags, COMMON_NAMES)
     before = len(diags.items)
     assert read_document(PATH, GOOD, diags, types=types) is None and len(diags.items) == before
+
+
+def test_an_excerpt_says_so_on_the_card_and_in_the_lists_and_in_full_is_said_only_when_true() -> None:
+    from edition.render import documents_table, metadata_card, transcription_extent
+
+    diags = Diagnostics()
+    whole = read_document(PATH, GOOD, diags)
+    part = read_document("documents/1984-05-02-a-part.md", GOOD.replace("1984-05-01", "1984-05-02").replace(
+        "pages: 2\n", "pages: 2\nexcerpt: {part: 'Section II, pp. 4-7', from: 'One', to: 'two.'}\n"), diags)
+    assert diags.items == [] and whole is not None and part is not None
+    assert "Excerpt" in metadata_card(part) and "Section II, pp. 4-7" in metadata_card(part) and "Excerpt" not in metadata_card(whole)
+    listed = documents_table([whole, part], lambda path: path)
+    assert listed.count("Section II, pp. 4-7") == 1 and listed.count("Excerpt:") == 1
+    assert "in full" in transcription_extent([whole]) and "in full" in transcription_extent([whole, part])
+    assert "one is an excerpt" in transcription_extent([whole, part])
+    assert "in full" not in transcription_extent([part])

@@ -3,6 +3,7 @@ data-driven tests unchanged; and the scaffold's inputs (date, title, slug) can d
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -212,3 +213,63 @@ def test_slug_and_key_are_made_of_real_words() -> None:
     assert slugify("u.s. effort on Japan's exports") == "us-effort-on-japans-exports"
     assert citation_key("U.S. Effort to Curb Technology Sales", dt.date(1982, 1, 5)) == "us1982effortcurb"
     assert citation_key("The Soviet Acquisition of Japanese Robotics", dt.date(1985, 4, 2)) == "soviet1985acquisitionjapanese"
+
+
+ARTICLE_DATE, ARTICLE_TITLE = "1982-01-05", "U.S. Effort to Curb Technology Sales to Moscow Gains in Japan"
+ARTICLE_SOURCE = """Chicago Tribune, 5 January 1982
+
+U.S. Effort to Curb Technology Sales to Moscow Gains in Japan
+
+By John Burgess
+
+Tokyo, Jan. 4 -- Japanese officials said today that Tokyo would tighten its controls on
+exports of advanced technology to the Soviet Union, in line with COCOM rules and with U.S.
+requests.
+
+The Foreign Ministry and MITI will review licenses for machine tools, officials said.
+"""
+ARTICLE_FIELDS = {"periodical": "Chicago Tribune", "page": "9", "byline": "By John Burgess", "dateline": "Tokyo, Jan. 4"}
+
+
+def test_a_newspaper_article_from_the_scaffold_passes_the_check_and_shows_an_articles_card(project: Path, tmp_path: Path) -> None:
+    """Issue 22: `make new-memo TYPE=article …` (the scaffold as the Makefile runs it), filled in as
+    CONTRIBUTING.md says; the check then reports nothing, and the page's card shows the article's
+    fields with the article's labels and none of a memorandum's."""
+    from lxml import html
+
+    from edition.render import COMMON_LABELS
+    from tests.conftest import run_build
+
+    env = {**os.environ, "EDITION_TYPE": "article", "EDITION_DATE": ARTICLE_DATE, "EDITION_TITLE": ARTICLE_TITLE, "EDITION_SLUG": ""}
+    made = scaffold(project, "--from-environment", env=env)
+    assert made.returncode == 0, made.stderr
+    memo = next((project / "docs" / "documents").glob(f"{ARTICLE_DATE}-*.md"))
+    types = load_document_types(project, Diagnostics(), COMMON_NAMES)
+    article, memorandum = types.get("article"), types.get("memorandum")
+    key = re.search(r"^bibkey: (\S+)", memo.read_text(encoding="utf-8"), re.M).group(1)
+    assert re.search(rf"^@{article.bibtex}\{{{key},", (project / "bib/references.bib").read_text(encoding="utf-8"), re.M), "the stub is not an @article"
+    # What CONTRIBUTING.md asks: the source as received in sources/, every FILL IN replaced, the text transcribed.
+    source = f"sources/{memo.stem}.txt"
+    (project / source).write_text(ARTICLE_SOURCE, encoding="utf-8")
+    front = memo.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    for field, value in {**ARTICLE_FIELDS, "authors": ["John Burgess"], "release": None, "source": source}.items():
+        front, n = re.subn(rf"^{field}: .*$", lambda _m, f=field, v=value: f"{f}: {json.dumps(v)}", front, flags=re.M)
+        assert n == 1, field
+    parts = ARTICLE_SOURCE.split("\n\n")  # dateline, headline, byline, paragraphs: each line of a paragraph re-joined
+    body = f"{parts[0]}\n\n# {ARTICLE_TITLE}\n\n" + "\n\n".join(" ".join(part.split()) for part in parts[2:]) + "\n"
+    memo.write_text(front + "\n---\n\n" + body, encoding="utf-8")
+    fill_bib(project, {"author": "Burgess, John", "journaltitle": "Chicago Tribune", "pages": "9"})
+    result = check(project)
+    assert result.returncode == 0 and "No problems found" in result.stdout, result.stdout + result.stderr
+    assert content_lines(result.stdout) == [], result.stdout
+    build = run_build(project, tmp_path / "site")
+    assert build.ok, build.output
+    page = html.parse(str(tmp_path / "site" / "documents" / memo.stem / "index.html")).getroot()
+    card = page.find_class("memo-card")[0]
+    rows = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split()) for dt in card.iter("dt")}
+    for field, value in ARTICLE_FIELDS.items():
+        assert rows.get(article.field(field).label) == value, (field, rows)
+    assert rows.get("Document type") == article.name, rows
+    assert ARTICLE_FIELDS["periodical"] in card.find("summary").text_content()
+    only_memorandum = {f.label for f in memorandum.fields} - {f.label for f in article.fields} - set(COMMON_LABELS)
+    assert only_memorandum and not only_memorandum & set(rows), (only_memorandum & set(rows), rows)

@@ -35,8 +35,11 @@ def documents() -> list[Document]:
 
 
 def memo_body(doc: Document) -> str:
+    """The document's text as its page gives it to search: without what a deletion or the source
+    side of a substitution takes out ({--…--}, {~~source~>); a name only there is on no page."""
     text = (ROOT / "docs" / doc.path).read_text(encoding="utf-8")
-    return text.split("\n---\n", 1)[1] if text.startswith("---") else text
+    body = text.split("\n---\n", 1)[1] if text.startswith("---") else text
+    return re.sub(r"\{--.*?--\}|\{~~.*?~>", " ", body, flags=re.S)
 
 
 def names_in_memos() -> list[tuple[str, list[str]]]:
