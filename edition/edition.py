@@ -319,11 +319,11 @@ class Edition:
         for ent in self.entities.values():  # here, not at load: a memo that failed to load names nothing
             if ent.id not in self.referenced:
                 self.diags.warning(ent.path, ent.line, f"register entry '{ent.id}' is mentioned, pinned or cited in no document, so it gets no page",
-                                   f"pin the words that mean it in a memo with [words](entity:{ent.id}), add the form the memo uses to its aliases, or remove the entry")
+                                   f"pin the words that mean it in a document with [words](entity:{ent.id}), add the form the document uses to its aliases, or remove the entry")
         mentioned = {m.target for pg in self.pages.values() for m in pg.entities}
         for eid in sorted(self.referenced - mentioned if self.pages else ()):
             ent = self.entities[eid]
-            self.diags.warning(ent.path, ent.line, f"register entry '{eid}' is named in a memo file but in none of the built pages",
+            self.diags.warning(ent.path, ent.line, f"register entry '{eid}' is named in a document file but in none of the built pages",
                                "its name may sit where mentions are not looked for (a heading, a link, an editor's note): pin the mention with [words](entity:id)")
         used = {m.target for pg in self.pages.values() for m in pg.terms}
         metadata = " ".join(d.metadata_text() for d in self.documents.values())

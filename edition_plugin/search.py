@@ -74,7 +74,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         facts = search.page_facts(page.file.src_uri, page.meta)
-        if facts.kind == "memo":
+        if facts.kind == "document":
             self.notes += search.note_records(output, page.url, facts, page.title or "")
         return search.prepare_page(output, facts, page.title or "")
 

@@ -235,3 +235,15 @@ def test_an_excerpt_says_so_on_the_card_and_in_the_lists_and_in_full_is_said_onl
     assert "in full" in transcription_extent([whole]) and "in full" in transcription_extent([whole, part])
     assert "one is an excerpt" in transcription_extent([whole, part])
     assert "in full" not in transcription_extent([part])
+
+
+def test_contributing_lists_every_document_type_with_its_fields() -> None:
+    """The contributors' table of types says what the registry says: its fields, required in bold."""
+    import re
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for t in _types().types.values():
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{t.id}` |")), None)
+        assert row is not None, f"CONTRIBUTING.md has no row for the type '{t.id}'"
+        named = {name: bold == "**" for bold, name in re.findall(r"(\*\*)?`(\w+)`", row.split("|")[3])}
+        assert named == {f.name: f.required for f in t.fields}, (t.id, named)
