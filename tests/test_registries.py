@@ -220,3 +220,32 @@ def test_every_place_is_linked_but_only_the_first_have_snippets(built_site: Path
     places = [h for h in page.xpath('//ul[@class="occurrences"]//a/@href') if "#" in h]
     snippets = page.xpath('//ul[@class="occurrences"]/li/q')
     assert len(places) == total and len(snippets) == CONTEXTS
+
+
+def _register_nav(site: Path) -> list[str]:
+    """The entries of the site's navigation as the register's index page shows it (its section open)."""
+    root = html.parse(str(site / "entities" / "index.html")).getroot()
+    return [" ".join(a.text_content().split()) for a in root.xpath('//nav[contains(@class,"md-nav--primary")]//a')]
+
+
+def test_the_register_lists_a_category_only_when_it_has_an_entry(built_site: Path, project: Path, tmp_path: Path) -> None:
+    """Issue 22: "Laws and statutes" and "Newspapers and periodicals" appear once entries are typed so, and
+    a category with no entry a document names has neither a page nor a place in the navigation."""
+    from edition.entities import TYPE_TITLES, TYPES
+    from tests.conftest import run_build
+
+    entities = load_entities(ROOT / "data/entities.yml", Diagnostics(), "data/entities.yml")
+    named = {e.type for e in entities.values() if (built_site / "entities" / e.id / "index.html").is_file()}
+    nav = _register_nav(built_site)
+    for typ in TYPES:
+        assert (built_site / "entities" / typ / "index.html").is_file() == (typ in named), typ
+        assert (TYPE_TITLES[typ] in nav) == (typ in named), (typ, nav)
+    assert {"law", "periodical"} <= named, "the register types laws and periodicals (data/entities.yml)"
+    # Without its entries a category vanishes: the laws typed back as agreements.
+    registry = project / "data" / "entities.yml"
+    registry.write_text(re.sub(r"(?m)^  type: law$", "  type: agreement", registry.read_text(encoding="utf-8")), encoding="utf-8")
+    build = run_build(project, tmp_path / "site")
+    assert build.ok, build.output
+    assert not (tmp_path / "site" / "entities" / "law").exists()
+    nav = _register_nav(tmp_path / "site")
+    assert TYPE_TITLES["law"] not in nav and TYPE_TITLES["agreement"] in nav, nav
