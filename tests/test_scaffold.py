@@ -20,7 +20,9 @@ from tests.conftest import ROOT, content_lines
 
 DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
 MEMO = f"docs/documents/{DATE}-soviet-acquisition-of-japanese-robotics.md"
-SOURCE_TEXT = """Soviet Acquisition of Japanese Robotics
+SOURCE_TEXT = """2 April 1985
+
+Soviet Acquisition of Japanese Robotics
 
 25X1
 
@@ -29,7 +31,9 @@ Minister Nakasone has promised further measures. [redacted]
 
 1. Japan Defense Agency, Defense of Japan 1986 (Tokyo: The Japan Times, Ltd., 1986), p. 12.
 """
-BODY = f"""# {TITLE}
+BODY = f"""2 April 1985
+
+# {TITLE}
 
 25X1
 
