@@ -193,6 +193,13 @@ def test_make_new_memo_hands_values_over_without_a_shell(project: Path, tmp_path
                           cwd=project, capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode != 0 and "SLUG" in proc.stderr and "Traceback" not in proc.stderr
     assert not list(project.parent.rglob("x.md"))
+    proc = subprocess.run(["make", "-s", "new-memo", "TYPE=clipping", f"DATE={DATE}", "TITLE=x", "SLUG=clip"],
+                          cwd=project, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode != 0 and "TYPE 'clipping' is not a document type" in proc.stderr, proc.stderr  # TYPE reaches the scaffold
+    proc = subprocess.run(["make", "-s", "new-memo", "TYPE=article", f"DATE={DATE}", "TITLE=x", "SLUG=clip"],
+                          cwd=project, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / f"docs/documents/{DATE}-clip.md").read_text().startswith("---\ntype: article\n")
 
 
 def test_make_reuses_a_venv_whose_requirements_are_unchanged(project: Path, tmp_path: Path) -> None:
