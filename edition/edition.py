@@ -75,6 +75,8 @@ class Edition:
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
         # With no usable glossary every acronym would be reported as undefined: say it once instead.
         ed.check_acronyms = bool(ed.terms) or len(ed.diags.errors) == before
+        if not ed.check_acronyms:
+            ed.not_checked.append("undefined acronyms: data/glossary.yml could not be read (its problems are listed above)")
         ed.entities = load_entities(root / "data" / "entities.yml", ed.diags, "data/entities.yml")
         for t in ed.terms:
             if t.entity and t.entity not in ed.entities:
