@@ -72,11 +72,11 @@ def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str
     date = f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date(doc.date))}</time>'
     body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in card_rows(doc, author_pages))
     note = f'<p class="memo-card__note">{esc(doc.editor_note)}</p>' if doc.editor_note else ""
-    part = f' <span class="memo-card__excerpt">Excerpt: {esc(doc.part)}</span>' if doc.part else ""
+    part = f"; excerpt: {esc(doc.part)}" if doc.part else ""
     return (
         f'<details class="memo-card memo-card--{esc(doc.doctype.id)}" open aria-label="About this document" data-citation="{esc(citation)}">'
         f'<summary><span class="memo-card__title">{esc(doc.title)}</span> '
-        f'<span class="memo-card__brief">{date}, {esc(doc.brief)}</span>{part}</summary>'
+        f'<span class="memo-card__brief">{date}, {esc(doc.brief)}{part}</span></summary>'
         f"<dl>{body}</dl>{note}</details>"
     )
 
