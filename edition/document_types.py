@@ -189,7 +189,7 @@ def parse_document_types(text: str, shown: str, diags: Diagnostics, reserved: It
     before = len(diags.errors)
     items = load_list_of_mappings(text, shown, diags, "document-type")
     if not items:
-        if not diags.errors:
+        if len(diags.errors) == before:  # an empty list, not a broken one
             diags.error(shown, 1, "the document-type registry has no type", f"declare at least '{DEFAULT_TYPE}', the type of a document that names none")
         return DocumentTypes({}, shown, broken=True)
     nested = _nested_lines(text)
