@@ -89,14 +89,16 @@ bench: setup-test system node
 	$(BIN)/python -m bench.phone --json bench/out/phone.json   # issue 25: the memo page on a phone, edition vs plain Material
 	$(BIN)/python -m bench.adversarial   # issue 23: hostile inputs, edition vs plain Material, and at twice the size
 
-# DATE, TITLE, SLUG and TYPE reach the scaffold through the environment, never through the shell's
-# parsing of this recipe: a title with quotes, backquotes or $(...) is only text. Make would
-# expand a command-line variable to export it (running a `$(shell …)` in a title): it is not
-# exported as such, only its unexpanded value (`$(value …)`) under the scaffold's names.
+# A new document: TYPE (an id of data/document-types.yml; memorandum when not given), DATE, TITLE
+# and SLUG reach the scaffold through the environment, never through the shell's parsing of this
+# recipe: a title with quotes, backquotes or $(...) is only text. Make would expand a command-line
+# variable to export it (running a `$(shell …)` in a title): it is not exported as such, only its
+# unexpanded value (`$(value …)`) under the scaffold's names.
 unexport DATE TITLE SLUG TYPE
 new-memo: export EDITION_DATE := $(value DATE)
 new-memo: export EDITION_TITLE := $(value TITLE)
 new-memo: export EDITION_SLUG := $(value SLUG)
+new-memo: export EDITION_TYPE := $(value TYPE)
 new-memo: setup
 	$(BIN)/python -m edition.scaffold --from-environment
 

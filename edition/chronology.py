@@ -11,13 +11,16 @@ a year that is not an event.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from .dates import MONTH_NAMES, format_partial_date
+from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document
 from .entities import Entity
-from .htmltext import has_class
+from .htmltext import has_class, sentence_bounds, text_content
 from .model import DatedMark, Mention
 from .paragraphs import block_id_of
 from .reading import reading_text
@@ -154,3 +157,136 @@ def uncovered_years(rows: list[Row], found: dict[str, list[tuple[str, int, str]]
 
 def is_dated_mark(el: HtmlElement) -> bool:
     return el.tag == "time" and has_class(el, "dated")
+
+
+# -- marks whose date the words contradict ------------------------------------------------------
+
+# A month's name (capitalised: "may" is a verb), with an optional day before or after it, and the
+# year that may follow: "July", "7 September 1983", "October 1982", "January 14, 1983".
+_NAMED_DATE = re.compile(
+    r"(?<![\w-])(?:\d{1,2}\s+)?(" + "|".join(MONTH_NAMES) + r")\b(?:\s+\d{1,2}(?!\d))?,?(?:\s+(1[6-9]\d\d|20\d\d)(?!\w))?")
+_BLOCKS = frozenset({"p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A date mark or pin whose words name a month or year its date does not have."""
+
+    paragraph_id: str | None
+    target: str  # the link's target as written: when:1983-07, entity:soviet-expulsion-1983
+    words: str
+    date: str  # the mark's or entity's date, as the edition writes it
+    named: str  # what the words say
+
+
+def named_dates(text: str) -> list[tuple[int | None, int | None]]:
+    """(year, month) of each date a text names: 'in July' (None, 7), 'October 1982' (1982, 10), '1985' (1985, None)."""
+    out: list[tuple[int | None, int | None]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _NAMED_DATE.finditer(text):
+        out.append((int(m.group(2)) if m.group(2) else None, MONTH_NAMES.index(m.group(1)) + 1))
+        taken.append(m.span())
+    for m in YEAR.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append((int(m.group(1)), None))
+    return out
+
+
+def _agrees(named: tuple[int | None, int | None], date: tuple[int, int, int], end: tuple[int, int, int] | None) -> bool:
+    """Whether a named year or month can be the date (or fall within date … end)."""
+    year, month = named
+    first = (date[0], date[1] or 1)
+    last = (end[0], end[1] or 12) if end else (date[0], date[1] or 12)
+    if year is not None and month is not None:
+        return first <= (year, month) <= last
+    if year is not None:
+        return first[0] <= year <= last[0]
+    if not date[1] or (end and (end[0], end[1]) != (date[0], date[1])):
+        return True  # a month alone cannot contradict a date known to the year only, or a span of months
+    return month == date[1]
+
+
+def _flatten(block: HtmlElement, target: HtmlElement) -> tuple[str, tuple[int, int], list[int], list[tuple[int, int]]]:
+    """The block's words without its editorial comments; where ``target`` is in them, where each
+    comment stood, and where the other links are (their dates are theirs, not this mark's)."""
+    parts: list[str] = []
+    pos = 0
+    span = (0, 0)
+    comments: list[int] = []
+    links: list[tuple[int, int]] = []
+
+    def walk(node: HtmlElement) -> None:
+        nonlocal pos, span
+        if has_class(node, "critic") and has_class(node, "comment"):
+            comments.append(pos)
+            return
+        start = pos
+        for piece in [node.text, *((child, child.tail) for child in node)]:
+            if isinstance(piece, tuple):
+                walk(piece[0])
+                piece = piece[1]
+            if piece:
+                parts.append(piece)
+                pos += len(piece)
+        if node is target:
+            span = (start, pos)
+        elif node.tag == "a" or has_class(node, "not-event"):
+            links.append((start, pos))
+
+    walk(block)
+    return "".join(parts), span, comments, links
+
+
+def date_contradictions(root: HtmlElement, entities: dict[str, Entity]) -> list[Contradiction]:
+    """Date marks (``when:``) and pins of dated register entries (``entity:``) whose words name a
+    month or year that their date is not: a chronology row would lead the reader to a paragraph
+    that says otherwise. The words of the mark are read; when they name no date, the rest of the
+    sentence is. Not a contradiction: an editor's comment in that sentence, or right after it,
+    already tells the reader (the author's own date is kept, as the text is)."""
+    found: list[Contradiction] = []
+    for a in root.iter("a"):
+        href = a.get("href") or ""
+        if href.startswith(WHEN_PREFIX):
+            date, end = parse_partial_date(href[len(WHEN_PREFIX):]), None
+        elif href.startswith("entity:") and (ent := entities.get(href[len("entity:"):])) is not None and ent.type in CHRONOLOGY_TYPES:
+            date, end = ent.date, ent.end_date
+        else:
+            continue
+        if date is None:
+            continue
+        block = next((b for b in a.iterancestors() if b.tag in _BLOCKS), None)
+        if block is None:
+            continue
+        text, (start, stop), comments, links = _flatten(block, a)
+        s, e = next(((x, y) for x, y in sentence_bounds(text) if x <= start < y), (0, len(text)))
+        named = named_dates(text[start:stop])
+        if not named:  # the rest of the sentence, without the dates of other links
+            chars = list(text[s:e])
+            for lx, ly in links:
+                chars[max(lx, s) - s:max(min(ly, e) - s, 0)] = " " * max(min(ly, e) - max(lx, s), 0)
+            named = named_dates("".join(chars))
+        if not named or any(_agrees(n, date, end) for n in named) or any(s <= c <= e + 3 for c in comments):
+            continue
+        said = ", ".join(format_partial_date((y or 0, m or 0)) if y else MONTH_NAMES[(m or 1) - 1] for y, m in named)
+        when = format_partial_date(date) + (f" – {format_partial_date(end)}" if end else "")
+        found.append(Contradiction(block_id_of(a), href, " ".join(a.text_content().split()), when, said))
+    return found
+
+
+def contradiction_problems(found: list[Contradiction], shown: str, source: Callable[[], str]) -> list[Diagnostic]:
+    """Each contradiction as a warning at the line of the memo file that holds its mark."""
+    if not found:
+        return []
+    text = source()
+    lines = text.splitlines()
+    diags = Diagnostics()
+    for c in found:
+        needle = f"]({c.target}"
+        line = next((n for n, ln in enumerate(lines, start=1) if needle in ln and c.words.split()[0] in ln), None) or \
+            next((n for n, ln in enumerate(lines, start=1) if needle in ln), None)
+        kind = "date mark" if c.target.startswith(WHEN_PREFIX) else "pin"
+        where = f" (¶{c.paragraph_id[1:]})" if c.paragraph_id and c.paragraph_id[1:].isdigit() else ""
+        diags.warning(shown, line, f"the {kind} '{c.words}'{where} is dated {c.date}, but its words say {c.named}",
+                      f"give the date the words give ({WHEN_PREFIX}YYYY-MM), pin the entry the words mean, or, when the author's date is wrong, "
+                      "say so in an editor's comment right after the words: {>>…<<}")
+    return diags.items

@@ -29,7 +29,7 @@ from .model import Mention, PageIndex
 from .notes import ResolvedNote, extract_notes, resolve_notes
 from .redactions import ExemptionCode, MarkerPattern
 from .register import referenced_entities
-from .render import documents_table, interventions_table, normalisations_list, wrap_tables
+from .render import documents_table, interventions_table, normalisations_list, transcription_extent, wrap_tables
 from .witness import transcription_counts
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
@@ -52,6 +52,7 @@ class Edition:
     check_acronyms: bool = True
     referenced: set[str] = field(default_factory=set)  # entities some memo mentions, pins or cites: they get pages
     unreadable: set[str] = field(default_factory=set)  # docs paths reported as unreadable: not rendered
+    not_checked: list[str] = field(default_factory=list)  # checks that could not run, each with the reason
     settings: apparatus.EditionSettings = field(default_factory=apparatus.EditionSettings)
     formatter: Formatter = field(init=False)
     annotator: Annotator = field(init=False)
@@ -81,6 +82,8 @@ class Edition:
         ed.terms = load_glossary(root / "data" / "glossary.yml", ed.diags, "data/glossary.yml")
         # With no usable glossary every acronym would be reported as undefined: say it once instead.
         ed.check_acronyms = bool(ed.terms) or len(ed.diags.errors) == before
+        if not ed.check_acronyms:
+            ed.not_checked.append("undefined acronyms: data/glossary.yml could not be read (its problems are listed above)")
         ed.entities = load_entities(root / "data" / "entities.yml", ed.diags, "data/entities.yml")
         for t in ed.terms:
             if t.entity and t.entity not in ed.entities:
@@ -102,6 +105,12 @@ class Edition:
         for doc in ed.documents.values():
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
+            elif (ref := ed.library.references[doc.bibkey]).csl_type and ref.csl_type not in doc.doctype.csl:
+                t = doc.doctype
+                entry = f"@{t.bibtex}" + (f" with entrysubtype = {{{t.bibtex_subtype}}}" if t.bibtex_subtype else "")
+                ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line,
+                               f"bibkey '{doc.bibkey}' is a @{ref.entry_type} entry (CSL '{ref.csl_type}'), but {t.article} {t.name.lower()} is cited as "
+                               f"{' or '.join(repr(c) for c in t.csl)}", f"make {ref.path}:{ref.line} an {entry} entry, or give the document the type of its entry")
         texts = [(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents]
 
         def named() -> set[str]:
@@ -231,6 +240,7 @@ class Edition:
         docs = sorted(self.documents.values(), key=lambda d: (d.date, d.path))
         return {
             "documents": lambda u, _: documents_table(docs, u),
+            "extent": lambda u, _: transcription_extent(docs),
             # each intervention is indexed where it stands, in its memo: the list would outrank the memo
             "interventions": lambda u, _: _unsearched(interventions_table(self.interventions, self.documents, u)),
             "normalisations": lambda u, _: normalisations_list(),
@@ -287,9 +297,13 @@ class Edition:
             "acronyms.md": "# Acronyms\n\n<!-- edition:acronyms -->\n",
             "markings.md": "# Declassification markings\n\nWhat the exemption codes of the sanitized releases mean, and how many markings each document carries.\n\n<!-- edition:markings -->\n",
             "chronology.md": "# Chronology\n\nDated events, agreements and programmes of the register, the dates the documents themselves give, and the documents of the edition, in order; each row leads to the places in the documents that give it.\n\n<!-- edition:chronology -->\n",
-            "entities/index.md": "# Register\n\nPeople, organisations, programmes, agreements, places and events named in the documents.\n\n<!-- edition:entities -->\n",
         }
-        for typ in TYPES:
+        kinds = self.register_types()
+        named = [TYPE_TITLES[t].lower() for t in kinds]
+        listed = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else "".join(named)
+        about = f"{listed[:1].upper()}{listed[1:]} named in the documents." if listed else "No entry of the register is named in the documents yet."
+        pages["entities/index.md"] = f"# Register\n\n{about}\n\n<!-- edition:entities -->\n"
+        for typ in kinds:  # a category with no entry would be a page that leads nowhere
             pages[f"entities/{typ}.md"] = f"# {TYPE_TITLES[typ]}\n\n<!-- edition:entities {typ} -->\n"
         for ent in self.entities.values():
             if ent.id in self.referenced:  # an entry no memo names would be a page that leads nowhere
@@ -297,12 +311,20 @@ class Edition:
         # the apparatus answers a search after the memos do: a lower boost than the memo pages' 1
         return {path: GENERATED_FRONT_MATTER + text for path, text in pages.items()}
 
+    def register_types(self) -> list[str]:
+        """The register's categories that have an entry with a page (some document names it), in
+        the register's order: only these get a category page and a place in the navigation."""
+        present = {self.entities[e].type for e in self.referenced if e in self.entities}
+        return [t for t in TYPES if t in present]
+
     def finish(self) -> None:
         """Checks that need the whole edition: works nothing cites are reported as warnings.
 
         Not after an error: a memo that failed to load cites nothing and uses no term, so every
         warning would be a false knock-on of that error."""
         if self.diags.errors:
+            self.not_checked.append("works no note cites, years missing from the chronology, register entries and glossary terms no "
+                                    "document uses: a document or registry with an error above would give false findings")
             return
         cited = {rn.key for notes in self.notes.values() for rn in notes if rn.key}
         own = {d.bibkey for d in self.documents.values()}
@@ -313,14 +335,14 @@ class Edition:
         for ent in self.entities.values():  # here, not at load: a memo that failed to load names nothing
             if ent.id not in self.referenced:
                 self.diags.warning(ent.path, ent.line, f"register entry '{ent.id}' is mentioned, pinned or cited in no document, so it gets no page",
-                                   f"pin the words that mean it in a memo with [words](entity:{ent.id}), add the form the memo uses to its aliases, or remove the entry")
+                                   f"pin the words that mean it in a document with [words](entity:{ent.id}), add the form the document uses to its aliases, or remove the entry")
         mentioned = {m.target for pg in self.pages.values() for m in pg.entities}
         for eid in sorted(self.referenced - mentioned if self.pages else ()):
             ent = self.entities[eid]
-            self.diags.warning(ent.path, ent.line, f"register entry '{eid}' is named in a memo file but in none of the built pages",
+            self.diags.warning(ent.path, ent.line, f"register entry '{eid}' is named in a document file but in none of the built pages",
                                "its name may sit where mentions are not looked for (a heading, a link, an editor's note): pin the mention with [words](entity:id)")
         used = {m.target for pg in self.pages.values() for m in pg.terms}
-        metadata = " ".join(f"{d.title} {d.document_type} {d.classification} {d.release}" for d in self.documents.values())
+        metadata = " ".join(d.metadata_text() for d in self.documents.values())
         used |= {t.key for t in self.terms if t.key not in used and re.search(rf"(?<!\w){re.escape(t.term)}(?!\w)", metadata, 0 if t.kind == "acronym" else re.I)}
         for t in self.terms:
             if t.key not in used and t.kind != "exemption":

@@ -125,6 +125,8 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
             pid = block_id_of(el)
             index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", pid,
                                         words_before(el), None if pid else paragraph_before(el)))
+    contradicted = chronology.date_contradictions(root, dict(ctx.entities))  # before marks and pins become <time> and links
+    diags.items.extend(chronology.contradiction_problems(contradicted, ctx.shown_path(doc_path), lambda: ctx.source_of(doc_path)))
     index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
     blocks = [(p.id, el) for p, el in numbered] + [(li.get("id"), li) for li in root.iter("li") if (li.get("id") or "").startswith("fn:")]
     found = _annotate(ctx, root, doc_path, blocks, url_for, diags, set(prepared.broken_lines))

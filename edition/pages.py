@@ -28,7 +28,7 @@ def _sentence(text: str | None) -> str:
 
 TYPE_SINGULAR = {
     "person": "Person", "organisation": "Organisation", "programme": "Programme or weapon system",
-    "agreement": "Agreement, law or policy", "place": "Place", "event": "Event", "law": "Law", "periodical": "Periodical",
+    "agreement": "Agreement or policy", "place": "Place", "event": "Event", "law": "Law", "periodical": "Periodical",
 }
 
 

@@ -30,34 +30,53 @@ def _authors(doc: Document, author_pages: dict[str, str]) -> str:
     return "; ".join(link(author_pages[a], a, class_="memo-card__author") if a in author_pages else esc(a) for a in doc.authors)
 
 
-def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str] | None = None) -> str:
-    """The header card of a memo page: what the document is, before its text.
-
-    A ``details`` element, so a phone reader can fold it away and start with the text; the
-    summary keeps title, date and issuer in view. ``author_pages`` links authors who are in
-    the register to their page.
-    """
-    date = f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date((doc.date.year, doc.date.month, doc.date.day)))}</time>'
-    rows: list[tuple[str, str]] = [
-        ("Date", date),
-        ("Author", _authors(doc, author_pages or {})),
-        ("Issued by", esc(doc.issuing_body)),
-        ("Document type", esc(doc.document_type)),
-        ("Original classification", esc(doc.classification)),
-        ("Release", esc(doc.release)),
-        ("Archival source", esc(doc.archival_source) if doc.archival_source else "<em>Not known</em>"),
-    ]
+def card_rows(doc: Document, author_pages: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(label, HTML value) of each line of the card, in order: what every document has, then the
+    fields of its type with the type's own labels (data/document-types.yml), then where the copy
+    comes from. A required field with no value reads "Not known"; an optional one is left out."""
+    date = f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date(doc.date))}</time>'
+    rows: list[tuple[str, str]] = [("Date", date), ("Author", _authors(doc, author_pages or {})), ("Document type", esc(doc.kind_label))]
+    for f in doc.doctype.fields:
+        if f.name == "document_type":
+            continue  # the document's own designation is its 'Document type' above
+        shown = f.shown(doc.values.get(f.name))
+        if shown is not None:
+            rows.append((f.label, esc(shown)))
+        elif f.required:
+            rows.append((f.label, NOT_KNOWN))
+    if doc.part:
+        rows.append(("Excerpt", esc(doc.part)))
+    if doc.release:
+        rows.append(("Release", esc(doc.release)))
+    if doc.release_date:
+        rows.append(("Release date", esc(format_partial_date(doc.release_date))))
+    rows.append(("Archival source", esc(doc.archival_source) if doc.archival_source else NOT_KNOWN))
     if doc.identifier:
         rows.append(("Identifier", esc(doc.identifier)))
-    pages = getattr(doc, "pages", None)
-    rows.append(("Pages", esc(pages) if pages is not None else "<em>Not known</em>"))
     rows.append(("Citation key", f"<code>{esc(doc.bibkey)}</code>"))
-    body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
+    return rows
+
+
+NOT_KNOWN = "<em>Not known</em>"
+# The card's lines that every document has, whatever its type (a type's own lines come from data/document-types.yml).
+COMMON_LABELS = ("Date", "Author", "Document type", "Excerpt", "Release", "Release date", "Archival source", "Identifier", "Citation key")
+
+
+def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str] | None = None) -> str:
+    """The header card of a document page: what the document is, before its text.
+
+    A ``details`` element, so a phone reader can fold it away and start with the text; the
+    summary keeps title, date, who issued or carried it and, for an excerpt, which part in view.
+    ``author_pages`` links authors who are in the register to their page.
+    """
+    date = f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date(doc.date))}</time>'
+    body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in card_rows(doc, author_pages))
     note = f'<p class="memo-card__note">{esc(doc.editor_note)}</p>' if doc.editor_note else ""
+    part = f"; excerpt: {esc(doc.part)}" if doc.part else ""
     return (
-        f'<details class="memo-card" open aria-label="About this document" data-citation="{esc(citation)}">'
+        f'<details class="memo-card memo-card--{esc(doc.doctype.id)}" open aria-label="About this document" data-citation="{esc(citation)}">'
         f'<summary><span class="memo-card__title">{esc(doc.title)}</span> '
-        f'<span class="memo-card__brief">{date}, {esc(doc.issuing_body)}</span></summary>'
+        f'<span class="memo-card__brief">{date}, {esc(doc.brief)}{part}</span></summary>'
         f"<dl>{body}</dl>{note}</details>"
     )
 
@@ -94,17 +113,35 @@ def wrap_tables(html: str) -> str:
 
 
 def documents_table(docs: Iterable[Document], url_for: UrlFor) -> str:
-    """The list of memos on the home page, in date order."""
+    """The list of documents on the home and Documents pages, in date order; an excerpt says so."""
     rows = "".join(
         f"<tr><td><time datetime=\"{d.date.isoformat()}\">{esc(d.date.isoformat())}</time></td>"
-        f"<td>{link(url_for(d.path), d.title)}</td><td>{esc(d.issuing_body)}</td>"
-        f"<td>{esc(d.document_type)}</td></tr>"
+        f"<td>{link(url_for(d.path), d.title)}"
+        + (f'<br><small class="documents-list__excerpt">Excerpt: {esc(d.part)}</small>' if d.part else "")
+        + f"</td><td>{esc(d.brief)}</td><td>{esc(d.kind_label)}</td></tr>"
         for d in docs
     )
     return (
-        '<table class="documents-list"><thead><tr><th>Date</th><th>Title</th><th>Issued by</th>'
+        '<table class="documents-list"><thead><tr><th>Date</th><th>Title</th><th>From</th>'
         f"<th>Type</th></tr></thead><tbody>{rows}</tbody></table>"
     )
+
+
+def transcription_extent(docs: Iterable[Document]) -> str:
+    """Whether the edition gives every document in full, said only as far as it is true."""
+    docs = list(docs)
+    parts = [d for d in docs if d.part]
+    if not docs:
+        return "<p>The edition has no document yet.</p>"
+    if not parts:
+        whole = {1: "The document is", 2: "Both documents are"}.get(len(docs), f"All {len(docs)} documents are")
+        return f"<p>{whole} transcribed in full from the copy the edition names.</p>"
+    if len(parts) == len(docs):
+        return "<p>Each document is given in part: the list says which part of it is transcribed.</p>"
+    whole = len(docs) - len(parts)
+    excerpts = "one is an excerpt" if len(parts) == 1 else f"{len(parts)} are excerpts"
+    return (f"<p>Of the {len(docs)} documents, {whole} {'is' if whole == 1 else 'are'} transcribed in full and {excerpts}: "
+            "the list says which part of each excerpt is given.</p>")
 
 
 def interventions_table(items: Iterable[Intervention], docs: dict[str, Document], url_for: UrlFor) -> str:

@@ -22,7 +22,7 @@ PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # "str" | "int" | "int-or-null" | "date" | "partial-date" | "str-list" | "str-or-null"
+    kind: str  # "str" | "int" | "int-or-null" | "date" | "partial-date" | "partial-date-or-null" | "str-list" | "str-or-null" | "bool"
     required: bool = True
     choices: tuple[str, ...] = ()
 
@@ -35,6 +35,9 @@ def _type_ok(kind: str, value: Any) -> bool:
         "int-or-null": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0),
         "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
         "partial-date": lambda v: parse_partial_date(v) is not None,
+        "partial-date-or-null": lambda v: v is None or parse_partial_date(v) is not None,
+        "bool": lambda v: isinstance(v, bool),
+        "mapping-list": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
         "str-list": lambda v: isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v),
         "excerpt": lambda v: v is None or (isinstance(v, dict) and set(v) == {"part", "from", "to"}
                                            and all(isinstance(x, str) and x.strip() for x in v.values())),
@@ -49,6 +52,9 @@ _EXPECT = {
     "int-or-null": "a positive whole number, or null when it is not known",
     "date": "an ISO date YYYY-MM-DD",
     "partial-date": "a date written YYYY, YYYY-MM or YYYY-MM-DD (quoted)",
+    "partial-date-or-null": "a date written YYYY, YYYY-MM or YYYY-MM-DD (quoted), or null when it is not known",
+    "bool": "true or false",
+    "mapping-list": "a list of mappings, each item starting with '- '",
     "str-list": "a list of texts, e.g. [\"A\", \"B\"]",
     "excerpt": "null, or 'part' (what part of the source, for readers), 'from' and 'to' (its first and last words as in the source)",
 }

@@ -53,8 +53,8 @@ class SearchIndexError(Exception):
 class SearchFacts:
     """What a page contributes to the search filters."""
 
-    kind: str  # memo, glossary, register, page
-    document: str | None = None  # memo slug (file name without .md)
+    kind: str  # document, note, glossary, register, page (the search box's kind: filter)
+    document: str | None = None  # the document's slug (file name without .md)
     year: str | None = None
     weight: float | None = None  # a page's ``search: boost`` front matter, as Pagefind's weight (0–10)
 
@@ -90,7 +90,7 @@ def page_facts(src_uri: str, meta: dict) -> SearchFacts:
     weight = min(max(float(boost), 0.0), 10.0) if isinstance(boost, int | float) and not isinstance(boost, bool) else None
     if is_memo(src_uri):
         date = str(meta.get("date") or "")
-        return SearchFacts("memo", Path(src_uri).stem, date[:4] if re.match(r"\d{4}", date) else None, weight)
+        return SearchFacts("document", Path(src_uri).stem, date[:4] if re.match(r"\d{4}", date) else None, weight)
     if src_uri.startswith("entities/"):
         return SearchFacts("register", weight=weight)
     if src_uri in GLOSSARY_PAGES:

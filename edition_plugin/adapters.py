@@ -92,12 +92,19 @@ def attach_documents(nav: Navigation, ed: Edition, files: Files) -> None:
 
 
 def attach_register_pages(nav: Navigation, ed: Edition, files: Files) -> None:
-    """Register pages that are not in the navigation get the register's section as parent, so
-    the navigation and the breadcrumbs lead back to the register's index."""
+    """The register's category pages join its section, in the register's order, only for the
+    categories that have an entry (an empty "Laws and statutes" would lead nowhere); entry pages
+    get the section as parent, so the navigation and the breadcrumbs lead back to the index."""
     sections = {_index_path(item): item for item in _sections(nav.items)}
     register = sections.get("entities/index.md")
     if register is None:
         return
+    listed = {p.file.src_uri for p in _walk(register.children) if isinstance(p, Page)}
+    for typ in ed.register_types():
+        file = files.get_file_from_path(f"entities/{typ}.md")
+        if file is not None and file.page is not None and file.src_uri not in listed:
+            file.page.parent = register
+            register.children.append(file.page)
     for ent in ed.entities.values():
         file = files.get_file_from_path(ent.page)
         if file is not None and file.page is not None and file.page.parent is None:

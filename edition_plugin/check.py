@@ -2,10 +2,12 @@
 
 It runs the same strict MkDocs build that publishes the site (into a throw-away folder), so
 the check and the build can never disagree; it only changes how problems are shown. Then it
-compares every memo the build processed word by word with its source text (what the fidelity
-tests hold), so a clean check means the content tests pass too. The comparison runs whatever
-other problems the build found: only a memo with a problem of its own, or one the build never
-reached, is left out, and the check says so.
+compares every document the build processed word by word with its source text
+(``edition.fidelity``), whatever other problems the build found (only a document with a problem
+of its own, or one the build never reached, is left out), and reads the written pages as a reader
+would (``edition.site_checks``): the tests run those same functions, so a clean check means the
+content tests pass too. A check that could not run is named, with the reason, never skipped in
+silence.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from edition.documents import Document
 from edition.fidelity import memos_fidelity
+from edition.site_checks import site_checks
+
+from .plugin import NOT_CHECKED, EditionPlugin
 
 DOC_FILE = re.compile(r"^Doc file '([^']+)' (.*)$", re.S)
+SITE_NOT_CHECKED = ("the checks of the built pages (links into the documents, snippets, tooltips, marking counts): "
+                    "the build stopped at the problems above, so there are no pages to read")
 
 
 class _Collect(logging.Handler):
@@ -28,14 +36,16 @@ class _Collect(logging.Handler):
         super().__init__(logging.INFO)
         self.problems: list[str] = []
         self.warnings: list[str] = []
-        self.notes: list[str] = []  # what the check could not do, and why
+        self.not_checked: list[str] = []  # what the check could not do, and why
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
         if message.startswith(("The edition has", "Aborted with")):
             return  # the summary of problems already listed one by one
         if record.name.startswith("mkdocs.plugins.edition"):
-            if record.levelno >= logging.ERROR:
+            if message.startswith(NOT_CHECKED):
+                self.not_checked.append(message[len(NOT_CHECKED):])
+            elif record.levelno >= logging.ERROR:
                 self.problems.append(message)
             elif "warning:" in message:
                 self.warnings.append(message)
@@ -45,37 +55,29 @@ class _Collect(logging.Handler):
             self.problems.append(f"docs/{m.group(1)}: {m.group(2)}" if m else f"mkdocs.yml: {message}")
 
 
-def _compare_with_sources(config, handler: _Collect) -> None:  # type: ignore[no-untyped-def]
-    """Every memo's processed page (the edition plugin keeps each memo's result, written or not)
-    against its source, unless the memo has a problem of its own: its text may be cut short by it."""
-    from .plugin import EditionPlugin
-
+def _compare_with_sources(config: Any, handler: _Collect) -> None:
+    """Every document's processed page (the edition plugin keeps each one's result, written or
+    not) against its source, unless the document has a problem of its own: its text may be cut
+    short by it."""
     plugin = next((p for p in config.plugins.values() if isinstance(p, EditionPlugin)), None)
     edition = plugin.edition if plugin is not None else None
     if edition is None:
-        handler.notes.append("the word-by-word comparison with the sources could not run: the build stopped before it read the memos")
+        handler.not_checked.append("the word-by-word comparison with the sources: the build stopped before it read the documents")
         return
-    root, docs_dir = edition.root, edition.docs_dir
     own = {p.split(":", 1)[0]: "fix the problems reported for it first" for p in handler.problems if _LOCATED.match(p)}
 
     def page_of(doc: Document) -> str | None:
         result = edition.results.get(doc.path)
         return result.html if result is not None else None
 
-    problems, notes = memos_fidelity(root, docs_dir, page_of, own)
+    problems, notes = memos_fidelity(edition.root, edition.docs_dir, page_of, own)
     handler.problems.extend(str(d) for d in problems)
-    handler.notes.extend(notes)
+    handler.not_checked.extend(notes)
 
 
-def run_check(config_file: Path) -> tuple[list[str], list[str]]:
-    """Build strictly into a temporary folder; return (problems, warnings)."""
-    problems, warnings, _ = check_edition(config_file)
-    return problems, warnings
-
-
-def check_edition(config_file: Path) -> tuple[list[str], list[str], list[str]]:
-    """Build strictly into a temporary folder, then compare the memos with their sources; return
-    (problems, warnings, notes on what could not be checked and why)."""
+def run_check(config_file: Path) -> tuple[list[str], list[str], list[str]]:
+    """Build strictly into a temporary folder, compare the documents with their sources and read
+    the written pages; return (problems, warnings, what could not be checked and why)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -97,16 +99,28 @@ def check_edition(config_file: Path) -> tuple[list[str], list[str], list[str]]:
                 except Abort as exc:
                     if not handler.problems:
                         handler.problems.append(f"mkdocs.yml: {exc}")
+                except RecursionError:
+                    handler.problems.append("docs: a page nests too deeply for the Markdown parser (a list, a quote): nest it less")
                 finally:
                     config.plugins.on_shutdown()
                 _compare_with_sources(config, handler)
+                if (Path(site) / "index.html").is_file():
+                    # the pages were written (a strict build stops only after writing them): read whatever else was found
+                    found = site_checks(Path(config.config_file_path).resolve().parent, Path(site))
+                    handler.problems.extend(str(d) for d in found if d.severity == "error")
+                    handler.warnings.extend(str(d) for d in found if d.severity == "warning")
+                else:
+                    handler.not_checked.append(SITE_NOT_CHECKED)
             except ConfigurationError as exc:
                 handler.problems.append(f"mkdocs.yml: {exc}")
-                handler.notes.append("the word-by-word comparison with the sources could not run: mkdocs.yml could not be read")
+                handler.not_checked.append("everything but the configuration: mkdocs.yml could not be read")
     finally:
         root_logger.removeHandler(handler)
         root_logger.setLevel(old_level)
-    return _without_knock_on(list(dict.fromkeys(handler.problems))), handler.warnings, handler.notes
+    return _without_knock_on(list(dict.fromkeys(handler.problems))), handler.warnings, list(dict.fromkeys(handler.not_checked))
+
+
+check_edition = run_check  # the name the fidelity tests use
 
 
 _LOCATED = re.compile(r"^([^:\s]+):\d+: ")
@@ -120,19 +134,20 @@ def _without_knock_on(problems: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check every memo, reference and registry of the edition.")
+    parser = argparse.ArgumentParser(description="Check every document, reference and registry of the edition.")
     parser.add_argument("--config", default="mkdocs.yml", type=Path, help="the edition's mkdocs.yml")
     args = parser.parse_args(argv)
     logging.getLogger("mkdocs").propagate = False
-    problems, warnings, notes = check_edition(args.config)
+    problems, warnings, not_checked = run_check(args.config)
     for w in warnings:
         print(w)
     for p in problems:
         print(p)
-    for n in notes:  # on stderr, with the summary: what was not checked is not a problem of the content
-        print(f"note: {n}", file=sys.stderr)
+    for n in not_checked:  # on stderr, with the summary: the report's lines on stdout are the problems
+        print(f"Not checked: {n}", file=sys.stderr)
     if problems:
-        print(f"\n{len(problems)} problem(s) found; the site cannot be published until they are fixed.", file=sys.stderr)
+        print(f"\n{len(problems)} problem(s) found; the site cannot be published until they are fixed."
+              + (" Fix them and run the check again for what it could not check yet." if not_checked else ""), file=sys.stderr)
         return 1
     print(f"No problems found ({len(warnings)} warning(s)).")
     return 0

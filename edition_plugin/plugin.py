@@ -42,6 +42,7 @@ from edition.witness import WitnessExtension
 from .adapters import attach_documents, attach_register_pages, rendered_page, restore_rendered, url_for_page
 
 SHIM = "assets/vendor/iframe-worker/shim.js"
+NOT_CHECKED = "not checked: "  # a check the edition could not run, and why (read by edition_plugin.check)
 log = logging.getLogger("mkdocs.plugins.edition")
 
 
@@ -125,9 +126,9 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Memo pages join the navigation in date order; register pages get the register as parent."""
-        attach_documents(nav, self.ed, files)
+        """Documents join the navigation in date order, the register its categories that have entries."""
         attach_register_pages(nav, self.ed, files)
+        attach_documents(nav, self.ed, files)  # last: it links every page of the navigation to the next
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -278,6 +279,8 @@ def _fix_build_date(root: Path) -> None:
 def _report(ed: Edition) -> None:
     for d in ed.diags.warnings:
         log.info(str(d))
+    for reason in ed.not_checked:
+        log.info(NOT_CHECKED + reason)
     errors = ed.diags.errors
     for d in errors:
         log.error(str(d))

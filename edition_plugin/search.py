@@ -77,7 +77,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         facts = getattr(page, "edition_search", None)
-        if facts is not None and facts.kind == "memo":
+        if facts is not None and facts.kind == "document":
             self.notes += search.note_records(output, page.url, facts, unescape(page.title or ""))
         return output
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -305,7 +306,8 @@ def test_memo_ends_with_works_cited_and_cite_box(built_site: Path) -> None:
         box = page.xpath('//section[@class="cite-this"]')[0]
         text = " ".join(box.text_content().split())
         ref = library.get(doc.bibkey)
-        assert ref.title in text and "in U.S.–Japan Technology Transfer: Declassified Memos" in text and "accessed " in text
+        site_name = re.search(r'^site_name:\s*"?(.*?)"?\s*$', (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
+        assert ref.title in text and f"in {site_name}" in text and "accessed " in text
         assert sorted(a.get("href").rsplit(".", 1)[1] for a in box.xpath(".//a[@download]")) == ["bib", "json", "ris"]
 
 

@@ -14,7 +14,10 @@ import yaml
 from lxml import html
 
 from edition.dates import format_partial_date
-from edition.documents import split_front_matter
+from edition.diagnostics import Diagnostics
+from edition.document_types import load_document_types
+from edition.documents import COMMON_NAMES, split_front_matter
+from edition.render import COMMON_LABELS
 from tests.conftest import BuiltEdition, memo_pages
 
 FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:", re.M)
@@ -41,15 +44,29 @@ def test_every_memo_is_built(edition: BuiltEdition) -> None:
 
 
 def test_metadata_card_shows_front_matter(edition: BuiltEdition) -> None:
+    """The card of each document shows its type's own fields under the type's labels (data/document-types.yml)
+    and no label that only other types have: no "Issued by" on a newspaper clipping, no "Periodical" on a memorandum."""
+    types = load_document_types(edition.project, Diagnostics(), COMMON_NAMES)
     for doc in edition.documents():
         card = page(edition.site, doc.slug).find_class("memo-card")[0]
         text = " ".join(card.text_content().split())
+        labels = {" ".join(dt.text_content().split()) for dt in card.iter("dt")}
         date = format_partial_date((doc.date.year, doc.date.month, doc.date.day))
-        expected = [doc.title, *doc.authors, doc.issuing_body, date, doc.document_type, doc.classification, doc.release, doc.bibkey]
-        if doc.pages is not None:
-            expected.append(str(doc.pages))
+        expected = [doc.title, *doc.authors, date, doc.bibkey, doc.kind_label, doc.brief]
+        if doc.release:
+            expected.append(doc.release)
+        for f in doc.doctype.fields:
+            shown = f.shown(doc.values.get(f.name))
+            if shown is not None:
+                expected.append(shown)
+                assert f.label in labels or f.name == "document_type", (doc.slug, f.label, labels)
+            elif f.required:
+                assert f.label in labels, (doc.slug, f.label)  # shown as "Not known"
         for value in expected:
             assert " ".join(value.split()) in text, (doc.slug, value)
+        own = {f.label for f in doc.doctype.fields}
+        others = {f.label for t in types.types.values() for f in t.fields} - own - set(COMMON_LABELS)
+        assert not labels & others, (doc.slug, labels & others)
         assert set(card.xpath(".//time/@datetime")) == {doc.date.isoformat()}, doc.slug  # summary and list
 
 
@@ -118,6 +135,23 @@ def test_home_page_lists_documents_by_date(edition: BuiltEdition) -> None:
     doc = html.parse(str(edition.site / "index.html")).getroot()
     dates = doc.xpath('//table[@class="documents-list"]//time/@datetime')
     assert dates == sorted(d.date.isoformat() for d in edition.documents())
+
+
+def test_the_lists_say_which_documents_are_excerpts(edition: BuiltEdition) -> None:
+    """Home and Documents pages: each excerpt's part is in its row, and "in full" is said only of what is whole."""
+    docs = edition.documents()
+    for rel in ("index.html", "documents/index.html"):
+        root = html.parse(str(edition.site / rel)).getroot()
+        rows = {r.xpath(".//time/@datetime")[0] + " " + " ".join(r.xpath("./td[2]")[0].text_content().split())
+                for r in root.xpath('//table[@class="documents-list"]/tbody/tr')}
+        for doc in docs:
+            row = next(r for r in rows if r.startswith(doc.date.isoformat()) and " ".join(doc.title.split()) in r)
+            assert (f"Excerpt: {doc.part}" in row) == bool(doc.part), (rel, doc.slug, row)
+        said = " ".join(root.text_content().split())
+        if any(d.part for d in docs):
+            assert f"{len(docs)} documents are transcribed in full" not in said and "Both documents are transcribed in full" not in said, rel
+        else:
+            assert "transcribed in full" in said, rel
 
 
 def test_editorial_method_lists_every_intervention(edition: BuiltEdition) -> None:

@@ -20,6 +20,7 @@ from tests.conftest import content_lines, run_build
 CIA = "docs/documents/1983-09-07-cia-technology-leakage-from-japan.md"
 HERITAGE = "docs/documents/1987-10-26-heritage-us-japan-defense-technology-cooperation.md"
 BIB = "bib/references.bib"
+TYPES = "data/document-types.yml"
 
 
 def edit(path: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
@@ -74,7 +75,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
     "unclosed CriticMarkup comment": (edit(HERITAGE, "the U.S. and Japan.[^1]", "the U.S. and Japan.[^1] {>>an unclosed comment"),
                                       HERITAGE, "{>>an unclosed comment", "CriticMarkup comment '{>>' is never closed with '<<}'"),
     "page count in words": (edit(CIA, "pages: 4\n", "pages: four\n"), CIA, "pages: four",
-                            "field 'pages' in memo front matter must be a positive whole number, or null when it is not known, not \"four\""),
+                            "field 'pages' in memorandum front matter must be a positive whole number, or null when it is not known, not \"four\""),
     "missing source file": (edit(CIA, "source: sources/003_76c765d1eb3b95d3.txt", "source: sources/missing.txt"), CIA, "source: sources/missing.txt",
                             "source 'sources/missing.txt' does not exist"),
     "absolute source path": (edit(CIA, "source: sources/003_76c765d1eb3b95d3.txt", "source: /etc/hostname"), CIA, "source: /etc/hostname",
@@ -82,7 +83,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
     "source outside sources/": (edit(CIA, "source: sources/003_76c765d1eb3b95d3.txt", "source: sources/../mkdocs.yml"), CIA, "source: sources/../",
                                 "source 'sources/../mkdocs.yml' must be a relative path under sources/ (no '..')"),
     "scaffold placeholder left in": (edit(CIA, "\n25X1\n", "\n(fill in: transcribe the document here: every word of the source, in order, as the contributors' guide says)\n\n25X1\n"),
-                                     CIA, "(fill in: transcribe", "the memo's text is still the scaffold's placeholder"),
+                                     CIA, "(fill in: transcribe", "the document's text is still the scaffold's placeholder"),
     "excerpt not in the source": (edit(CIA, "pages: 4\n", "pages: 4\nexcerpt:\n  part: the first section\n  from: Words never printed\n  to: anywhere.\n"),
                                   CIA, "excerpt:", "the excerpt's first words 'Words never printed' are not in the source"),
     # The document and its witness (issue 22): the witness markup, its readings, the running heads.
@@ -92,6 +93,13 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
                                          "the source reading 'MlTI' of [[MlTI~>…]] in paragraph 3 is not what sources/003_76c765d1eb3b95d3.txt has there: the source has 'MITI'"),
     "running head not in the source": (edit(CIA, "pages: 4\n", 'pages: 4\nrunning_heads:\n  - "Page {page} of 4"\n'), CIA, '- "Page {page} of 4"',
                                        "running head 'Page {page} of 4' is not a line of sources/003_76c765d1eb3b95d3.txt"),
+    # Document types (data/document-types.yml): the type named, its required fields, the registry itself.
+    "unknown document type": (edit(CIA, 'title: "Technology Leakage from Japan"\n', 'type: clipping\ntitle: "Technology Leakage from Japan"\n'),
+                              CIA, "type: clipping", "unknown document type 'clipping'"),
+    "a type's required field missing": (edit(HERITAGE, 'issuing_body: "The Heritage Foundation"\n', ""), HERITAGE, "type: report",
+                                        "missing field 'issuing_body' (Issued by), which a report or backgrounder requires"),
+    "malformed document-types registry": (edit(TYPES, "      label: Periodical\n      kind: str\n", "      label: Periodical\n      kind: text\n"),
+                                          TYPES, "kind: text", "field 'kind' in document-type field is 'text'"),
 }
 # Found by the word-by-word comparison, which `make check` runs and the build does not.
 FIDELITY = {"excerpt not in the source", "source reading not in the source", "running head not in the source"}
@@ -99,7 +107,8 @@ FIDELITY = {"excerpt not in the source", "source reading not in the source", "ru
 # Where a line carries two lines of text, the needle's first line is the reported one.
 ONLY_PROBLEM = {"missing comma in BibTeX", "scaffold placeholder left in", "unclosed CriticMarkup comment", "page count in words", "missing source file",
                 "absolute source path", "source outside sources/", "unclosed source reading", "source reading not in the source",
-                "running head not in the source"}
+                "running head not in the source", "unknown document type", "a type's required field missing",
+                "malformed document-types registry"}
 
 
 def run_check(project: Path) -> subprocess.CompletedProcess[str]:
@@ -164,9 +173,25 @@ def test_a_front_matter_error_adds_no_knock_on_warning(project: Path) -> None:
     check = run_check(project)
     assert check.returncode == 1 and "unknown field 'colour'" in check.stdout
     assert "cited by no note" not in check.stdout and "occurs in no document" not in check.stdout, check.stdout
+    # what could not be checked is said, with the reason, never skipped in silence
+    assert "Not checked: works no note cites" in check.stderr and "Not checked: the comparison of each document with its source" in check.stderr, check.stderr
 
 
 def test_an_unknown_page_count_is_allowed(project: Path) -> None:
     edit(CIA, "pages: 4\n", "pages: null\n")(project)
     check = run_check(project)
     assert check.returncode == 0, check.stdout
+
+
+def test_an_unknown_type_is_a_scaffold_error_and_writes_nothing(project: Path) -> None:
+    """`make new-memo TYPE=clipping …`: the scaffold (run as the Makefile runs it) names the types
+    there are and where they are declared, and creates no file and no BibTeX entry."""
+    bib = (project / BIB).read_text(encoding="utf-8")
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    env = {"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "EDITION_TYPE": "clipping", "EDITION_DATE": "1982-01-05", "EDITION_TITLE": "U.S. Effort", "EDITION_SLUG": ""}
+    proc = subprocess.run([sys.executable, "-m", "edition.scaffold", "--from-environment"], cwd=project, capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "TYPE 'clipping' is not a document type; use one of: memorandum" in proc.stderr and "article" in proc.stderr, proc.stderr
+    assert "data/document-types.yml" in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+    assert (project / BIB).read_text(encoding="utf-8") == bib

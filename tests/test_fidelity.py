@@ -62,11 +62,15 @@ def test_every_memo_names_its_source(edition: BuiltEdition) -> None:
 
 
 def _longest_sentence(project: Path) -> tuple[Path, str, str]:
-    """(memo file, a sentence of its longest prose line, the words of that sentence) in the first memo."""
-    doc = documents_of(project)[0]
-    memo = project / "docs" / doc.path
-    _, body, _ = split_front_matter(memo.read_text(encoding="utf-8"))
-    prose = [line for line in body.splitlines() if line and line[0].isalpha() and "[^" not in line and "{" not in line]
+    """(document file, a sentence of its longest prose line, that line) in the first document that
+    has a plain prose line (no note marker, no mark): a scanned document may have none."""
+    for doc in documents_of(project):
+        memo = project / "docs" / doc.path
+        _, body, _ = split_front_matter(memo.read_text(encoding="utf-8"))
+        prose = [line for line in body.splitlines() if line and line[0].isalpha() and "[^" not in line and "{" not in line]
+        if prose:
+            break
+    assert prose, "no document has a line of plain prose to delete a sentence from"
     line = max(prose, key=len)
     sentences = re.split(r"(?<=\.) (?=[A-Z])", line)
     sentence = max(sentences, key=len)

@@ -511,9 +511,10 @@ def test_card_links_registered_authors_and_says_when_pages_are_not_known(doc: Do
     assert card.tag == "details" and card.get("open") is not None, "the card folds away, open by default"
     hrefs = card.xpath('.//a[contains(@class,"memo-card__author")]/@href')
     assert sorted(hrefs) == sorted(pages.values())
-    unknown = lxml_html.fragment_fromstring(metadata_card(replace(doc, pages=None)))
-    row = unknown.xpath('.//dt[.="Pages"]/following-sibling::dd[1]')[0]
-    assert row.text_content() == "Not known"
+    for f in (f for f in doc.doctype.fields if f.required and f.nullable):  # the page count, a clipping's page, a byline…
+        unknown = lxml_html.fragment_fromstring(metadata_card(replace(doc, values={**doc.values, f.name: None})))
+        row = unknown.xpath(f'.//dt[.="{f.label}"]/following-sibling::dd[1]')[0]
+        assert row.text_content() == "Not known", f.name
     plain = lxml_html.fragment_fromstring(metadata_card(doc))
     assert not plain.xpath(".//a"), "no register page given, no link"
 

@@ -75,6 +75,20 @@ def test_matcher_is_word_bounded_and_longest_first() -> None:
     assert found == [("US", "us"), ("USSR", "ussr"), ("CDI/BTI", "cdibti"), ("CDI", "cdi"), ("Toshiba Machine", "tm"), ("Toshiba", "t"), ("Coproduction", "cop")]
 
 
+def test_common_words_of_a_name_match_in_either_case_and_the_longest_name_wins() -> None:
+    """"Reagan administration" is the administration (registered "Reagan Administration"), not the person
+    "Reagan"; a proper noun, an acronym or the first word of a name is still matched only as written."""
+    m = Matcher()
+    for form, target in [("Reagan", "person"), ("Reagan Administration", "administration"), ("Abe", "abe"),
+                         ("FY 1987 Defense Authorization Act", "act"), ("Toshiba", "t")]:
+        m.add(form, Target("entity", target))
+    found = [(x.text, x.targets[0].id) for x in m.build().find(
+        "the Reagan administration and the Reagan Administration; reagan administration; REAGAN ADMINISTRATION; "
+        "FY 1987 defense authorization act; fy 1987 Defense Authorization Act; abe; Abe; Reagan")]
+    assert found == [("Reagan administration", "administration"), ("Reagan Administration", "administration"),
+                     ("FY 1987 defense authorization act", "act"), ("Abe", "abe"), ("Reagan", "person")]
+
+
 def test_acronym_detector() -> None:
     known = {"S&TF", "U.N.", "BMC³", "FY"}
     assert unknown_acronyms("the S&TF and U.N. and BMC³ in FY 1987; R&D, NATO-led, U.S.-Japan, GmbH, Phase II. Japan", known) == ["R&D", "NATO", "U.S.", "GmbH", "II"]
@@ -92,6 +106,7 @@ def _annotator() -> Annotator:
     ("Using the bluntest language yet, Taft said", "Taft", "william-howard-taft-iv"),
     ("sale of advanced machine tools by Toshiba Machine Company to", "Toshiba Machine Company", "toshiba-machine"),
     ("Despite the damage done by Toshiba's violation", "Toshiba", "toshiba"),
+    ("a central element in the Reagan administration's approach", "Reagan administration", "reagan-administration"),
 ])
 def test_disambiguation(sentence: str, words: str, entity: str) -> None:
     root = parse_fragment(f'<p id="p1">{sentence}</p>')
@@ -205,3 +220,32 @@ def test_every_place_is_linked_but_only_the_first_have_snippets(built_site: Path
     places = [h for h in page.xpath('//ul[@class="occurrences"]//a/@href') if "#" in h]
     snippets = page.xpath('//ul[@class="occurrences"]/li/q')
     assert len(places) == total and len(snippets) == CONTEXTS
+
+
+def _register_nav(site: Path) -> list[str]:
+    """The entries of the site's navigation as the register's index page shows it (its section open)."""
+    root = html.parse(str(site / "entities" / "index.html")).getroot()
+    return [" ".join(a.text_content().split()) for a in root.xpath('//nav[contains(@class,"md-nav--primary")]//a')]
+
+
+def test_the_register_lists_a_category_only_when_it_has_an_entry(built_site: Path, project: Path, tmp_path: Path) -> None:
+    """Issue 22: "Laws and statutes" and "Newspapers and periodicals" appear once entries are typed so, and
+    a category with no entry a document names has neither a page nor a place in the navigation."""
+    from edition.entities import TYPE_TITLES, TYPES
+    from tests.conftest import run_build
+
+    entities = load_entities(ROOT / "data/entities.yml", Diagnostics(), "data/entities.yml")
+    named = {e.type for e in entities.values() if (built_site / "entities" / e.id / "index.html").is_file()}
+    nav = _register_nav(built_site)
+    for typ in TYPES:
+        assert (built_site / "entities" / typ / "index.html").is_file() == (typ in named), typ
+        assert (TYPE_TITLES[typ] in nav) == (typ in named), (typ, nav)
+    assert {"law", "periodical"} <= named, "the register types laws and periodicals (data/entities.yml)"
+    # Without its entries a category vanishes: the laws typed back as agreements.
+    registry = project / "data" / "entities.yml"
+    registry.write_text(re.sub(r"(?m)^  type: law$", "  type: agreement", registry.read_text(encoding="utf-8")), encoding="utf-8")
+    build = run_build(project, tmp_path / "site")
+    assert build.ok, build.output
+    assert not (tmp_path / "site" / "entities" / "law").exists()
+    nav = _register_nav(tmp_path / "site")
+    assert TYPE_TITLES["law"] not in nav and TYPE_TITLES["agreement"] in nav, nav

@@ -3,6 +3,7 @@ data-driven tests unchanged; and the scaffold's inputs (date, title, slug) can d
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,11 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from edition.diagnostics import Diagnostics
+from edition.document_types import load_document_types
+from edition.documents import COMMON_NAMES, DOCUMENT_FIELDS
 from tests.conftest import ROOT, content_lines
 
 DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
 MEMO = f"docs/documents/{DATE}-soviet-acquisition-of-japanese-robotics.md"
-SOURCE_TEXT = """Soviet Acquisition of Japanese Robotics
+SOURCE_TEXT = """2 April 1985
+
+Soviet Acquisition of Japanese Robotics
 
 25X1
 
@@ -25,7 +31,9 @@ Minister Nakasone has promised further measures. [redacted]
 
 1. Japan Defense Agency, Defense of Japan 1986 (Tokyo: The Japan Times, Ltd., 1986), p. 12.
 """
-BODY = f"""# {TITLE}
+BODY = f"""2 April 1985
+
+# {TITLE}
 
 25X1
 
@@ -61,24 +69,32 @@ def fill_in(project: Path) -> None:
     front = re.sub(r'^source: "FILL IN[^"]*"', f"source: sources/{DATE}-soviet-robotics.txt", front, flags=re.M)
     front = re.sub(r"^pages: null", "pages: 2", front, flags=re.M)
     memo.write_text(front + BODY, encoding="utf-8")
+    fill_bib(project, {"author": "{Central Intelligence Agency}", "institution": "Central Intelligence Agency"})
+
+
+def fill_bib(project: Path, values: dict[str, str | None]) -> None:
+    """The stub entry's FILL IN fields replaced by ``values`` (None: the line removed, as its text says to do)."""
     bib = project / "bib/references.bib"
-    bib.write_text(re.sub(r"\{?FILL IN: issuing body or Last, First\}?", "{Central Intelligence Agency}", bib.read_text())
-                   .replace("{FILL IN: issuing body}", "{Central Intelligence Agency}")
-                   .replace("{FILL IN: document type}", "{Intelligence memorandum}"))
+
+    def fill(m: re.Match[str]) -> str:
+        value = values[m.group(2)]
+        return "" if value is None else f"{m.group(1)}{{{value}}}{m.group(3)}"
+
+    bib.write_text(re.sub(r"^(\s*(\w+)\s*=\s*)\{+FILL IN[^}]*\}+(,?\n)", fill, bib.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
 
 
 def test_scaffolded_memo_is_refused_until_filled_in(project: Path) -> None:
     proc = scaffold(project, "--date", DATE, "--title", TITLE)
     assert proc.returncode == 0 and "created" in proc.stdout, proc.stderr
     memo = (project / MEMO).read_text()
-    for field in ("title", "date", "authors", "issuing_body", "document_type", "classification", "release", "archival_source",
-                  "identifier", "pages", "bibkey", "source", "editor_note"):
+    memorandum = load_document_types(project, Diagnostics(), COMMON_NAMES).get("memorandum")
+    for field in (*(f.name for f in DOCUMENT_FIELDS if f.required), *(f.name for f in memorandum.fields if f.required), "source", "editor_note"):
         assert re.search(rf"^{field}:", memo, re.M), f"the scaffold does not write '{field}'"
     result = check(project)
     assert result.returncode == 1
     fill_lines = [line for line in result.stdout.splitlines() if "template text" in line]
-    assert {re.search(r"field '(\w+)'", line).group(1) for line in fill_lines} >= {
-        "issuing_body", "document_type", "classification", "release", "source", "author", "institution", "type"}
+    texts = {f.name for f in memorandum.fields if f.required and f.kind == "str"}
+    assert texts and {re.search(r"field '(\w+)'", line).group(1) for line in fill_lines} >= {*texts, "release", "source", "author", "institution"}
     assert f"{MEMO}:" in result.stdout and "still the scaffold's placeholder" in result.stdout
     assert "undefined acronym" not in result.stdout and "cited by no note" not in result.stdout, result.stdout
 
@@ -149,7 +165,8 @@ def _throwaway_venv(project: Path, tmp_path: Path) -> dict[str, str]:
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     (venv / "bin" / "python").chmod(0o755)
-    env = {**os.environ, "VENV": str(venv)}
+    # not the MAKEFLAGS of a `make test VENV=…` running this test: its VENV would override this one in the nested make
+    env = {**{k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}, "VENV": str(venv)}
     stamps = subprocess.run(["make", "-s", "print-stamps"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout.split()
     assert stamps and all(s.startswith(str(venv)) for s in stamps), stamps
     for stamp in stamps:
@@ -176,6 +193,13 @@ def test_make_new_memo_hands_values_over_without_a_shell(project: Path, tmp_path
                           cwd=project, capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode != 0 and "SLUG" in proc.stderr and "Traceback" not in proc.stderr
     assert not list(project.parent.rglob("x.md"))
+    proc = subprocess.run(["make", "-s", "new-memo", "TYPE=clipping", f"DATE={DATE}", "TITLE=x", "SLUG=clip"],
+                          cwd=project, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode != 0 and "TYPE 'clipping' is not a document type" in proc.stderr, proc.stderr  # TYPE reaches the scaffold
+    proc = subprocess.run(["make", "-s", "new-memo", "TYPE=article", f"DATE={DATE}", "TITLE=x", "SLUG=clip"],
+                          cwd=project, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / f"docs/documents/{DATE}-clip.md").read_text().startswith("---\ntype: article\n")
 
 
 def test_make_reuses_a_venv_whose_requirements_are_unchanged(project: Path, tmp_path: Path) -> None:
@@ -190,8 +214,73 @@ def test_make_reuses_a_venv_whose_requirements_are_unchanged(project: Path, tmp_
     assert "--require-hashes -r requirements/build.txt" in dry and "-m venv" not in dry, dry
 
 
-def test_slug_and_key() -> None:
-    from edition.scaffold import slugify
+def test_slug_and_key_are_made_of_real_words() -> None:
+    import datetime as dt
+
+    from edition.scaffold import citation_key, slugify
 
     assert slugify("Technology Leakage from Japan!") == "technology-leakage-from-japan"
-    assert slugify("U.S.-Japan: the FSX") == "u-s-japan-the-fsx"
+    assert slugify("U.S.-Japan: the FSX") == "us-japan-the-fsx"
+    assert slugify("u.s. effort on Japan's exports") == "us-effort-on-japans-exports"
+    assert citation_key("U.S. Effort to Curb Technology Sales", dt.date(1982, 1, 5)) == "us1982effortcurb"
+    assert citation_key("The Soviet Acquisition of Japanese Robotics", dt.date(1985, 4, 2)) == "soviet1985acquisitionjapanese"
+
+
+ARTICLE_DATE, ARTICLE_TITLE = "1982-01-05", "U.S. Effort to Curb Technology Sales to Moscow Gains in Japan"
+ARTICLE_SOURCE = """Chicago Tribune, 5 January 1982
+
+U.S. Effort to Curb Technology Sales to Moscow Gains in Japan
+
+By John Burgess
+
+Tokyo, Jan. 4 -- Japanese officials said today that Tokyo would tighten its controls on
+exports of advanced technology to the Soviet Union, in line with COCOM rules and with U.S.
+requests.
+
+The Foreign Ministry and MITI will review licenses for machine tools, officials said.
+"""
+ARTICLE_FIELDS = {"periodical": "Chicago Tribune", "page": "9", "byline": "By John Burgess", "dateline": "Tokyo, Jan. 4"}
+
+
+def test_a_newspaper_article_from_the_scaffold_passes_the_check_and_shows_an_articles_card(project: Path, tmp_path: Path) -> None:
+    """Issue 22: `make new-memo TYPE=article …` (the scaffold as the Makefile runs it), filled in as
+    CONTRIBUTING.md says; the check then reports nothing, and the page's card shows the article's
+    fields with the article's labels and none of a memorandum's."""
+    from lxml import html
+
+    from edition.render import COMMON_LABELS
+    from tests.conftest import run_build
+
+    env = {**os.environ, "EDITION_TYPE": "article", "EDITION_DATE": ARTICLE_DATE, "EDITION_TITLE": ARTICLE_TITLE, "EDITION_SLUG": ""}
+    made = scaffold(project, "--from-environment", env=env)
+    assert made.returncode == 0, made.stderr
+    memo = next((project / "docs" / "documents").glob(f"{ARTICLE_DATE}-*.md"))
+    types = load_document_types(project, Diagnostics(), COMMON_NAMES)
+    article, memorandum = types.get("article"), types.get("memorandum")
+    key = re.search(r"^bibkey: (\S+)", memo.read_text(encoding="utf-8"), re.M).group(1)
+    assert re.search(rf"^@{article.bibtex}\{{{key},", (project / "bib/references.bib").read_text(encoding="utf-8"), re.M), "the stub is not an @article"
+    # What CONTRIBUTING.md asks: the source as received in sources/, every FILL IN replaced, the text transcribed.
+    source = f"sources/{memo.stem}.txt"
+    (project / source).write_text(ARTICLE_SOURCE, encoding="utf-8")
+    front = memo.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    for field, value in {**ARTICLE_FIELDS, "authors": ["John Burgess"], "release": None, "source": source}.items():
+        front, n = re.subn(rf"^{field}: .*$", lambda _m, f=field, v=value: f"{f}: {json.dumps(v)}", front, flags=re.M)
+        assert n == 1, field
+    parts = ARTICLE_SOURCE.split("\n\n")  # dateline, headline, byline, paragraphs: each line of a paragraph re-joined
+    body = f"{parts[0]}\n\n# {ARTICLE_TITLE}\n\n" + "\n\n".join(" ".join(part.split()) for part in parts[2:]) + "\n"
+    memo.write_text(front + "\n---\n\n" + body, encoding="utf-8")
+    fill_bib(project, {"author": "Burgess, John", "journaltitle": "Chicago Tribune", "pages": "9"})
+    result = check(project)
+    assert result.returncode == 0 and "No problems found" in result.stdout, result.stdout + result.stderr
+    assert content_lines(result.stdout) == [], result.stdout
+    build = run_build(project, tmp_path / "site")
+    assert build.ok, build.output
+    page = html.parse(str(tmp_path / "site" / "documents" / memo.stem / "index.html")).getroot()
+    card = page.find_class("memo-card")[0]
+    rows = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split()) for dt in card.iter("dt")}
+    for field, value in ARTICLE_FIELDS.items():
+        assert rows.get(article.field(field).label) == value, (field, rows)
+    assert rows.get("Document type") == article.name, rows
+    assert ARTICLE_FIELDS["periodical"] in card.find("summary").text_content()
+    only_memorandum = {f.label for f in memorandum.fields} - {f.label for f in article.fields} - set(COMMON_LABELS)
+    assert only_memorandum and not only_memorandum & set(rows), (only_memorandum & set(rows), rows)

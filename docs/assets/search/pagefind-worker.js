@@ -7,10 +7,10 @@
  * keeps one search box, and a query fetches only the Pagefind index chunks and the fragments of
  * the results it shows, not a whole-site index (edition/search.py, hooks/search_hooks.py).
  *
- * Filters are typed into the same box: `kind:memo`, `kind:register`, `year:1987`,
- * `document:heritage` (a part of the memo's file name). Memos come first: one search limited to
- * memos, then one for every other kind of page, where a page titled by the query (a register
- * entry, a glossary term) comes before the pages that only mention it.
+ * Filters are typed into the same box: `kind:document`, `kind:register`, `year:1987`,
+ * `document:heritage` (a part of the document's file name). Documents come first: one search
+ * limited to documents, then one for every other kind of page, where a page titled by the query
+ * (a register entry, a glossary term) comes before the pages that only mention it.
  *
  * Content-Security-Policy: this file and Pagefind's are scripts of the site itself; Pagefind
  * compiles WebAssembly, which needs 'wasm-unsafe-eval' in script-src.
@@ -87,11 +87,14 @@ function relative(url) {
   return url.replace(/^\/+/, "");
 }
 
-/* Split "year:1987 kind:memo Nakasone" into the words and Pagefind filters. */
+const KIND_ALIASES = { memo: "document" };  /* the filter's earlier name keeps working */
+
+/* Split "year:1987 kind:document Nakasone" into the words and Pagefind filters. */
 async function parse(pf, query) {
   const asked = {};
   const words = query.replace(FILTER, (_, key, value) => {
-    (asked[key.toLowerCase()] ||= []).push(value.replace(/^"|"$/g, "").toLowerCase());
+    const v = value.replace(/^"|"$/g, "").toLowerCase();
+    (asked[key.toLowerCase()] ||= []).push(key.toLowerCase() === "kind" ? KIND_ALIASES[v] || v : v);
     return " ";
   }).trim();
   const filters = {};
@@ -125,8 +128,8 @@ async function search(pf, query) {
     results = (await pf.search(term, { filters })).results;
   } else {
     const [found, others] = await Promise.all([
-      pf.search(term, { filters: { ...filters, kind: "memo" } }),
-      pf.search(term, { filters: { ...filters, kind: { none: ["memo"] } } }),
+      pf.search(term, { filters: { ...filters, kind: "document" } }),
+      pf.search(term, { filters: { ...filters, kind: { none: ["document"] } } }),
     ]);
     results = [...found.results, ...others.results];
     memos = found.results.length;
@@ -188,7 +191,7 @@ function summaryLine(total, listed, like) {
   const help = /\.html(?:[#?]|$)/.test(like) ? "about.html#searching-the-edition" : "about/#searching-the-edition";
   return [{
     location: help,
-    title: `${total} matching pages, ${listed} listed: add a word, or a filter such as kind:memo, year:1987 or document:…, to narrow them`,
+    title: `${total} matching pages, ${listed} listed: add a word, or a filter such as kind:document, year:1987 or document:…, to narrow them`,
     text: "",
     score: 0, terms: {},
   }];
