@@ -24,12 +24,13 @@ from .entities import TYPE_TITLES, TYPES, Entity, load_entities
 from .exports import citation_meta, to_bibtex, to_csl_json, to_ris
 from .glossary import Term, load_glossary, load_ignore_list
 from .inputs import content_links, read_text
-from .memo import MemoContext, MemoResult, line_of, person_forms, searchable
+from .memo import MemoContext, MemoResult, person_forms, searchable
 from .model import Mention, PageIndex
 from .notes import ResolvedNote, extract_notes, resolve_notes
 from .redactions import ExemptionCode, MarkerPattern
 from .register import referenced_entities
 from .render import documents_table, interventions_table, normalisations_list, transcription_extent, wrap_tables
+from .source_lines import line_containing, lines_containing
 from .witness import transcription_counts
 
 PLACEHOLDER = re.compile(r"<!--\s*edition:([a-z-]+)(?:\s+([a-z0-9-]+))?\s*-->")
@@ -168,7 +169,7 @@ class Edition:
             source = source_file.read_text(encoding="utf-8", errors="replace")
             hint = "write Markdown; see 'What markup is allowed' in CONTRIBUTING.md"
             for problem, count in Counter(found).items():  # each occurrence at its own line, as far as they can be told apart
-                lines: list[int | None] = [*(sanitize.lines_of(source, problem.needle) or sanitize.lines_of(source, problem.fallback))] or [None]
+                lines: list[int | None] = [*(lines_containing(source, problem.needle) or lines_containing(source, problem.fallback))] or [None]
                 for i in range(min(count, REPORTED_PER_PROBLEM)):
                     self.diags.error(shown, lines[min(i, len(lines) - 1)], problem.message, hint)
                 if count > REPORTED_PER_PROBLEM:
@@ -178,7 +179,7 @@ class Edition:
     def report_address(self, doc_path: str, url: str) -> None:
         source_file = self.docs_dir / doc_path
         source = source_file.read_text(encoding="utf-8", errors="replace") if source_file.is_file() else ""
-        self.diags.error(f"docs/{doc_path}", sanitize.line_of(source, url), f"malformed address '{sanitize.shorten(url)}'", "write a complete http(s) address, or a relative one")
+        self.diags.error(f"docs/{doc_path}", line_containing(source, url), f"malformed address '{sanitize.shorten(url)}'", "write a complete http(s) address, or a relative one")
 
     def page_source(self, doc_path: str) -> str:
         """The text of ``docs/<doc_path>`` that MkDocs may parse: checked at the edge (``edition.page_source``)."""
@@ -380,7 +381,7 @@ def _line_of_year(source: str, year: int, paragraph_text: str) -> int | None:
                     return number + 1
                 if number > start and not lines[number].strip():
                     break
-    return line_of(source, str(year))
+    return line_containing(source, str(year), whole_word=True, any_case=False, skip_front_matter=True)
 
 
 def _md_escape(text: str) -> str:

@@ -23,6 +23,7 @@ from lxml import html
 from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document, load_documents, split_front_matter
 from .reading import markdown_witness, witness_pieces
+from .source_lines import line_starting
 from .yamldata import load_mapping
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -414,7 +415,7 @@ def _memo_page(site: Path, slug: str) -> Path:
 
 
 def _field_line(text: str, field: str) -> int:
-    return next((n for n, ln in enumerate(text.splitlines(), start=1) if ln.startswith(f"{field}:")), 2)
+    return line_starting(text, f"{field}:") or 2
 
 
 def memo_fidelity(root: Path, doc: Document, shown: str, memo_text: str, page_html: str, diags: Diagnostics) -> None:
@@ -448,7 +449,7 @@ def memo_fidelity(root: Path, doc: Document, shown: str, memo_text: str, page_ht
         line = next((n for n, ln in enumerate(memo_text.splitlines(), start=1) if f"[[{diff.witness}~>" in " ".join(ln.split())), None)
     if line is None and diff.block and diff.block.startswith("fn:"):
         label = diff.block[3:]
-        start = next((n for n, ln in enumerate(memo_text.splitlines(), start=1) if ln.startswith(f"[^{label}]:")), None)
+        start = line_starting(memo_text, f"[^{label}]:")
         line = start and (line_of_words("\n".join(memo_text.splitlines()[start - 1:]), diff.context[:1], start, diff.near) or start)
     line = line or line_of_words(body.lstrip("\n"), diff.context, body_line, diff.near) or body_line
     message, hint = describe(diff, doc.source)

@@ -34,6 +34,7 @@ from .paragraphs import block_id_of, number_paragraphs
 from .redactions import MarkerPattern, mark_redactions, mark_sic_comments
 from .render import annotation_control, metadata_card, wrap_tables
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
+from .source_lines import line_containing
 from .witness import SourceReading, check_markup, find_readings, mark_readings, transcription_section, witness_control
 
 UrlFor = Callable[[str], str]
@@ -188,7 +189,7 @@ def _report_duplicate_ids(ctx: MemoContext, doc_path: str, page_html: str, diags
     seen: set[str] = set()
     for value in parse_fragment(page_html).xpath("//@id"):
         if value in seen:
-            diags.error(ctx.shown_path(doc_path), sanitize.line_of(ctx.source_of(doc_path), f"#{value}"), f"id '{sanitize.shorten(value)}' is used twice on the page",
+            diags.error(ctx.shown_path(doc_path), line_containing(ctx.source_of(doc_path), f"#{value}"), f"id '{sanitize.shorten(value)}' is used twice on the page",
                         "the edition's apparatus uses it too: give the heading or element another id")
         seen.add(value)
 
@@ -230,14 +231,5 @@ def searchable(fragment: str) -> str:
 
 
 def line_of(source: str, needle: str) -> int | None:
-    """The first line of a memo file containing ``needle`` as a whole word (outside front matter)."""
-    pattern = re.compile(r"(?<![\w])" + re.escape(needle) + r"(?![\w])")
-    in_front = source.startswith("---")
-    for number, line in enumerate(source.splitlines(), start=1):
-        if in_front:
-            if number > 1 and line.strip() == "---":
-                in_front = False
-            continue
-        if pattern.search(line):
-            return number
-    return None
+    """The first line of a memo file with ``needle`` as a whole word, outside the front matter."""
+    return line_containing(source, needle, whole_word=True, any_case=False, skip_front_matter=True)

@@ -168,22 +168,3 @@ def text_only(value: str) -> str:
 def markup_in_text(value: str) -> bool:
     """Whether a plain-text field holds ``<`` or ``>``, written or as a character reference."""
     return "<" in value or ">" in value or (("&" in value) and any(c in html.unescape(value) for c in "<>"))
-
-
-def line_of(source: str, needle: str) -> int | None:
-    """The first line of ``source`` that contains ``needle`` (any case), to point at a problem."""
-    if not needle:
-        return None
-    low = needle.lower()
-    for number, line in enumerate(source.splitlines(), start=1):
-        if low in line.lower():
-            return number
-    return None
-
-
-def lines_of(source: str, needle: str) -> list[int]:
-    """Every line of ``source`` that contains ``needle`` (any case), in one pass."""
-    if not needle:
-        return []
-    low = needle.lower()
-    return [number for number, line in enumerate(source.splitlines(), start=1) if low in line.lower()]
