@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from edition.documents import Document
+from edition.documents import Document, is_memo
 from edition.fidelity import memos_fidelity
 from edition.site_checks import site_checks
 
@@ -73,6 +73,11 @@ def _compare_with_sources(config: Any, handler: _Collect) -> None:
     problems, notes = memos_fidelity(edition.root, edition.docs_dir, page_of, own)
     handler.problems.extend(str(d) for d in problems)
     handler.not_checked.extend(notes)
+    for file in sorted(edition.docs_dir.rglob("*.md")):  # documents whose front matter could not be read
+        rel = file.relative_to(edition.docs_dir).as_posix()
+        if is_memo(rel) and rel not in edition.documents:
+            handler.not_checked.append(f"{edition.shown_path(rel)}: not compared with its source word by word: "
+                                       "its front matter has a problem (above), so its source is not known")
 
 
 def run_check(config_file: Path) -> tuple[list[str], list[str], list[str]]:

@@ -39,7 +39,7 @@ EXPECT = {  # what each prints when it worked
     "-m bench.run --breakdown": "citeproc-js batch", "-m bench.run --profile": "HTML report:",
     "-m bench.generate": "wrote a synthetic edition of 3 memos", "-m bench.offline_bench": "generated edition",
     "-m bench.archive": "Total:", "-m bench.search_bench": "N=2 offline", "-m bench.copies": "copies",
-    "-m bench.phone": "JSON:",
+    "-m bench.phone": "JSON:", "-m bench.adversarial": "| edition's outcome |",
 }
 
 
