@@ -151,13 +151,15 @@ def to_bibtex(ref: Reference, url: str | None = None, edition: EditionRecord | N
 
 
 def edition_bibtex(edition: EditionRecord) -> str:
-    """The edition as a @collection (an edited collection of documents: Zotero imports a book with
-    its editors), fields valid in biber's data model."""
+    """The edition as an edited @collection when it has editors (biblatex requires them there),
+    else as @misc with its publisher as ``organization``: fields valid in biber's data model, both
+    imported by Zotero's BibTeX translator as a book (with its editors)."""
+    entry = "collection" if edition.editors else "misc"
     fields = [("title", "{" + bibtex_text(edition.title) + "}")]
     if edition.editors:
         fields.insert(0, ("editor", " and ".join("{" + bibtex_text(e) + "}" if "," in e else bibtex_text(e) for e in edition.editors)))
     if edition.publisher:
-        fields.append(("publisher", bibtex_text(edition.publisher)))
+        fields.append(("publisher" if edition.editors else "organization", bibtex_text(edition.publisher)))
     if edition.date:
         fields.append(("date", edition.date.isoformat()))
     if edition.version:
@@ -165,7 +167,7 @@ def edition_bibtex(edition: EditionRecord) -> str:
     if edition.url:
         fields.append(("url", bibtex_url(edition.url)))
     width = max(len(k) for k, _ in fields)
-    return f"@collection{{{edition.key},\n" + ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields) + "\n}\n"
+    return f"@{entry}{{{edition.key},\n" + ",\n".join(f"  {k.ljust(width)} = {{{v}}}" for k, v in fields) + "\n}\n"
 
 
 # -- RIS --------------------------------------------------------------------------------------------

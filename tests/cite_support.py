@@ -1,6 +1,6 @@
 """Builds that issue 24's tests share: the edition as published (with a site URL), and its offline
-bundle. Fixtures here are imported by the test modules that use them (``from tests.cite_support
-import published_site``), so conftest.py stays as it is."""
+bundle, each made once per test session whichever module asks first. Each test module wraps them
+in a fixture of its own, so conftest.py stays as it is."""
 
 from __future__ import annotations
 
@@ -15,18 +15,27 @@ from tests.conftest import ROOT, run_build
 PUBLISHED_URL = "https://editions.example.org/us-japan/"  # an address the builds below are published at
 
 
-@pytest.fixture(scope="session")
+_MADE: dict[str, Path] = {}
+
+
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The edition built as the Pages workflow builds it: ``SITE_URL`` set."""
-    site = tmp_path_factory.mktemp("published-site")
-    result = run_build(ROOT, site, env={"SITE_URL": PUBLISHED_URL})
-    assert result.ok, result.output
-    return site
+    if "site" not in _MADE:
+        site = tmp_path_factory.mktemp("published-site")
+        result = run_build(ROOT, site, env={"SITE_URL": PUBLISHED_URL})
+        assert result.ok, result.output
+        _MADE["site"] = site
+    return _MADE["site"]
 
 
-@pytest.fixture(scope="session")
 def published_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The offline bundle of the published edition (``SITE_URL`` set), unzipped: its site root."""
+    if "bundle" not in _MADE:
+        _MADE["bundle"] = _make_bundle(tmp_path_factory)
+    return _MADE["bundle"]
+
+
+def _make_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from edition.offline import ZIP_ROOT, make_bundle
 
     base = tmp_path_factory.mktemp("published-bundle")
