@@ -150,8 +150,9 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     heads = tuple(head for head, _ in running_heads(ctx.source_of(doc_path)))
     exclude_from_search(root)
     card = metadata_card(doc, author_pages=author_pages(ctx, doc, url_for)) if doc else ""
-    # under the card: the citation at hand and the source note, before the text (FRUS's order)
-    card += (apparatus.cite_here(doc, ctx.formatter, ctx.settings) + provenance.source_note(doc)) if doc else ""
+    # under the card (the title and what the document is): the source note first, as FRUS gives it,
+    # then the citation at hand, before the text
+    card += (provenance.source_note(doc) + apparatus.cite_here(doc, ctx.formatter, ctx.settings)) if doc else ""
     controls = f'<div class="text-controls">{annotation_control()}{witness_control()}</div>' if readings else annotation_control()
     parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>']
     parts.append(transcription_section(readings, list(heads), url_for, doc_path))

@@ -503,7 +503,7 @@ def test_an_undated_build_gives_no_date_at_all(undated_site: Path) -> None:
 # -- the citation at hand, the source note, the printout ----------------------------------------------
 
 def test_every_document_has_its_citation_at_hand(built_site: Path) -> None:
-    """Under the card: the source note and a control that copies the citation; a "Cite" entry in the
+    """Under the card: the source note, then a control that copies the citation; a "Cite" entry in the
     page's contents; at the end, the printed citation (the "Cite this document" section and every
     control are screen-only)."""
     for doc in _documents():
@@ -511,8 +511,8 @@ def test_every_document_has_its_citation_at_hand(built_site: Path) -> None:
         article = page.xpath("//article")[0]
         card = article.find_class("memo-card")[0]
         after = [el for el in card.itersiblings() if isinstance(el.tag, str)][:2]
-        assert [el.get("class") for el in after] == ["cite-here", "source-note"], [el.get("class") for el in after]
-        assert after[0].xpath('.//a[@href="#cite-this-document"]') and after[0].xpath('.//button[contains(@class, "para-cite")]')
+        assert [el.get("class") for el in after] == ["source-note", "cite-here"], [el.get("class") for el in after]
+        assert after[1].xpath('.//a[@href="#cite-this-document"]') and after[1].xpath('.//button[contains(@class, "para-cite")]')
         toc = page.xpath('//nav[contains(@class, "md-nav--secondary")]//a[@href="#cite-this-document"]')
         assert toc and _text(toc[0]) == "Cite"
         assert article.xpath('.//h2[@id="cite-this-document"]')
