@@ -374,7 +374,7 @@ def cite_here(doc: Document, fmt: Formatter, settings: EditionSettings) -> str:
     attrs = "".join(f' {k}="{esc(v)}"' for k, v in data.items())
     return (f'<div class="cite-here" data-search-exclude{attrs}>'
             f'<a class="cite-here__link" href="#cite-this-document">Cite this document</a> '
-            + cite_button("", "", "", "", "Copy a citation of this document", "copy citation", "cite-here__copy")
+            + cite_button("", "", "", "", "Copy citation of this document", "copy citation", "cite-here__copy")
             + "</div>")
 
 
