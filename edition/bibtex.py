@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -30,6 +30,9 @@ ORGANISATION_WORDS = re.compile(
     r"\b(agency|department|office|committee|foundation|board|institute|institution|ministry|council|"
     r"bureau|administration|commission|corporation|company|association|university|government|service|"
     r"directorate|division|center|centre|command|force|inc|ltd)\b", re.I)
+# biblatex's language names (``langid``) as the tags CSL, RIS and Highwire expect
+LANGUAGE_TAGS = {"english": "en", "american": "en-US", "british": "en-GB", "japanese": "ja", "french": "fr", "german": "de",
+                 "russian": "ru", "chinese": "zh", "korean": "ko", "spanish": "es", "italian": "it"}
 _SIMPLE_LATEX = [("---", "—"), ("--", "–"), ("~", "\u00a0"), ("``", "“"), ("''", "”")]
 
 
@@ -70,6 +73,15 @@ class Reference:
     raw: str
     path: str
     line: int
+    # where the copy the edition gives is kept, from the document's front matter (``archival_source``
+    # and ``identifier``), not from bib/: Chicago names the repository of an unpublished document
+    # (CMOS 14.211-14.232) and the reference managers' "archive" fields carry it (``with_copy``)
+    archive: str = ""
+    archive_location: str = ""
+
+    def with_copy(self, archive: str | None, archive_location: str | None) -> Reference:
+        """This work as the edition's copy of it is kept: its repository and the copy's identifier."""
+        return replace(self, archive=(archive or "").strip(), archive_location=(archive_location or "").strip())
 
     @property
     def title(self) -> str:
@@ -116,6 +128,12 @@ class Reference:
         if self.untitled_periodical_item:
             return self.title
         return self.fields.get("journaltitle") or self.fields.get("journal") or self.fields.get("booktitle", "")
+
+    @property
+    def language(self) -> str:
+        """The work's language as a BCP 47 tag ('en'), from biblatex's ``langid`` or ``language``; '' when not given."""
+        value = (self.fields.get("langid") or self.fields.get("language") or "").strip().lower()
+        return LANGUAGE_TAGS.get(value, value if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", value) else "")
 
     @property
     def publisher(self) -> str:

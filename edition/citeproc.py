@@ -12,6 +12,7 @@ the processor returns, fresh or cached, goes through one sanitiser that keeps on
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -90,6 +91,12 @@ class CitationError(Exception):
     """citeproc-js could not be run at all (no Node, the npm package not installed)."""
 
 
+@functools.cache
+def _files_key() -> str:
+    """The style's and the locale's text, hashed once per process."""
+    return hashlib.sha256(STYLE_FILE.read_bytes() + b"\0" + LOCALE_FILE.read_bytes()).hexdigest()
+
+
 def style_key(citeproc_dir: Path = CITEPROC_DIR) -> str:
     """The style and the processor, as every cache key names them: 'chicago-…+citeproc-js-2.4.63'.
 
@@ -134,13 +141,14 @@ class Formatter:
         if cache_file and cache_file.exists():
             self._disk = _read_cache(cache_file)
 
-    # digest of what a rendering depends on: the style and processor, the job and the CSL data of its entries
+    # digest of what a rendering depends on: the style and processor (and the text of the style and
+    # locale files: an edited locale renders everything afresh), the job and the CSL data of its entries
     def _digest(self, job: Job, style: str) -> str:
         if isinstance(job, NoteJob):
             data: object = ["note", processor_item(self.library.references[job.key]), job.locator.label if job.locator else None, job.locator.value if job.locator else None]
         else:
             data = ["bibliography", [processor_item(self.library.references[k]) for k in job.keys]]
-        return hashlib.sha256(json.dumps([style, data], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([style, _files_key(), data], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def _style_key(self) -> str | None:
         """``style_key()`` once per Formatter; None, reported, when citeproc-js is not installed

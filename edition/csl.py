@@ -24,6 +24,11 @@ CSL_TYPES = {
     "online": "webpage", "manual": "book", "booklet": "pamphlet",
 }
 ARTICLE_SUBTYPES = {"newspaper": "article-newspaper", "magazine": "article-magazine", "interview": "interview"}
+# @report with ``entrysubtype = {unpublished}``: a paper an office issued but never published (a
+# memorandum, a cable, a letter). biblatex keeps its issuing body, type and page count in @report's
+# fields; Chicago cites it as an unpublished document, in roman and quotation marks with its full
+# date (CMOS 17, 14.211-14.232), which is CSL's ``manuscript``.
+REPORT_SUBTYPES = {"unpublished": "manuscript"}
 # @misc with one of these subtypes: an untitled item of a periodical (the entry's title is the
 # periodical's), or a speech/testimony (``howpublished`` says where it was given).
 MISC_SUBTYPES = {"newspaper": "article-newspaper", "magazine": "article-magazine", "speech": "speech", "testimony": "speech"}
@@ -44,6 +49,8 @@ def csl_type(entry_type: str, subtype: str) -> str:
         return ARTICLE_SUBTYPES.get(subtype, "article-journal")
     if entry_type == "misc" and subtype in MISC_SUBTYPES:
         return MISC_SUBTYPES[subtype]
+    if entry_type == "report" and subtype in REPORT_SUBTYPES:
+        return REPORT_SUBTYPES[subtype]
     return CSL_TYPES.get(entry_type, "")
 
 
@@ -108,13 +115,21 @@ def csl_item(ref: Reference) -> dict[str, object]:
     descriptive = ref.csl_type == "interview" and ref.title.lower() == "interview"
     if ref.title and not ref.untitled_periodical_item and not descriptive:
         item["title"] = ref.title
-    for var, value in (("container-title", ref.container), ("publisher", ref.publisher), ("publisher-place", ref.place)):
+    for var, value in (("container-title", ref.container), ("publisher", ref.publisher), ("publisher-place", ref.place),
+                       ("archive", ref.archive), ("archive_location", ref.archive_location)):
         if value:
             item[var] = value
     for src, dst in SIMPLE_VARIABLES.items():
         if f.get(src):
             item[dst] = f[src].replace("–", "-") if src == "pages" else f[src]
     genre = f.get("type", "")
+    if ref.csl_type == "report" and genre and f.get("number") and not f.get("series"):
+        # a report in a numbered series of its institution ("Asian Backgrounder" no. 70): biblatex
+        # writes the series as the report's type and its number as the report's; Chicago, and
+        # reference managers, read them as a series and its number ("Asian Backgrounder 70", CMOS
+        # 14.123), one form in the note and in the bibliography
+        item["collection-title"], item["collection-number"] = genre, item.pop("number")
+        genre = ""
     if ref.csl_type == "speech" and f.get("howpublished"):
         item["event"] = f["howpublished"]  # where it was given: "testimony to the … Committee"
     elif ref.entry_type == "misc" and f.get("howpublished"):
@@ -123,6 +138,8 @@ def csl_item(ref: Reference) -> dict[str, object]:
         genre = "interview"
     if genre:
         item["genre"] = genre
+    if ref.language:
+        item["language"] = ref.language
     orig = parse_iso_date(f.get("origdate", "")) if f.get("origdate") else None
     if orig and ref.date_parts:
         # one work issued twice (a first release and a later one): Chicago names both dates

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ DOCUMENT_FIELDS = [
     Field("release_date", "partial-date-or-null", required=False),
     Field("archival_source", "str-or-null"),
     Field("identifier", "str-or-null"),
+    # the copy the transcription was made from (edition.provenance: the source note says it)
+    Field("transcribed_from", "str-or-null", required=False, choices=("scan", "ocr", "web", "print")),
+    Field("copy_url", "str-or-null", required=False),
     Field("bibkey", "str"),
     Field("source", "str-or-null", required=False),
     Field("editor_note", "str-or-null", required=False),
@@ -66,6 +70,9 @@ class Document:
     bibkey_line: int = 1
     type_line: int = 1  # the line of 'type:' (or of the front matter's start): where type problems are reported
     short_title: str | None = None  # what the apparatus calls it: "Technology Leakage ¶3"
+    transcribed_from: str | None = None  # the copy transcribed: scan, ocr, web or print (edition.provenance)
+    copy_url: str | None = None  # that copy's address, when known
+    field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> file line, for messages
 
     @property
     def label(self) -> str:
@@ -232,6 +239,9 @@ def read_document(path: str, text: str, diags: Diagnostics, shown_path: str | No
         bibkey_line=item.line_of("bibkey"),
         type_line=item.line_of("type"),
         short_title=(v.get("short_title") or "").strip() or None,
+        transcribed_from=v.get("transcribed_from"),
+        copy_url=(v.get("copy_url") or "").strip() or None,
+        field_lines=dict(item.key_lines),
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus, chronology, page_source, sanitize
+from . import apparatus, chronology, page_source, provenance, sanitize
 from . import pages as gen
 from .annotate import Annotator
 from .bibtex import Library, load_library
@@ -21,10 +21,10 @@ from .diagnostics import Diagnostics
 from .documents import Document, is_memo, load_documents
 from .editorial import Intervention
 from .entities import TYPE_TITLES, TYPES, Entity, load_entities
-from .exports import citation_meta, to_bibtex, to_csl_json, to_ris
+from .exports import citation_meta, edition_bibtex, edition_csl_json, edition_ris, to_bibtex, to_csl_json, to_ris
 from .glossary import Term, load_glossary, load_ignore_list
 from .inputs import content_links, read_text
-from .memo import MemoContext, MemoResult, person_forms, searchable
+from .memo import DOWNLOADS, EDITION_DOWNLOAD, WORK_DOWNLOADS, MemoContext, MemoResult, person_forms, searchable
 from .model import Mention, PageIndex
 from .notes import ResolvedNote, extract_notes, resolve_notes
 from .redactions import ExemptionCode, MarkerPattern
@@ -112,6 +112,12 @@ class Edition:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line,
                                f"bibkey '{doc.bibkey}' is a @{ref.entry_type} entry (CSL '{ref.csl_type}'), but {t.article} {t.name.lower()} is cited as "
                                f"{' or '.join(repr(c) for c in t.csl)}", f"make {ref.path}:{ref.line} an {entry} entry, or give the document the type of its entry")
+        provenance.check_provenance(ed.documents.values(), provenance.load_repositories(root, ed.diags),
+                                    {p: ed.shown_path(p) for p in ed.documents}, ed.diags)
+        for doc in ed.documents.values():  # where the edition's copy is kept: the document's own citation names it
+            ref = ed.library.references.get(doc.bibkey)
+            if ref is not None and (doc.archival_source or doc.identifier):
+                ed.library.references[doc.bibkey] = ref.with_copy(doc.archival_source, doc.identifier)
         texts = [(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents]
 
         def named() -> set[str]:
@@ -140,23 +146,44 @@ class Edition:
     # -- files the edition adds to the site ----------------------------------------------------
 
     def downloads(self) -> dict[str, str]:
-        """Generated files (docs path -> content): each memo's reference as BibTeX, RIS, CSL-JSON."""
+        """Generated files (docs path -> content): each document's reference as BibTeX, RIS and
+        CSL-JSON (with the edition's page as its URL and a note naming the edition), the edition's
+        own, and every other work of the library's (``cite/works/<key>``), for the bibliography."""
         out: dict[str, str] = {}
+        record = self.settings.record()
+        writers = {".bib": to_bibtex, ".ris": to_ris, ".json": to_csl_json}
+        own = set()
         for doc in self.documents.values():
             ref = self.library.get(doc.bibkey)
             if ref is None:
                 continue
-            out[f"cite/{doc.slug}.bib"] = to_bibtex(ref)
-            url = self.settings.url_of(f"documents/{doc.slug}/")
-            out[f"cite/{doc.slug}.ris"] = to_ris(ref, url)
-            out[f"cite/{doc.slug}.json"] = to_csl_json(ref, url)
+            own.add(doc.bibkey)
+            url = self.settings.url_of(doc.url)
+            for ext, write in writers.items():
+                out[f"cite/{doc.slug}{ext}"] = write(ref, url, record)
+        for ext, write_edition in ((".bib", edition_bibtex), (".ris", edition_ris), (".json", edition_csl_json)):
+            out[f"cite/{EDITION_DOWNLOAD}{ext}"] = write_edition(record)
+        for key, ref in self.library.references.items():
+            if key not in own:
+                for ext, write in writers.items():
+                    out[f"{WORK_DOWNLOADS}/{key}{ext}"] = write(ref, ref.fields.get("url") or None, None)
         return out
 
+    def work_downloads(self, url_for: UrlFor) -> dict[str, dict[str, str]]:
+        """Every work's downloads as the bibliography page links them: a document's own (with the
+        edition), any other work's file of its own."""
+        slugs = {d.bibkey: d.slug for d in self.documents.values()}
+        return {key: {label: url_for(f"cite/{slugs[key]}{ext}" if key in slugs else f"{WORK_DOWNLOADS}/{key}{ext}") for label, ext in DOWNLOADS.items()}
+                for key in self.library.references}
+
     def head_for(self, doc_path: str, page_url: str | None = None) -> str:
-        """``citation_*`` meta tags for a memo page, for Zotero and other reference managers."""
+        """``citation_*`` meta tags for a document page, for Zotero and other reference managers;
+        ``citation_public_url`` is the page's published address (``page_url`` when the edition has none of its own)."""
         doc = self.documents.get(doc_path)
         ref = self.library.get(doc.bibkey) if doc else None
-        return apparatus.meta_tags(citation_meta(ref, page_url)) if ref else ""
+        if doc is None or ref is None:
+            return ""
+        return apparatus.meta_tags(citation_meta(ref, self.settings.url_of(doc.url) or page_url))
 
     # -- contributor markup -------------------------------------------------------------------
 
@@ -247,8 +274,8 @@ class Edition:
             "normalisations": lambda u, _: normalisations_list(),
             "transcription": lambda u, _: _unsearched(transcription_counts(
                 [(r.doc_path, len(r.readings), len(r.running_heads)) for r in self.ordered()], {p: d.title for p, d in self.documents.items()}, u)),
-            "edition-facts": lambda u, _: apparatus.about_edition(self.settings),
-            "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u),
+            "edition-facts": lambda u, _: apparatus.about_edition(self.settings, {label: u(f"cite/{EDITION_DOWNLOAD}{ext}") for label, ext in DOWNLOADS.items()}),
+            "bibliography": lambda u, _: apparatus.bibliography_page(self.library, self.formatter, self.notes, self.documents, u, self.work_downloads(u)),
             "glossary": lambda u, _: gen.glossary_page(self.terms, self._indexes()["terms"], self._with_pages(), self.documents, u),
             "acronyms": lambda u, _: gen.acronyms_table(self.terms, self._indexes()["terms"], self.documents, u, u("glossary.md"), self._indexes()["markers"]),
             "markings": lambda u, _: gen.markings_page([t for t in self.terms if t.kind == "exemption"], self._indexes()["markers"], self.documents, u),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import apparatus, chronology, sanitize
+from . import apparatus, chronology, provenance, sanitize
 from . import pages as gen
 from .annotate import Annotator, Found, restrain
 from .bibtex import Library
@@ -40,6 +40,8 @@ from .witness import SourceReading, check_markup, find_readings, mark_readings, 
 UrlFor = Callable[[str], str]
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 DOWNLOADS = {"BibTeX": ".bib", "RIS": ".ris", "CSL-JSON": ".json"}
+EDITION_DOWNLOAD = "edition"  # cite/edition.bib, .ris, .json: the edition as a whole
+WORK_DOWNLOADS = "cite/works"  # cite/works/<key>.bib, …: every other work of the library
 # A line break after each cell, row and item, so search does not glue table cells into one word.
 _BLOCK_END = re.compile(r"</(?:td|th|tr|li|dt|dd|p|h2|section)>")
 
@@ -147,7 +149,10 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     readings = find_readings(root, doc_path)
     heads = tuple(head for head, _ in running_heads(ctx.source_of(doc_path)))
     exclude_from_search(root)
-    card = metadata_card(doc, plain_citation(ctx, doc), author_pages(ctx, doc, url_for)) if doc else ""
+    card = metadata_card(doc, author_pages=author_pages(ctx, doc, url_for)) if doc else ""
+    # under the card (the title and what the document is): the source note first, as FRUS gives it,
+    # then the citation at hand, before the text
+    card += (provenance.source_note(doc) + apparatus.cite_here(doc, ctx.formatter, ctx.settings)) if doc else ""
     controls = f'<div class="text-controls">{annotation_control()}{witness_control()}</div>' if readings else annotation_control()
     parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>']
     parts.append(transcription_section(readings, list(heads), url_for, doc_path))
@@ -156,7 +161,10 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     parts.append(gen.memo_acronyms(index.terms, ctx.annotator.terms, url_for("glossary.md")))
     if doc:
         downloads = {label: url_for(f"cite/{doc.slug}{ext}") for label, ext in DOWNLOADS.items()}
-        parts.append(apparatus.cite_this(doc, ctx.formatter, downloads, ctx.settings, ctx.settings.url_of(f"documents/{doc.slug}/")))
+        edition_downloads = {label: url_for(f"cite/{EDITION_DOWNLOAD}{ext}") for label, ext in DOWNLOADS.items()}
+        page_url = ctx.settings.url_of(doc.url)
+        parts.append(apparatus.cite_this(doc, ctx.formatter, downloads, ctx.settings, page_url, edition_downloads))
+        parts.append(apparatus.print_citation(doc, ctx.formatter, ctx.settings, page_url))
     html = searchable(parts[0]) + parts[1] + wrap_tables(searchable("".join(parts[2:])))
     _report_duplicate_ids(ctx, doc_path, html, diags)
     return MemoResult(doc_path, html, index, tuple(notes), tuple(interventions), tuple(diags.items), tuple(readings), heads)
@@ -212,12 +220,6 @@ def author_pages(ctx: MemoContext, doc: Document, url_for: UrlFor) -> dict[str, 
         if ent is not None:
             out[author] = url_for(ent.page)
     return out
-
-
-def plain_citation(ctx: MemoContext, doc: Document | None) -> str:
-    if not doc or doc.bibkey not in ctx.library:
-        return ""
-    return ctx.formatter.get(doc.bibkey, "note", html=False).rstrip(".")
 
 
 def searchable(fragment: str) -> str:

@@ -89,15 +89,23 @@ def original_pages(root: HtmlElement, blocks: list[HtmlElement]) -> dict[HtmlEle
     return out
 
 
-def cite_label(number: int, pages: tuple[int | None, int | None] = (None, None)) -> str:
-    """How a paragraph is cited: "para. 5", with the original page where it is known ("p. 2, para. 5",
-    "pp. 1–2, para. 5" for a paragraph a page break runs through)."""
+def page_locator(pages: tuple[int | None, int | None] = (None, None)) -> str:
+    """The original's page of a paragraph, where it is known: "p. 2", or "pp. 1–2" for a paragraph a
+    page break runs through; "" when the edition does not know it."""
     start, end = pages
     if start is None:
-        return f"para. {number}"
+        return ""
     if end is not None and end != start:
-        return f"pp. {start}–{end}, para. {number}"
-    return f"p. {start}, para. {number}"
+        return f"pp. {start}–{end}"
+    return f"p. {start}"
+
+
+def cite_label(number: int, pages: tuple[int | None, int | None] = (None, None)) -> str:
+    """How a paragraph is cited: "para. 5", with the original page where it is known ("p. 2, para. 5",
+    "pp. 1–2, para. 5" for a paragraph a page break runs through). The page is the original's, the
+    paragraph number the edition's: a citation puts each after the work it belongs to."""
+    page = page_locator(pages)
+    return f"{page}, para. {number}" if page else f"para. {number}"
 
 
 def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph, HtmlElement]]:
@@ -127,6 +135,8 @@ def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph,
         button = element("button", "cite", type="button", class_="para-cite", aria_label=f"Copy a citation of paragraph {number}")
         button.set("data-cite-label", cite_label(number, pages.get(target, (None, None))))
         button.set("data-cite-anchor", pid)
+        button.set("data-cite-locator", page_locator(pages.get(target, (None, None))))  # the original's
+        button.set("data-cite-edition-locator", f"para. {number}")  # the edition's
         for furniture in (anchor, button):
             furniture.set("data-search-exclude", "")  # the margin is not the text
         anchor.tail, button.tail = None, target.text

@@ -53,28 +53,29 @@ def card_rows(doc: Document, author_pages: dict[str, str] | None = None) -> list
     rows.append(("Archival source", esc(doc.archival_source) if doc.archival_source else NOT_KNOWN))
     if doc.identifier:
         rows.append(("Identifier", esc(doc.identifier)))
-    rows.append(("Citation key", f"<code>{esc(doc.bibkey)}</code>"))
     return rows
 
 
 NOT_KNOWN = "<em>Not known</em>"
 # The card's lines that every document has, whatever its type (a type's own lines come from data/document-types.yml).
-COMMON_LABELS = ("Date", "Author", "Document type", "Excerpt", "Release", "Release date", "Archival source", "Identifier", "Citation key")
+COMMON_LABELS = ("Date", "Author", "Document type", "Excerpt", "Release", "Release date", "Archival source", "Identifier")
 
 
-def metadata_card(doc: Document, citation: str = "", author_pages: dict[str, str] | None = None) -> str:
+def metadata_card(doc: Document, author_pages: dict[str, str] | None = None) -> str:
     """The header card of a document page: what the document is, before its text.
 
     A ``details`` element, so a phone reader can fold it away and start with the text; the
     summary keeps title, date, who issued or carried it and, for an excerpt, which part in view.
-    ``author_pages`` links authors who are in the register to their page.
+    ``author_pages`` links authors who are in the register to their page. The citation key is
+    the "Cite this document" section's (a label for reference managers, not for readers of the
+    card or of a printout).
     """
     date = f'<time datetime="{doc.date.isoformat()}">{esc(format_partial_date(doc.date))}</time>'
     body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in card_rows(doc, author_pages))
     note = f'<p class="memo-card__note">{esc(doc.editor_note)}</p>' if doc.editor_note else ""
     part = f"; excerpt: {esc(doc.part)}" if doc.part else ""
     return (
-        f'<details class="memo-card memo-card--{esc(doc.doctype.id)}" open aria-label="About this document" data-citation="{esc(citation)}">'
+        f'<details class="memo-card memo-card--{esc(doc.doctype.id)}" open aria-label="About this document">'
         f'<summary><span class="memo-card__title">{esc(doc.title)}</span> '
         f'<span class="memo-card__brief">{date}, {esc(doc.brief)}{part}</span></summary>'
         f"<dl>{body}</dl>{note}</details>"

@@ -41,6 +41,8 @@ release: "FILL IN: how this copy was released, e.g. Sanitized copy approved for 
 release_date: null  # the date of the release stamp, e.g. "2008-03-04"; null when there is none
 archival_source: null  # e.g. "CIA CREST"; null when not known
 identifier: null  # e.g. "CIA-RDP85T00287R000100890001-1"; null when not known
+transcribed_from: null  # what the transcription was made from: scan, ocr (the OCR text of a scan), web or print
+copy_url: null  # the address of that copy (a web copy, an online scan); null when not known
 bibkey: {key}
 source: "FILL IN: sources/{date}-{slug}.txt"  # the plain-text source as received (CONTRIBUTING.md, Sources as they come)
 editor_note: null  # a sentence for readers about this copy (an excerpt, a web copy, a damaged scan); null when none

@@ -130,7 +130,7 @@ def validate(item: Located, fields: list[Field], path: str, diags: Diagnostics, 
         elif isinstance(value, str) and value.startswith("FILL IN"):
             diags.error(path, item.line_of(f.name), f"field '{f.name}' in {what} still has its template text", "replace the FILL IN text with the real value")
             ok = False
-        elif f.choices and value not in f.choices:
+        elif f.choices and value is not None and value not in f.choices:
             diags.error(
                 path, item.line_of(f.name), f"field '{f.name}' in {what} is {shorten(repr(value))}",
                 f"use one of: {', '.join(f.choices)}",

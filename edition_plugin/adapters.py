@@ -35,6 +35,31 @@ def url_for_page(files: Files, page: Page) -> Callable[[str], str]:
     return url_for
 
 
+def published_url(site_url: str, src_uri: str) -> str:
+    """The address of the page made from ``src_uri`` on the published site, directory style
+    ('documents/x.md' -> '<site>/documents/x/', 'index.md' -> '<site>/'), whatever this build's URLs."""
+    path = src_uri[: -len(".md")] if src_uri.endswith(".md") else src_uri
+    stem = path.rsplit("/", 1)[-1]
+    if stem in ("index", "README"):
+        path = path[: -len(stem)]
+    elif path:
+        path += "/"
+    return site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+CITE_ANCHOR = "cite-this-document"  # edition.apparatus.cite_this's heading
+
+
+def add_cite_to_toc(page: Page) -> None:
+    """A "Cite" entry at the end of a document's table of contents, leading to "Cite this document";
+    once, however often the page is processed. Material lists the children of a first heading of
+    level 1 (the document's title) as the page's contents, so the entry goes among them."""
+    items = list(page.toc)
+    level = items[0].children if items and items[0].level == 1 else page.toc.items
+    if not any(link.id == CITE_ANCHOR for link in level):
+        level.append(AnchorLink("Cite", CITE_ANCHOR, 2))
+
+
 # -- what Markdown rendering gave a page, kept with a memo's cache entry ------------------------
 
 def _toc_entries(links: list[AnchorLink]) -> tuple[TocEntry, ...]:

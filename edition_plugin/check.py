@@ -31,12 +31,28 @@ SITE_NOT_CHECKED = ("the checks of the built pages (links into the documents, sn
                     "the build stopped at the problems above, so there are no pages to read")
 
 
+CONFIG_VALUE = re.compile(r"^Config value '([\w.]+)': (.*)$", re.S)
+# what to write instead, for a configuration value MkDocs refuses before the edition can check it
+CONFIG_HINTS = {"site_url": "write it as https://host/path/ (SITE_URL in the environment, or site_url in mkdocs.yml)"}
+
+
 class _Collect(logging.Handler):
-    def __init__(self) -> None:
+    def __init__(self, config_text: str = "") -> None:
         super().__init__(logging.INFO)
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.not_checked: list[str] = []  # what the check could not do, and why
+        self.config_text = config_text  # mkdocs.yml, to name the line of a value MkDocs refuses
+
+    def _config_problem(self, message: str) -> str:
+        """MkDocs' own refusal of a configuration value, at the line of that value in mkdocs.yml."""
+        m = CONFIG_VALUE.match(message)
+        if not m:
+            return f"mkdocs.yml: {message}"
+        key = m.group(1).split(".")[0]
+        line = next((i for i, text in enumerate(self.config_text.splitlines(), start=1) if re.match(rf"^\s*{re.escape(key)}\s*:", text)), None)
+        hint = CONFIG_HINTS.get(key, f"correct '{key}' in mkdocs.yml")
+        return f"mkdocs.yml:{line}: {key}: {m.group(2).strip()} ({hint})" if line else f"mkdocs.yml: {message} ({hint})"
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
@@ -52,7 +68,7 @@ class _Collect(logging.Handler):
             return
         if record.levelno >= logging.WARNING:
             m = DOC_FILE.match(message)
-            self.problems.append(f"docs/{m.group(1)}: {m.group(2)}" if m else f"mkdocs.yml: {message}")
+            self.problems.append(f"docs/{m.group(1)}: {m.group(2)}" if m else self._config_problem(message))
 
 
 def _compare_with_sources(config: Any, handler: _Collect) -> None:
@@ -87,7 +103,7 @@ def run_check(config_file: Path) -> tuple[list[str], list[str], list[str]]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    handler = _Collect()
+    handler = _Collect(config_file.read_text(encoding="utf-8") if config_file.is_file() else "")
     root_logger = logging.getLogger("mkdocs")
     root_logger.addHandler(handler)
     old_level = root_logger.level
@@ -116,8 +132,9 @@ def run_check(config_file: Path) -> tuple[list[str], list[str], list[str]]:
                     handler.warnings.extend(str(d) for d in found if d.severity == "warning")
                 else:
                     handler.not_checked.append(SITE_NOT_CHECKED)
-            except ConfigurationError as exc:
-                handler.problems.append(f"mkdocs.yml: {exc}")
+            except (ConfigurationError, Abort) as exc:  # MkDocs' Abort is a SystemExit: caught, or the report is lost
+                if not handler.problems:
+                    handler.problems.append(f"mkdocs.yml: {exc}")
                 handler.not_checked.append("everything but the configuration: mkdocs.yml could not be read")
     finally:
         root_logger.removeHandler(handler)

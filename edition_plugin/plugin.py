@@ -39,7 +39,7 @@ from edition.memo_cache import MemoCache, MemoRun, ResultStore, files_key
 from edition.sanitize import text_only, url_scheme
 from edition.witness import WitnessExtension
 
-from .adapters import attach_documents, attach_register_pages, rendered_page, restore_rendered, url_for_page
+from .adapters import add_cite_to_toc, attach_documents, attach_register_pages, published_url, rendered_page, restore_rendered, url_for_page
 
 SHIM = "assets/vendor/iframe-worker/shim.js"
 NOT_CHECKED = "not checked: "  # a check the edition could not run, and why (read by edition_plugin.check)
@@ -84,12 +84,13 @@ class EditionPlugin(BasePlugin[EditionConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent  # `-f mkdocs.yml` is relative
+        epoch = _builder_epoch()  # before MkDocs is given a stand-in date: the edition's date is never that
         _fix_build_date(root)
         config_path = root / Path(config.config_file_path).name
         options = {k: self.config[k] for k in ("editors", "publisher", "version", "licence", "repository")}
         settings = EditionSettings.from_config(
             config.site_name, config.site_url or None, {"edition": options},
-            config_path.read_text(encoding="utf-8") if config_path.is_file() else "", root,
+            config_path.read_text(encoding="utf-8") if config_path.is_file() else "", root, epoch,
         )
         # the settings a memo page prints (version, editors, canonical URL) are part of the key
         cache_settings = f"{config.use_directory_urls}|{config.site_url}|{settings!r}"
@@ -138,6 +139,14 @@ class EditionPlugin(BasePlugin[EditionConfig]):
             return None  # a generated page: the edition wrote it
         return self.ed.page_source(page.file.src_uri)
 
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        """Every page's canonical link is its published address: the offline bundle's pages are
+        ``.html`` files, but what it cites, links as canonical and lists in its sitemap is the
+        site as published (``use_directory_urls``: ``…/documents/<slug>/``)."""
+        if config.site_url and not config.use_directory_urls:
+            page.canonical_url = published_url(config.site_url, page.file.src_uri)
+        return page
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         ed = self.ed
         self.current_page = page.file.src_uri
@@ -158,12 +167,14 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         if entry is not None:  # stored only from a build without warnings: its checks passed then
             restore_rendered(page, entry.page, files)
             ed.add(entry.result)
+            add_cite_to_toc(page)
             return entry.result.html
 
         def deliver(done: str, page: Page = page) -> None:
             page.content = done
 
         self.run.queue(page.file.src_uri, html, url_for_page(files, page), rendered_page(page), deliver)
+        add_cite_to_toc(page)
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -261,19 +272,32 @@ class _AddressCheck(Extension):
         md.treeprocessors.register(_MalformedAddresses(md, self.plugin), "edition-malformed-addresses", 1)  # before MkDocs' (0)
 
 
+_OWN_EPOCH: list[str] = []  # the SOURCE_DATE_EPOCH this process set itself (`mkdocs serve` configures again)
+
+
+def _builder_epoch() -> str | None:
+    """``SOURCE_DATE_EPOCH`` as whoever started the build set it; None when unset or when it is
+    the stand-in ``_fix_build_date`` set for an earlier build of this process."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return value if value.isdigit() and value not in _OWN_EPOCH else None
+
+
 def _fix_build_date(root: Path) -> None:
     """Rebuilds are byte-identical on any day: the build date (sitemap, gzip header) is fixed.
 
     ``SOURCE_DATE_EPOCH`` when the builder sets it (MkDocs honours it); otherwise the time of the
-    checked-out commit, and without git a fixed date.
+    checked-out commit, and without git a fixed date. Only MkDocs and the gzip header see the
+    stand-in: the edition's own date (``EditionSettings.date``) is taken before it is set.
     """
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+    if _builder_epoch() is not None:
         return
     try:
         out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         out = ""
-    os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "315532800"  # 1980-01-01, as the offline zip
+    value = out if out.isdigit() else "315532800"  # 1980-01-01, as the offline zip
+    os.environ["SOURCE_DATE_EPOCH"] = value
+    _OWN_EPOCH.append(value)
 
 
 def _report(ed: Edition) -> None:

@@ -546,8 +546,9 @@ def test_site_page_of(kind: str, url: str, page: str) -> None:
 
 
 def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
-    """The cite button copies the document's citation with the paragraph number and its link,
-    over HTTP (clipboard API) and from file:// (where the clipboard API may hang: a fallback copies)."""
+    """The cite button copies the document's citation in the edition with the paragraph number (and its
+    link when the edition has a site URL), over HTTP (clipboard API) and from file:// (where the
+    clipboard API may hang: a fallback copies)."""
     if tab.site.kind == "http":
         tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.site.url("").rstrip("/"))
     offered: list[str] = []
@@ -561,8 +562,10 @@ def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
         copied = (button.get_attribute("title") or "").removeprefix("Copied: ")
         if tab.site.kind == "http":
             assert tab.page.evaluate("navigator.clipboard.readText()") == copied
-        expected = tab.site.tree(memo).xpath('//*[contains(@class,"memo-card")]/@data-citation')[0]
-        assert copied.startswith(expected) and f", para. {pid[1:]}, " in copied and copied.endswith(f"#{pid}"), (memo, copied)
+        data = tab.site.tree(memo).xpath('//*[@data-cite-work]')[0]
+        assert copied.startswith(data.get("data-cite-work")) and f", {data.get('data-cite-in')}, para. {pid[1:]}" in copied, (memo, copied)
+        url = data.get("data-cite-url")  # the published address, or none: never this page's local one
+        assert copied.endswith(f", {url}#{pid}.") if url else copied.endswith(f", para. {pid[1:]}."), (memo, copied)
     assert not offered  # copied without falling back to a prompt
     tab.assert_local("cite button")
 

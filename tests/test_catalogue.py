@@ -50,7 +50,7 @@ def line_of(project: Path, path: str, needle: str) -> int:
 
 CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
     # name: (break it, file, text on the reported line after breaking, message)
-    "unbalanced BibTeX": (edit(BIB, "  title       = {Technology Leakage from {Japan}},", "  title       = {Technology Leakage from {Japan},"),
+    "unbalanced BibTeX": (edit(BIB, "  title        = {Technology Leakage from {Japan}},", "  title        = {Technology Leakage from {Japan},"),
                           BIB, "@report{cia1983technologyleakage", "unparseable BibTeX entry"),
     "duplicate key": (append(BIB, "\n@book{jda1986defense, title = {X}, publisher = {P}, year = {1986}}\n"),
                       BIB, "title = {X}", "duplicate BibTeX key 'jda1986defense' (first defined on line"),

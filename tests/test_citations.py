@@ -1,33 +1,36 @@
-"""Citations as a Chicago reader, a second CSL processor, biber, the CSL schema and Zotero's
-import rules receive them. Every expectation comes from bib/, docs/ and the vendored files."""
+"""Citations as a Chicago reader, a second CSL processor, biber and the CSL schema receive them,
+and the edition as a citable work (issues 13 and 24). Every expectation comes from bib/, docs/,
+data/, mkdocs.yml, the vendored files or the Chicago Manual of Style (17th edition); Zotero's import
+rules are in tests/test_zotero.py, the cite controls in a browser in tests/test_cite_browser.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from html import unescape
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 import jsonschema
 import pytest
-from lxml import etree, html
+from lxml import html
 
-from edition.apparatus import adds_something
+from edition.apparatus import EditionSettings, adds_something, edition_date, edition_forms, edition_self_forms, note_numbers
 from edition.bibtex import Library, load_library, parse_library
 from edition.citeproc import LOCALE_FILE, RENDERER, STYLE_FILE, Formatter, plain
 from edition.csl import parse_locator, processor_item
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
-from edition.exports import citation_meta
 from edition.notes import ResolvedNote, extract_notes, resolve_notes
 from tests.conftest import ROOT, copy_project, run_build
 
-CSL_NS = "http://purl.org/net/xbiblio/csl"
 SCHEMA = ROOT / "edition" / "csl" / "csl-data.json"
+SITE_NAME = re.search(r'^site_name:\s*"?(.*?)"?\s*$', (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
+DASH = "———"  # Chicago's 3-em dash for a repeated author (CMOS 14.67)
 
 
 def _library() -> Library:
@@ -43,6 +46,17 @@ def _documents() -> list[Document]:
     return docs
 
 
+def _site_library() -> Library:
+    """The library as a build holds it: each document's own entry with the repository and
+    identifier its front matter gives (``Edition.load``)."""
+    library = _library()
+    for doc in _documents():
+        ref = library.get(doc.bibkey)
+        if ref is not None and (doc.archival_source or doc.identifier):
+            library.references[doc.bibkey] = ref.with_copy(doc.archival_source, doc.identifier)
+    return library
+
+
 def _notes(library: Library) -> dict[str, list[ResolvedNote]]:
     out = {}
     for doc in _documents():
@@ -53,6 +67,14 @@ def _notes(library: Library) -> dict[str, list[ResolvedNote]]:
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text)).replace("\u00a0", " ")).strip()
+
+
+def _text(el: html.HtmlElement) -> str:
+    return " ".join(el.text_content().replace("\u00a0", " ").split())
+
+
+def _doc(word: str) -> Document:
+    return next(d for d in _documents() if word in d.slug)
 
 
 # -- biber and the CSL data schema ----------------------------------------------------------------
@@ -75,6 +97,18 @@ def test_biber_validation_does_flag_a_bad_entry(tmp_path: Path) -> None:
     assert "WARN" in proc.stdout + proc.stderr
 
 
+@pytest.mark.skipif(shutil.which("biber") is None, reason="Debian's biber is not installed (apt-get install biber)")
+def test_every_bibtex_download_passes_biber(built_site: Path, tmp_path: Path) -> None:
+    """What readers download is BibTeX biber reads without a warning too: a document's entry with its
+    url and note, the edition's own, every work's."""
+    files = sorted((built_site / "cite").rglob("*.bib"))
+    assert {f.stem for f in files} >= {d.slug for d in _documents()} | {"edition"} | set(_library().references) - {d.bibkey for d in _documents()}
+    (tmp_path / "all.bib").write_text("\n".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
+    proc = subprocess.run(["biber", "--tool", "--validate-datamodel", "all.bib"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and not [line for line in output.splitlines() if line.startswith(("WARN", "ERROR"))], output
+
+
 def _schema_errors(items: list[dict]) -> list[str]:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft3Validator)
@@ -85,9 +119,10 @@ def _schema_errors(items: list[dict]) -> list[str]:
 
 
 def test_csl_json_downloads_validate_against_the_csl_data_schema(built_site: Path) -> None:
-    for doc in _documents():
-        items = json.loads((built_site / "cite" / f"{doc.slug}.json").read_text(encoding="utf-8"))
-        assert _schema_errors(items) == []
+    files = sorted((built_site / "cite").rglob("*.json"))
+    assert len(files) >= len(_library()) + 1  # every work, and the edition
+    for path in files:
+        assert _schema_errors(json.loads(path.read_text(encoding="utf-8"))) == [], path.name
     # and every entry of the library, as the formatter sends it to the processor
     assert _schema_errors([r.csl() for r in _library().references.values()]) == []
 
@@ -97,31 +132,6 @@ def test_the_schema_check_can_fail() -> None:
 
 
 # -- a second CSL processor agrees on everything the site shows -------------------------------------
-
-def _comparison_style() -> str:
-    """The vendored style, made comparable across processors: no 3-em dash (which depends on the
-    order of the list, compared separately), and the vendored en-US locale's terms that the style
-    does not override, so that both processors use the same terms (pandoc's built-in locale
-    predates CSL 1.0.2's 'number' term)."""
-    style = etree.parse(str(STYLE_FILE))
-    bib = style.find(f"{{{CSL_NS}}}bibliography")
-    bib.attrib.pop("subsequent-author-substitute", None)
-    own = style.find(f"{{{CSL_NS}}}locale")
-    defined = {(t.get("name"), t.get("form", "long")) for t in own.iter(f"{{{CSL_NS}}}term")} if own is not None else set()
-    locale = etree.parse(str(LOCALE_FILE))
-    extra = etree.SubElement(style.getroot(), f"{{{CSL_NS}}}locale")
-    extra.set("{http://www.w3.org/XML/1998/namespace}lang", "en-US")
-    terms = etree.SubElement(extra, f"{{{CSL_NS}}}terms")
-    for term in locale.iter(f"{{{CSL_NS}}}term"):
-        if (term.get("name"), term.get("form", "long")) not in defined:
-            terms.append(term)
-    # CSL wants <locale> elements before <macro>s
-    root = style.getroot()
-    root.remove(extra)
-    first_macro = root.find(f"{{{CSL_NS}}}macro")
-    first_macro.addprevious(extra)
-    return etree.tostring(style, encoding="unicode")
-
 
 def _shown(library: Library) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Every (work, locator) the site shows in full (a note whose reference adds something to its
@@ -135,52 +145,84 @@ def _shown(library: Library) -> tuple[list[tuple[str, str | None]], list[str]]:
     return list(dict.fromkeys(notes)), sorted(library.references)
 
 
+def _pandoc(tmp: Path, name: str, items: list[dict], body: str) -> html.HtmlElement:
+    """pandoc's citeproc over the vendored style as it is (its own built-in en-US locale: pandoc
+    takes none from a file)."""
+    (tmp / f"{name}.json").write_text(json.dumps(items), encoding="utf-8")
+    (tmp / f"{name}.md").write_text(body, encoding="utf-8")
+    out = subprocess.run(["pandoc", f"{name}.md", "--citeproc", "--csl", str(STYLE_FILE), "--bibliography", f"{name}.json", "-t", "html", "--wrap=none"],
+                         cwd=tmp, capture_output=True, text=True, timeout=600, check=True).stdout
+    return html.fromstring(f"<div>{out}</div>")
+
+
+def _names_of(item: dict) -> str:
+    """What Chicago's 3-em dash stands for: the same names, or, for a work without them, the same
+    title that takes their place."""
+    names = item.get("author") or []
+    return json.dumps(names, sort_keys=True) if names else item.get("container-title") or item.get("title") or ""
+
+
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc (Debian) is the second CSL processor")
 def test_a_second_processor_renders_every_shown_citation_the_same(tmp_path: Path) -> None:
-    library = _library()
+    """citeproc-js, as the build runs it, and pandoc, each with the style and locale as shipped (no
+    patch), agree on every note and every bibliography entry the site shows.
+
+    A bibliography entry is compared as each processor renders it on its own; the list the site
+    shows is then checked against Chicago's rules: each entry is that rendering, with the 3-em dash
+    in place of the names exactly when the entry before has the same (CMOS 14.67), in the order of
+    names, title, then date. (The list is not compared whole: pandoc 2.17 orders two issues of one
+    periodical by the text of their dates, "January 19, 1987" before "June 10, 1985".)"""
+    library = _site_library()
     notes, keys = _shown(library)
-    style = _comparison_style()
+    style, locale = STYLE_FILE.read_text(encoding="utf-8"), LOCALE_FILE.read_text(encoding="utf-8")
     items = {k: processor_item(library.references[k]) for k in keys}
 
-    # citeproc-js, as the build runs it (the same renderer script), over the comparison style
-    request = {
-        "style": style, "locale": LOCALE_FILE.read_text(encoding="utf-8"), "items": items,
-        "jobs": [{"kind": "note", "id": k, "locator": (parse_locator(loc).value if loc else None), "label": (parse_locator(loc).label if loc else None)} for k, loc in notes]
-        + [{"kind": "bibliography", "ids": keys}],
-    }
+    # citeproc-js with the renderer the build runs: each note, the whole list, each entry alone
+    request = {"style": style, "locale": locale, "items": items, "jobs": [
+        {"kind": "note", "id": k, "locator": (parse_locator(loc).value if loc else None), "label": (parse_locator(loc).label if loc else None)}
+        for k, loc in notes] + [{"kind": "bibliography", "ids": keys}] + [{"kind": "bibliography", "ids": [k]} for k in keys]}
     proc = subprocess.run(["node", str(RENDERER)], input=json.dumps(request), capture_output=True, text=True, timeout=600, check=True)
     results = json.loads(proc.stdout)["results"]
-    js_notes = [_norm(r) for r in results[:-1]]
-    js_bib = {k: _norm(v) for k, v in results[-1]["entries"]}
+    js_notes = [_norm(r) for r in results[: len(notes)]]
+    js_list = [(k, _norm(v)) for k, v in results[len(notes)]["entries"]]
+    js_alone = {k: _norm(r["entries"][0][1]) for k, r in zip(keys, results[len(notes) + 1:], strict=True)}
 
-    # pandoc's citeproc: every note a first citation (each cites its own copy of the item)
+    # pandoc: every note a first citation (each cites its own copy of the item), each entry alone
     copies, paragraphs = [], []
     for i, (key, loc) in enumerate(notes):
         copies.append({**items[key], "id": f"{key}_copy{i}"})
         locator = parse_locator(loc)
         paragraphs.append(f"Note {i} [@{key}_copy{i}{', ' + locator.label + ' ' + locator.value if locator else ''}].")
-    (tmp_path / "items.json").write_text(json.dumps(copies + list(items.values())), encoding="utf-8")
-    (tmp_path / "style.csl").write_text(style, encoding="utf-8")
-    nocite = ", ".join(f"@{k}" for k in keys)
-    (tmp_path / "doc.md").write_text(f"---\nnocite: '{nocite}'\n---\n\n" + "\n\n".join(paragraphs) + "\n\n# References {#refs}\n\n::: {#refs}\n:::\n", encoding="utf-8")
-    out = subprocess.run(
-        ["pandoc", "doc.md", "--citeproc", "--csl", "style.csl", "--bibliography", "items.json", "-t", "html", "--wrap=none"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=True,
-    ).stdout
-    page = html.fromstring(f"<div>{out}</div>")
+    page = _pandoc(tmp_path, "notes", copies, "---\nsuppress-bibliography: true\n---\n\n" + "\n\n".join(paragraphs) + "\n")
     pd_notes = []
     for li in page.xpath('//section[contains(@class, "footnotes")]//li'):
         for a in li.xpath('.//a[contains(@class, "footnote-back")]'):
             a.drop_tree()
         pd_notes.append(_norm(li.text_content()))
-    pd_bib = {div.get("id").removeprefix("ref-"): _norm(div.text_content()) for div in page.xpath('//div[contains(@class, "csl-entry")]') if not re.search(r"_copy\d+$", div.get("id"))}
-
     assert len(pd_notes) == len(notes)
     for (key, loc), js, pd in zip(notes, js_notes, pd_notes, strict=True):
         assert js == pd, f"note for {key} at {loc!r}"
-    assert set(pd_bib) == set(keys) == set(js_bib)
     for key in keys:
-        assert js_bib[key] == pd_bib[key], key
+        page = _pandoc(tmp_path, f"bib-{key}", [items[key]], f"---\nnocite: '@{key}'\n---\n\n::: {{#refs}}\n:::\n")
+        entries = [_norm(div.text_content()) for div in page.xpath('//div[contains(@class, "csl-entry")]')]
+        assert entries == [js_alone[key]], key
+
+    # the list the site shows, by Chicago's rules
+    assert {k for k, _ in js_list} == set(keys)
+    for (before, _), (key, entry) in zip([(None, None), *js_list[:-1]], js_list, strict=True):
+        repeated = before is not None and _names_of(items[before]) == _names_of(items[key])
+        if repeated:
+            assert entry.startswith(DASH + ". ") and js_alone[key].endswith(entry[len(DASH):]), (key, entry)
+        else:
+            assert entry == js_alone[key], (key, entry)
+
+    def order(key: str) -> tuple[str, str, list[int]]:
+        item = items[key]
+        names = " ".join(" ".join(filter(None, (n.get("family") or n.get("literal"), n.get("given")))) for n in item.get("author") or [])
+        return ((names or plain(str(item.get("container-title", "")))).casefold(), plain(str(item.get("title", ""))).casefold(),
+                item.get("issued", {}).get("date-parts", [[0]])[0])
+
+    assert [k for k, _ in js_list] == sorted(keys, key=order)
 
 
 def test_the_build_formats_with_one_node_run(tmp_path: Path) -> None:
@@ -241,77 +283,266 @@ def test_every_note_keeps_its_wording_and_has_a_permalink_and_cite_control(built
 
 def test_adds_something() -> None:
     assert not adds_something("Defense News, January 5, 1987, p. 3.", "Defense News, January 5, 1987, 3.")
-    assert adds_something("Defense of Japan 1986, op. cit., p. 181.", "Japan Defense Agency, Defense of Japan 1986 (Tokyo: The Japan Times, Ltd., 1986), 181.")
+    assert adds_something("Defense of Japan 1986, op. cit., p. 181.", "Japan Defense Agency, Defense of Japan 1986 (Tokyo: Japan Times, 1986), 181.")
 
 
-# -- reference managers: Zotero's own import rules ----------------------------------------------------
+# -- Chicago 17, form by form: the original, the document in the edition, the edition --------------
+#
+# Written from the Manual's patterns, not from the processor's output: a numbered series after the
+# title, its number in one form in note and bibliography ("Bollingen Series 36", 14.123); the
+# publisher's name without "The" or "Ltd." (14.141); an unpublished document in roman and quotation
+# marks, its kind lowercase, its full date, then its identifier, collection and repository
+# (14.211-14.232); a work in a larger one, "in" its title in italics, "ed." its editors (14.103-14.107);
+# a web publication's date of revision and its URL at the end (14.12-14.13, 14.206-14.207).
 
-def zotero_highwire_creators(values: list[str]) -> list[str]:
-    """Zotero's Embedded Metadata translator (processHighwireCreators): each citation_author is
-    split at ';'; a single tag that does not split is split at ',' when the first two pieces both
-    contain a space. Returns the creators it would import."""
-    creators: list[str] = []
-    for value in values:
-        parts = re.split(r"\s*;\s*", value)
-        if len(parts) == 1 and len(values) == 1:
-            by_comma = re.split(r"\s*,\s*", parts[0])
-            if len(by_comma) > 1 and " " in by_comma[0] and " " in by_comma[1]:
-                parts = by_comma
-        creators += [p.strip() for p in parts if re.search(r"[^\s,\-.;]", p)]
-    return creators
-
-
-def zotero_ris_creator(value: str) -> dict[str, str | int]:
-    """Zotero's RIS translator: an AU splits at commas into last and first name; with no comma
-    it is one single-field (institutional) name."""
-    parts = re.split(r"\s*,\s*", value)
-    if len(parts) == 1:
-        return {"lastName": parts[0], "fieldMode": 1}
-    return {"lastName": parts[0], "firstName": parts[1]}
+HERITAGE_NOTE = ("Gregg A. Rubinstein, <i>Guidelines for Increase of U.S.-Japanese Defense Technology Cooperation</i>, "
+                 "Asian Backgrounder 70 (Heritage Foundation, 1987).")
+HERITAGE_BIB = ("Rubinstein, Gregg A. <i>Guidelines for Increase of U.S.-Japanese Defense Technology Cooperation</i>. "
+                "Asian Backgrounder 70. Heritage Foundation, 1987.")
+CIA_NOTE = ("Office of East Asian Analysis, “Technology Leakage from Japan,” memorandum, "
+            "Central Intelligence Agency, Directorate of Intelligence, September 7, 1983.")
+CIA_BIB = ("Office of East Asian Analysis. “Technology Leakage from Japan.” Memorandum. "
+           "Central Intelligence Agency, Directorate of Intelligence, September 7, 1983.")
+EDITORS = ("Jane Doe", "Taro Yamada")
+PUBLISHER = "Example University Press"
+EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
+EPOCH_DATE = "November 14, 2023"
+URL = "https://editions.example.org/us-japan/"
 
 
-def test_zotero_imports_each_author_as_one_creator(built_site: Path) -> None:
+def _settings(**changes: object) -> EditionSettings:
+    values: dict[str, object] = {"site_name": SITE_NAME, "site_url": URL, "editors": EDITORS, "publisher": PUBLISHER,
+                                 "date": dt.date(2023, 11, 14), "date_source": "SOURCE_DATE_EPOCH"}
+    values.update(changes)
+    return EditionSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def fmt() -> Formatter:
+    return Formatter(_site_library(), ROOT / ".cache" / "citations.json")
+
+
+def test_the_originals_in_chicago_form(fmt: Formatter) -> None:
+    heritage, cia = _doc("heritage"), _doc("cia")
+    assert fmt.note(heritage.bibkey) == HERITAGE_NOTE and fmt.entry(heritage.bibkey) == HERITAGE_BIB
+    assert fmt.note(cia.bibkey) == CIA_NOTE and fmt.entry(cia.bibkey) == CIA_BIB
+    assert "The Heritage Foundation" not in fmt.note(heritage.bibkey) and "Ltd." not in fmt.note("jda1986defense")
+
+
+def test_an_unpublished_document_names_its_repository_and_identifier_when_known() -> None:
     library = _library()
-    for doc in _documents():
-        ref = library.get(doc.bibkey)
+    cia = _doc("cia")
+    library.references[cia.bibkey] = library.references[cia.bibkey].with_copy(
+        "CIA Records Search Tool (CREST), National Archives at College Park, MD", "CIA-RDP85T00287R000500140001-9")
+    fmt = Formatter(library, None)
+    assert fmt.note(cia.bibkey) == CIA_NOTE[:-1] + ", CIA-RDP85T00287R000500140001-9, CIA Records Search Tool (CREST), National Archives at College Park, MD."
+    assert fmt.entry(cia.bibkey) == CIA_BIB[:-1] + ". CIA-RDP85T00287R000500140001-9. CIA Records Search Tool (CREST), National Archives at College Park, MD."
+
+
+def test_the_document_in_the_edition_with_its_locators() -> None:
+    """The original's page after the original, the edition's paragraph after the edition."""
+    forms = edition_forms(CIA_NOTE, CIA_BIB, _settings(), URL + "documents/x/#p4", "pp. 1–2", "para. 4")
+    site = f"<i>{SITE_NAME}</i>"
+    assert forms.note_text == (CIA_NOTE[:-1] + f", pp. 1–2, in {SITE_NAME}, ed. Jane Doe and Taro Yamada, {PUBLISHER}, "
+                               f"version of {EPOCH_DATE}, para. 4, {URL}documents/x/#p4.")
+    assert forms.bibliography_text == (CIA_BIB[:-1] + f". In {SITE_NAME}, edited by Jane Doe and Taro Yamada. {PUBLISHER}, "
+                                       f"version of {EPOCH_DATE}. {URL}documents/x/#p4.")
+    assert f"in {site}, ed." in forms.note and f"In {site}, edited by" in forms.bibliography
+    # the static forms leave the access date to the reader's clock: a slot, no date
+    assert 'data-cite-accessed' in forms.note and "accessed" not in plain(forms.note)
+
+
+def test_the_edition_form_without_what_is_not_known() -> None:
+    """No editors, publisher, date or URL configured: nothing is invented, nothing dangles."""
+    bare = EditionSettings(site_name=SITE_NAME)
+    forms = edition_forms(HERITAGE_NOTE, HERITAGE_BIB, bare, None)
+    assert forms.note_text == plain(HERITAGE_NOTE)[:-1] + f", in {SITE_NAME}."
+    assert forms.bibliography_text == plain(HERITAGE_BIB)[:-1] + f". In {SITE_NAME}."
+    assert ", ed. " not in forms.note_text and "version of" not in forms.note_text and "1980," not in forms.note_text
+
+
+def test_the_edition_itself() -> None:
+    forms = edition_self_forms(_settings())
+    assert forms.note_text == f"{SITE_NAME}, ed. Jane Doe and Taro Yamada, {PUBLISHER}, version of {EPOCH_DATE}, {URL}."
+    assert forms.bibliography_text == f"{SITE_NAME}. Edited by Jane Doe and Taro Yamada. {PUBLISHER}, version of {EPOCH_DATE}. {URL}."
+
+
+def test_several_notes_are_nn() -> None:
+    """CMOS 14.28 (and its abbreviations, 10.43): 'n. 4', 'nn. 4, 14', each number its link."""
+    assert plain(note_numbers(["4"], lambda n: "#fn:" + n)) == "n.\u00a04"
+    both = note_numbers(["4", "14"], lambda n: "#fn:" + n)
+    assert plain(both) == "nn.\u00a04, 14" and html.fromstring(f"<p>{both}</p>").xpath("//a/@href") == ["#fn:4", "#fn:14"]
+
+
+def test_works_cited_and_the_bibliography_say_nn_for_several_notes(built_site: Path) -> None:
+    """A work several notes cite is "Cited in nn. 4, 14", in the memo's works cited and on the site's bibliography."""
+    for path, notes in _notes(_library()).items():
+        doc = next(d for d in _documents() if d.path == path)
         page = html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot()
-        authors = [m.get("content") for m in page.xpath("//head/meta[@name='citation_author']")]
-        assert len(zotero_highwire_creators(authors)) == len(ref.authors)
-        ris = (built_site / "cite" / f"{doc.slug}.ris").read_text(encoding="utf-8").splitlines()
-        aus = [zotero_ris_creator(line[6:]) for line in ris if line.startswith("AU  - ")]
-        assert len(aus) == len(ref.authors)
-        for name, creator in zip(ref.authors, aus, strict=True):
-            if name.literal:
-                assert creator == {"lastName": name.literal, "fieldMode": 1}
-            else:
-                assert creator == {"lastName": name.family, "firstName": name.given}
-        raw = (built_site / "cite" / f"{doc.slug}.bib").read_text(encoding="utf-8")
-        for name in ref.authors:
-            if name.literal:
-                assert "{{" + name.literal + "}}" in raw
-        csl = json.loads((built_site / "cite" / f"{doc.slug}.json").read_text(encoding="utf-8"))[0]
-        assert [a.get("literal") for a in csl.get("author", []) if "literal" in a] == [n.literal for n in ref.authors if n.literal]
-        coins = page.xpath('//span[@class="Z3988"]/@title')
-        if any(n.literal for n in ref.authors):
-            pairs = parse_qsl(coins[0])
-            assert [v for k, v in pairs if k == "rft.aucorp"] == [n.literal for n in ref.authors if n.literal]
-            assert ("rft.btitle", ref.title) in pairs
+        labels: dict[str, list[str]] = {}
+        for rn in notes:
+            if rn.key:
+                labels.setdefault(rn.key, []).append(rn.note.label)
+        for key, cited in labels.items():
+            text = _text(page.get_element_by_id(f"ref-{key}").find_class("cited-in")[0])
+            assert f"Cited in {'nn.' if len(cited) > 1 else 'n.'} {', '.join(cited)}." in text, (key, text)
+        several = [k for k, v in labels.items() if len(v) > 1]
+        if several:
+            bibliography = html.parse(str(built_site / "bibliography" / "index.html")).getroot()
+            text = _text(bibliography.get_element_by_id(f"ref-{several[0]}"))
+            assert f"{doc.label}, nn. {', '.join(labels[several[0]])}." in text, text
 
 
-def test_particles_and_suffixes_are_csl_names_and_one_creator_each_in_zotero() -> None:
-    library = parse_library("@book{a, author = {Ludwig van Beethoven and Smith, Jr., John}, title = {T}, publisher = {P}, date = {1987}}", "a.bib", Diagnostics())
-    ref = library.get("a")
-    assert _schema_errors([ref.csl()]) == []
-    assert len(zotero_highwire_creators([v for k, v in citation_meta(ref) if k == "citation_author"])) == 2
-    assert [zotero_ris_creator(n.inverted) for n in ref.authors] == [{"lastName": "van Beethoven", "firstName": "Ludwig"}, {"lastName": "Smith", "firstName": "John"}]
+# -- dates: the edition's own, never the build's, never an access date ------------------------------
+
+def test_the_editions_date_is_the_builders_or_the_commits_and_otherwise_none(tmp_path: Path) -> None:
+    assert edition_date(tmp_path, EPOCH) == (dt.date(2023, 11, 14), "SOURCE_DATE_EPOCH")
+    assert edition_date(tmp_path, None) == (None, "")  # no git here: not 1980, not today
+    commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip()
+    if commit.isdigit():
+        assert edition_date(ROOT, None) == (dt.datetime.fromtimestamp(int(commit), tz=dt.UTC).date(), "commit")
 
 
-def test_the_zotero_rules_catch_a_split_organisation() -> None:
-    assert len(zotero_highwire_creators(["Central Intelligence Agency, Directorate of Intelligence, Office of East Asian Analysis"])) == 3
-    assert zotero_ris_creator("Central Intelligence Agency, Directorate of Intelligence") == {"lastName": "Central Intelligence Agency", "firstName": "Directorate of Intelligence"}
+def test_the_plugins_stand_in_date_is_never_the_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs gets a fixed SOURCE_DATE_EPOCH for reproducible files (1980 without git); the edition's
+    date is taken before, and a stand-in this process set is not taken for the builder's."""
+    from edition_plugin import plugin
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(plugin, "_OWN_EPOCH", [])
+    assert plugin._builder_epoch() is None
+    plugin._fix_build_date(tmp_path)  # no git in tmp_path: the fixed date
+    assert os.environ["SOURCE_DATE_EPOCH"] == "315532800" and plugin._builder_epoch() is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert plugin._builder_epoch() == EPOCH
 
 
-# -- the edition as a citable work: SITE_URL, canonical links, sitemap, the edition form ------------
+def _build(project: Path, site: Path, env: dict[str, str]) -> None:
+    """A strict build of ``project`` with exactly the SOURCE_DATE_EPOCH of ``env`` (none when absent)."""
+    full = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"NO_MKDOCS_2_WARNING": "1"} | env
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=project,
+                          capture_output=True, text=True, env=full, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _configured(project: Path) -> None:
+    """The edition's options as a publisher sets them (mkdocs.yml)."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("      editors: []", "      editors: " + json.dumps(list(EDITORS)))
+    text = text.replace("      publisher: null", f'      publisher: "{PUBLISHER}"')
+    config.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edition with its options set, built with the builder's SOURCE_DATE_EPOCH and a site URL."""
+    base = tmp_path_factory.mktemp("dated")
+    project = copy_project(base / "project")
+    _configured(project)
+    _build(project, base / "site", {"SOURCE_DATE_EPOCH": EPOCH, "SITE_URL": URL})
+    return base / "site"
+
+
+@pytest.fixture(scope="module")
+def undated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edition built from a copy without git (as from `git archive`) and with no SOURCE_DATE_EPOCH."""
+    base = tmp_path_factory.mktemp("undated")
+    project = copy_project(base / "project")
+    _build(project, base / "site", {"SITE_URL": URL})
+    return base / "site"
+
+
+ACCESS_DATE = re.compile(r"\baccessed\b", re.I)
+STAND_IN = re.compile(r"\b1980\b(?!s)")  # MkDocs' fixed date for a build without git (the site's name says "1980s")
+
+
+def test_no_static_page_gives_an_access_date(built_site: Path, dated_site: Path, undated_site: Path) -> None:
+    """Only a reader's clock knows when a page is read: no built page says "accessed" (the page
+    script writes it into the slot of the "Cite this document" forms), and no citation gives the
+    stand-in 1980."""
+    for site in (built_site, dated_site, undated_site):
+        pages = list(site.rglob("*.html"))
+        assert pages
+        for page in pages:
+            tree = html.parse(str(page)).getroot()
+            text = _text(tree.find("body")) if tree.find("body") is not None else ""
+            assert not ACCESS_DATE.search(text), page
+            for form in tree.find_class("cite-form"):
+                assert not STAND_IN.search(_text(form)), page
+        assert "<lastmod>" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_dated_build_cites_the_edition_as_its_version_of_that_date(dated_site: Path) -> None:
+    for doc in _documents():
+        page = html.parse(str(dated_site / "documents" / doc.slug / "index.html")).getroot()
+        note = _text(page.find_class("cite-form--edition-note")[0])
+        assert f", in {SITE_NAME}, ed. Jane Doe and Taro Yamada, {PUBLISHER}, version of {EPOCH_DATE}, {URL}{doc.url}." in note, note
+        data = page.find_class("cite-here")[0]
+        assert data.get("data-cite-in") == f"in {SITE_NAME}, ed. Jane Doe and Taro Yamada, {PUBLISHER}, version of {EPOCH_DATE}"
+        assert data.get("data-cite-url") == URL + doc.url
+        printed = _text(page.find_class("print-citation")[0])
+        assert printed.endswith(f"version of {EPOCH_DATE}, {URL}{doc.url}.") and "accessed" not in printed
+    about = html.parse(str(dated_site / "about" / "index.html")).getroot()
+    assert _text(about.find_class("cite-form--edition-self")[0]) == f"Note: {SITE_NAME}, ed. Jane Doe and Taro Yamada, {PUBLISHER}, version of {EPOCH_DATE}, {URL}."
+    bib = " ".join((dated_site / "cite" / "edition.bib").read_text(encoding="utf-8").split())
+    assert "date = {2023-11-14}" in bib and f"url = {{{URL}}}" in bib and "editor = {Jane Doe and Taro Yamada}" in bib
+
+
+def test_an_undated_build_gives_no_date_at_all(undated_site: Path) -> None:
+    for doc in _documents():
+        page = html.parse(str(undated_site / "documents" / doc.slug / "index.html")).getroot()
+        for form in page.find_class("cite-form"):
+            assert "version of" not in _text(form).lower() and not STAND_IN.search(_text(form))
+        assert page.find_class("cite-here")[0].get("data-cite-in") == f"in {SITE_NAME}"
+    about = " ".join(html.parse(str(undated_site / "about" / "index.html")).getroot().text_content().split())
+    assert "Version date not yet set" in about and not STAND_IN.search(about)
+    assert "date" not in (undated_site / "cite" / "edition.bib").read_text(encoding="utf-8")
+
+
+# -- the citation at hand, the source note, the printout ----------------------------------------------
+
+def test_every_document_has_its_citation_at_hand(built_site: Path) -> None:
+    """Under the card: the source note, then a control that copies the citation; a "Cite" entry in the
+    page's contents; at the end, the printed citation (the "Cite this document" section and every
+    control are screen-only)."""
+    for doc in _documents():
+        page = html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot()
+        article = page.xpath("//article")[0]
+        card = article.find_class("memo-card")[0]
+        after = [el for el in card.itersiblings() if isinstance(el.tag, str)][:2]
+        assert [el.get("class") for el in after] == ["source-note", "cite-here"], [el.get("class") for el in after]
+        assert after[1].xpath('.//a[@href="#cite-this-document"]') and after[1].xpath('.//button[contains(@class, "para-cite")]')
+        toc = page.xpath('//nav[contains(@class, "md-nav--secondary")]//a[@href="#cite-this-document"]')
+        assert toc and _text(toc[0]) == "Cite"
+        assert article.xpath('.//h2[@id="cite-this-document"]')
+        last = [el for el in article.iter() if isinstance(el.tag, str) and el.get("class") in ("print-citation", "cite-this")]
+        assert last[-1].get("class") == "print-citation", "the printout ends with the citation"
+        assert not card.xpath('.//dt[.="Citation key"]') and article.find_class("cite-key")
+
+
+def test_the_source_note_says_what_is_known_and_what_is_not(built_site: Path) -> None:
+    from edition.provenance import COPY_KINDS
+
+    for doc in _documents():
+        page = html.parse(str(built_site / "documents" / doc.slug / "index.html")).getroot()
+        note = _text(page.find_class("source-note")[0])
+        assert note.startswith("Source:")
+        if doc.archival_source:
+            assert doc.archival_source in note
+        else:
+            assert "Where the copy is kept" in note and "is not known" in note
+        if doc.release:
+            assert " ".join(doc.release.split()) in note
+        if doc.transcribed_from:
+            assert COPY_KINDS[doc.transcribed_from] in note
+            assert (doc.copy_url in note) if doc.copy_url else ("address of that copy is not recorded" in note)
+        classification = doc.values.get("classification")
+        if classification:
+            assert " ".join(classification.split()) in note
+
+
+# -- the edition as a citable work: SITE_URL, canonical links, sitemap ------------------------------
 
 def test_site_url_from_the_environment_gives_canonical_links_sitemap_and_urls(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
@@ -328,14 +559,44 @@ def test_site_url_from_the_environment_gives_canonical_links_sitemap_and_urls(tm
         assert page.xpath("//head/link[@rel='canonical']/@href") == [page_url]
         assert page.xpath("//head/meta[@name='citation_public_url']/@content") == [page_url]
         box = " ".join(page.xpath('//section[@class="cite-this"]')[0].text_content().split())
-        assert f", {page_url}." in box and "version v-test" in box
+        assert f", {page_url}." in box
         assert f"UR  - {page_url}" in (site / "cite" / f"{doc.slug}.ris").read_text(encoding="utf-8")
         assert json.loads((site / "cite" / f"{doc.slug}.json").read_text(encoding="utf-8"))[0]["URL"] == page_url
+        assert f"url = {{{page_url}}}" in " ".join((site / "cite" / f"{doc.slug}.bib").read_text(encoding="utf-8").split())
     about = " ".join(html.parse(str(site / "about" / "index.html")).getroot().text_content().split())
     assert "v-test" in about and url in about
 
 
+def test_the_offline_bundle_cites_the_published_pages(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Its pages are files (``x.html``); what it names as canonical, cites and lists in its sitemap is
+    the site as published, directory style (``…/documents/x/``)."""
+    from tests import cite_support
+
+    root = cite_support.published_bundle(tmp_path_factory)
+    sitemap = (root / "sitemap.xml").read_text(encoding="utf-8")
+    assert ".html" not in sitemap
+    for doc in _documents():
+        page = html.parse(str(root / "documents" / f"{doc.slug}.html")).getroot()
+        published = cite_support.canonical(doc.url)
+        assert page.xpath("//head/link[@rel='canonical']/@href") == [published]
+        assert page.xpath("//head/meta[@name='citation_public_url']/@content") == [published]
+        assert page.find_class("cite-here")[0].get("data-cite-url") == published
+        assert f"<loc>{published}</loc>" in sitemap
+
+
 # -- bad input: `make check` names file and line ----------------------------------------------------
+
+def _check(project: Path, **env: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out
+    return out
+
+
+def _line(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+
 
 def test_bad_citation_input_is_a_check_error_with_path_and_line(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
@@ -363,16 +624,65 @@ def test_bad_citation_input_is_a_check_error_with_path_and_line(tmp_path: Path) 
     assert re.search(rf"{re.escape(shown)}:{note_start}: note \S+: the locator 'somewhere near the end' cannot be read", out), out
 
 
-def test_unset_edition_settings_are_check_warnings() -> None:
-    from edition.apparatus import EditionSettings
+def test_a_site_url_an_identifier_and_a_copy_address_that_cannot_be_cited_are_errors(tmp_path: Path) -> None:
+    """Issue 24's bad input, each at its file and line: a site URL that is not absolute http(s), an
+    identifier not in the form of the repository the document names (data/repositories.yml), a copy's
+    address that is not http(s); and a document that says nothing of where its text comes from is a warning."""
+    project = copy_project(tmp_path / "project")
+    cia, heritage = (project / "docs" / _doc(w).path for w in ("cia", "heritage"))
+    text = cia.read_text(encoding="utf-8")
+    text = text.replace("archival_source: null", 'archival_source: "CIA Records Search Tool (CREST), National Archives at College Park, MD"', 1)
+    text = text.replace("identifier: null", 'identifier: "CIA-RDP85T00287R00050014001-9"', 1)  # a digit lost in copying
+    text = text.replace("copy_url: null", 'copy_url: "ftp://archive.example.org/scan.pdf"', 1)
+    cia.write_text(text, encoding="utf-8")
+    htext = heritage.read_text(encoding="utf-8")
+    htext = re.sub(r"^transcribed_from: .*\n", "", htext, count=1, flags=re.M)
+    heritage.write_text(htext, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    # MkDocs itself refuses a site URL without a scheme, before the edition reads its configuration
+    out = _check(project, SITE_URL="editions.example.org/us-japan/")
+    assert re.search(rf"^mkdocs.yml:{_line(config, 'site_url:')}: site_url: .*http.* \(write it as https://", out, re.M), out
+    out = _check(project)
+    shown = cia.relative_to(project).as_posix()
+    assert (f"{shown}:{_line(text, 'identifier:')}: identifier 'CIA-RDP85T00287R00050014001-9' is not in the form of "
+            "CIA Records Search Tool (CREST), National Archives at College Park, MD's identifiers") in out, out
+    assert "e.g. 'CIA-RDP85T00287R000500140001-9' (data/repositories.yml:" in out
+    assert f"{shown}:{_line(text, 'copy_url:')}: copy_url 'ftp://archive.example.org/scan.pdf' is not an absolute http(s) address" in out, out
+    hshown = heritage.relative_to(project).as_posix()
+    assert f"{hshown}:{_line(htext, 'archival_source:')}: warning: the document says nothing of where its text comes from" in out, out
+    # the identifier as the repository gives it passes
+    cia.write_text(text.replace("R00050014001-9", "R000500140001-9").replace("ftp://", "https://"), encoding="utf-8")
+    out = _check(project)
+    assert "is not in the form of" not in out and "copy_url '" not in out, out
 
+
+def test_a_document_type_with_no_citation_form_is_an_error(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    registry = project / "data" / "document-types.yml"
+    text = registry.read_text(encoding="utf-8")
+    report = text.index("- id: report")
+    text = text[:report] + text[report:].replace("  csl: [report]\n", "  csl: []\n", 1)
+    cable = text.index("- id: cable")
+    text = text[:cable] + re.sub(r"\n  csl: \[[^\]]*\]\n", "\n", text[cable:], count=1)
+    registry.write_text(text, encoding="utf-8")
+    out = _check(project)
+    lines = text.splitlines()
+    empty = next(i for i, line in enumerate(lines, start=1) if i > text[:report].count("\n") and line == "  csl: []")
+    assert f"data/document-types.yml:{empty}: document type 'report' names CSL types the edition's Chicago style cannot render: (none)" in out, out
+    cable_line = text[:cable].count("\n") + 1
+    assert f"data/document-types.yml:{cable_line}: missing field 'csl' in document type" in out, out
+
+
+def test_unset_edition_settings_are_check_warnings() -> None:
     diags = Diagnostics()
     EditionSettings.from_config("Site", None, {"edition": {"editors": [], "publisher": None}}, "site_name: x\nextra:\n  edition:\n    editors: []\n").check(diags)
     messages = [d.message for d in diags.warnings]
     assert diags.errors == [] and any("site_url" in m for m in messages) and any("editors" in m for m in messages)
     assert any(d.line == 4 for d in diags.warnings if "editors" in d.message)
+    assert any("date is not set" in m for m in messages)  # no root, no SOURCE_DATE_EPOCH: the edition's date is not known
     full = Diagnostics()
-    EditionSettings.from_config("Site", "https://x.example/", {"edition": {"editors": ["A"], "publisher": "P", "version": "1", "licence": "CC BY 4.0", "repository": "https://r.example/"}}).check(full)
+    EditionSettings.from_config("Site", "https://x.example/", {"edition": {"editors": ["A"], "publisher": "P", "version": "1", "licence": "CC BY 4.0",
+                                                                           "repository": "https://r.example/"}}, epoch=EPOCH).check(full)
     assert full.items == []
 
 

@@ -324,25 +324,36 @@ def test_editorial_marks_look_editorial_and_cite_controls_wait_for_the_reader(br
 
 
 def test_cite_controls_copy_the_contract_citation(browser: Browser, http_site: Served) -> None:
-    """Any button.para-cite with a label and an anchor copies '<citation>, <label>, <canonical URL>#<anchor>'."""
+    """Any button.para-cite copies the page's citation in the edition (issue 24): '<original>[, its
+    locator], <in the edition>[, the edition's locator][, accessed <today>, <canonical URL>#<anchor>].'
+    The original's page and the edition's paragraph come from the button (data-cite-locator,
+    data-cite-edition-locator); the URL only from the page's data-cite-url, never from location."""
     doc = DOCS[0]
     page = new_page(browser)
     page.on("dialog", lambda d: d.dismiss())
     open_page(page, http_site.url(memo_page(doc)))
     made = page.evaluate("""() => { const b = document.createElement('button'); b.className = 'para-cite';
-        b.setAttribute('data-cite-label', 'n. 6'); b.setAttribute('data-cite-anchor', 'fn:6'); b.textContent = 'cite';
+        b.setAttribute('data-cite-label', 'n. 6'); b.setAttribute('data-cite-anchor', 'fn:6');
+        b.setAttribute('data-cite-locator', 'n. 6'); b.textContent = 'cite';
         document.querySelector('.memo-text').appendChild(b); return true; }""")
     assert made
-    first = page.locator("#p1 > .para-cite").get_attribute("data-cite-label") or ""
-    assert re.fullmatch(r"(?:pp?\. [\d–]+, )?para\. 1", first), first  # with the original page where it is known (issue 22)
-    for selector, label, anchor in (("#p1 > .para-cite", first, "p1"), ('.para-cite[data-cite-label="n. 6"]', "n. 6", "fn:6")):
+    first = page.locator("#p1 > .para-cite")
+    label = first.get_attribute("data-cite-label") or ""
+    assert re.fullmatch(r"(?:pp?\. [\d–]+, )?para\. 1", label), label  # with the original page where it is known (issue 22)
+    data = page.evaluate("""() => { const d = document.querySelector('[data-cite-work]');
+        return [d.getAttribute('data-cite-work'), d.getAttribute('data-cite-in'), d.getAttribute('data-cite-url')]; }""")
+    work, where, url = data
+    page_part = label.rsplit(", para.", 1)[0] if ", para." in label else ""
+    for selector, locator, edition, anchor in (("#p1 > .para-cite", page_part, "para. 1", "p1"), ('.para-cite[data-cite-label="n. 6"]', "n. 6", "", "fn:6")):
         button = page.locator(selector)
         button.click()
         page.wait_for_function("b => b.hasAttribute('data-copied')", arg=button.element_handle(), timeout=5000)
         copied = button.get_attribute("data-copied")
-        citation = page.evaluate("document.querySelector('.memo-card').getAttribute('data-citation')")
-        canonical = page.evaluate("(() => { const l = document.querySelector('link[rel=canonical]'); return l ? new URL(l.getAttribute('href'), location.href).href : location.href.split('#')[0]; })()")
-        assert copied == f"{citation}, {label}, {canonical.split('#')[0]}#{anchor}"
+        expected = work + (f", {locator}" if locator else "") + f", {where}" + (f", {edition}" if edition else "")
+        if url:
+            assert copied.startswith(expected + ", accessed ") and copied.endswith(f", {url}#{anchor}."), copied
+        else:
+            assert copied == expected + ".", copied  # no site URL: no URL at all, not the page's local address
     page.context.close()
 
 
@@ -507,7 +518,7 @@ def test_card_links_registered_authors_and_says_when_pages_are_not_known(doc: Do
     from edition.render import metadata_card
 
     pages = {a: f"../../entities/{i}/" for i, a in enumerate(doc.authors)}
-    card = lxml_html.fragment_fromstring(metadata_card(doc, "Citation", pages))
+    card = lxml_html.fragment_fromstring(metadata_card(doc, pages))
     assert card.tag == "details" and card.get("open") is not None, "the card folds away, open by default"
     hrefs = card.xpath('.//a[contains(@class,"memo-card__author")]/@href')
     assert sorted(hrefs) == sorted(pages.values())

@@ -68,6 +68,7 @@ def fill_in(project: Path) -> None:
         front = re.sub(rf'^{field}: "FILL IN[^"]*"', f'{field}: "{value}"', front, flags=re.M)
     front = re.sub(r'^source: "FILL IN[^"]*"', f"source: sources/{DATE}-soviet-robotics.txt", front, flags=re.M)
     front = re.sub(r"^pages: null", "pages: 2", front, flags=re.M)
+    front = re.sub(r"^transcribed_from: null", "transcribed_from: scan", front, flags=re.M)  # where the text comes from
     memo.write_text(front + BODY, encoding="utf-8")
     fill_bib(project, {"author": "{Central Intelligence Agency}", "institution": "Central Intelligence Agency"})
 
@@ -263,7 +264,7 @@ def test_a_newspaper_article_from_the_scaffold_passes_the_check_and_shows_an_art
     source = f"sources/{memo.stem}.txt"
     (project / source).write_text(ARTICLE_SOURCE, encoding="utf-8")
     front = memo.read_text(encoding="utf-8").split("\n---\n", 1)[0]
-    for field, value in {**ARTICLE_FIELDS, "authors": ["John Burgess"], "release": None, "source": source}.items():
+    for field, value in {**ARTICLE_FIELDS, "authors": ["John Burgess"], "release": None, "source": source, "transcribed_from": "ocr"}.items():
         front, n = re.subn(rf"^{field}: .*$", lambda _m, f=field, v=value: f"{f}: {json.dumps(v)}", front, flags=re.M)
         assert n == 1, field
     parts = ARTICLE_SOURCE.split("\n\n")  # dateline, headline, byline, paragraphs: each line of a paragraph re-joined

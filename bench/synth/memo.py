@@ -192,6 +192,7 @@ class MemoWriter:
             "release": "Sanitized copy approved for release; passages withheld under exemption 25X1 shown as [redacted]" if sanitized else "Public document",
             "archival_source": rng.choice((None, "CIA Records Search Tool (CREST), National Archives at College Park", "National Archives, Record Group 59")),
             "identifier": f"CIA-RDP{rng.randint(80, 99)}T{rng.randint(10000, 99999)}R{rng.randint(10**11, 10**12 - 1)}-{rng.randint(0, 9)}" if sanitized else None,
+            "transcribed_from": "ocr",  # the synthetic sources stand for the OCR text of scans
             "pages": page,
             "bibkey": bibkey,
             "source": f"sources/{self.index:03d}_{bibkey}.txt",

@@ -1,6 +1,7 @@
 /* The edition's own script. Runs offline (file://) too; no inline script anywhere.
-   - cite controls: any button.para-cite[data-cite-label][data-cite-anchor] copies
-     "<document citation>, <label>, <canonical URL>#<anchor>"
+   - cite controls: any button.para-cite copies the document's citation in the edition, with its
+     locators (data-cite-locator, data-cite-edition-locator) and the canonical URL#data-cite-anchor;
+     the access date in the "Cite this document" forms is filled in from the reader's clock
    - the annotation control (essential / all / none), remembered in localStorage
    - the source-readings control (hidden / shown): the source's readings of misread words shown
      in place, remembered in localStorage too
@@ -11,22 +12,43 @@
   var LEVELS = ["essential", "all", "none"];
   var root = document.documentElement;
 
-  /* ---- citations ---------------------------------------------------------------------------- */
-  function pageUrl() {
-    var canonical = document.querySelector('link[rel="canonical"]');
-    var href = canonical && canonical.getAttribute("href");
-    if (href) {
-      try { return new URL(href, location.href).href.split("#")[0]; } catch (e) { /* fall through */ }
-    }
-    return location.href.split("#")[0];
+  /* ---- cite: what a cite control copies (issue 24) ---------------------------------------------
+     The page's cite data (data-cite-work: the original's note form; data-cite-in: the edition's
+     part; data-cite-url: the canonical address, empty when the edition has no site URL) and the
+     control's locators (data-cite-locator: the original's page or note; data-cite-edition-locator:
+     the edition's paragraph) make "original[, p. 2], in Edition, …[, para. 4][, accessed <today>,
+     URL#anchor]." Never location.href: a local or file:// address is no citation. The access date
+     is the reader's clock's, written here and nowhere in the static page. */
+  var CITE_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  function citeToday() {
+    var d = new Date();
+    return CITE_MONTHS[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear();
+  }
+  function citeData() {
+    return document.querySelector("[data-cite-work]");
   }
   function citation(button) {
-    var card = document.querySelector(".memo-card");
-    var base = (card && card.getAttribute("data-citation")) || document.title;
-    var label = button.getAttribute("data-cite-label") || "";
+    var data = citeData();
+    if (!data) return "";
+    var url = data.getAttribute("data-cite-url") || "";
+    var locator = button.getAttribute("data-cite-locator") || "";
+    var edition = button.getAttribute("data-cite-edition-locator") || "";
     var anchor = button.getAttribute("data-cite-anchor") || "";
-    return base + ", " + label + ", " + pageUrl() + (anchor ? "#" + anchor : "");
+    var text = (data.getAttribute("data-cite-work") || "") + (locator ? ", " + locator : "") +
+      ", " + (data.getAttribute("data-cite-in") || "") + (edition ? ", " + edition : "");
+    if (url) text += ", accessed " + citeToday() + ", " + url + (anchor ? "#" + anchor : "");
+    return text + ".";
   }
+  /* The "Cite this document" forms leave a slot before their URL for the access date. */
+  function citeAccessed() {
+    var slots = document.querySelectorAll("[data-cite-accessed]");
+    for (var i = 0; i < slots.length; i++) {
+      var bibliography = slots[i].getAttribute("data-cite-accessed") === "bibliography";
+      slots[i].textContent = (bibliography ? ". Accessed " : ", accessed ") + citeToday();
+    }
+  }
+  citeAccessed();
   function copyWithCommand(text) {
     var area = document.createElement("textarea");
     area.value = text;
@@ -40,11 +62,12 @@
     return ok;
   }
   function copied(button, text) {
-    var label = button.textContent;
+    if (!button.hasAttribute("data-cite-text")) button.setAttribute("data-cite-text", button.textContent);
+    var label = button.getAttribute("data-cite-text");
     button.textContent = "copied";
     button.setAttribute("data-copied", text);
     button.title = "Copied: " + text;
-    setTimeout(function () { button.textContent = label === "copied" ? "cite" : label; }, 1500);
+    setTimeout(function () { button.textContent = label; }, 1500);
   }
   function fallback(button, text) {
     if (copyWithCommand(text)) copied(button, text);
@@ -52,6 +75,7 @@
   }
   function cite(button) {
     var text = citation(button);
+    if (!text) return;
     if (!(navigator.clipboard && window.isSecureContext)) return fallback(button, text);
     var settled = false;
     var timer = setTimeout(function () { if (!settled) { settled = true; fallback(button, text); } }, 800);
