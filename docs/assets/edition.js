@@ -5,7 +5,7 @@
    - the source-readings control (hidden / shown): the source's readings of misread words shown
      in place, remembered in localStorage too
    - a tap on an annotated word shows its expansion first; a second tap follows the link
-   - the metadata card starts folded on a phone */
+   - the metadata card opens to print (annotations-early.js folds it on a phone before the first paint) */
 (function () {
   var KEY = "edition.annotations";
   var LEVELS = ["essential", "all", "none"];
@@ -174,8 +174,7 @@
     }).observe(searchList, { childList: true });
   }
 
-  /* ---- the metadata card folds away on a phone, and opens to print ---------------------------- */
+  /* ---- the metadata card opens to print (annotations-early.js folds it on a phone) ------------ */
   var card = document.querySelector("details.memo-card");
-  if (card && window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches) card.removeAttribute("open");
   window.addEventListener("beforeprint", function () { if (card) card.setAttribute("open", ""); });
 })();
