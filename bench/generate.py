@@ -78,7 +78,7 @@ def generate_edition(dest: Path, n_memos: int, seed: int = 0, n_terms: int | Non
     (dest / "data" / "glossary.yml").write_text(synth.glossary_yaml(), encoding="utf-8")
     (dest / "data" / "entities.yml").write_text(synth.entities_yaml(), encoding="utf-8")
     (dest / "data" / "acronym-ignore.yml").write_text(synth.ignore_yaml(), encoding="utf-8")
-    shutil.copy2(REPO / "data" / "document-types.yml", dest / "data" / "document-types.yml")  # the generated memos are memoranda
+    shutil.copy2(ROOT / "data" / "document-types.yml", dest / "data" / "document-types.yml")  # the generated memos are memoranda
     (dest / "bib").mkdir(exist_ok=True)
     (dest / "bib" / "edition.bib").write_text("% The memos of the generated edition.\n\n" + "\n".join(m.bib for m in memos), encoding="utf-8")
     (dest / "bib" / "references.bib").write_text("% Works cited in the generated memos.\n\n" + "\n".join(r.bibtex() for r in synth.refs), encoding="utf-8")

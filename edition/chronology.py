@@ -20,7 +20,7 @@ from .dates import MONTH_NAMES, format_partial_date
 from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document
 from .entities import Entity
-from .htmltext import has_class, sentence_bounds, text_content
+from .htmltext import has_class, sentence_bounds
 from .model import DatedMark, Mention
 from .paragraphs import block_id_of
 from .reading import reading_text

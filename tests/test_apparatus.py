@@ -21,7 +21,6 @@ from edition.diagnostics import Diagnostics
 from edition.documents import load_documents
 from edition.entities import load_entities
 from edition.glossary import load_glossary
-from edition.reading import NOT_READING_CLASSES
 from tests.browser_support import chromium, result_pages, search, serve_directory
 from tests.conftest import ROOT, run_build
 
