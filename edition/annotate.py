@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from .entities import Entity
 from .glossary import Term
-from .htmltext import SKIP_TAGS, Slot, element, iter_slots, lift_out, put_back, rewrite_spans, shorten, slot_text
+from .htmltext import SKIP_TAGS, TIP, Slot, element, iter_slots, lift_out, put_back, rewrite_spans, shorten, slot_text
 from .matching import Matcher, Target
 from .model import Mention
 from .paragraphs import block_id_of
@@ -23,6 +23,7 @@ from .reading import DELETION_TAGS, INSERTION_TAGS, NOT_READING_CLASSES, reading
 
 UrlFor = Callable[[str], str]
 PIN_PREFIX = "entity:"
+
 NO_MENTION = "-"
 # Marked where the reading text (``edition.reading``) has them: an insertion or correction and the
 # edition's reading of a misread word are annotated like any other words, a deletion is not.
@@ -166,8 +167,8 @@ class Annotator:
         return el
 
     def _make(self, url_for: UrlFor) -> Callable[[str, object], HtmlElement]:
-        """One element per match, one tooltip per element (Material shows the title of the
-        element that holds focus or the pointer, so nested titles would overlap)."""
+        """One element per match, one explanation per element (the tooltip shows the one of the
+        element that holds focus or the pointer, so nested explanations would overlap)."""
 
         urls: dict[str, str] = {}  # a register entry's address, worked out once per memo, not once per mention
 
@@ -180,7 +181,8 @@ class Annotator:
             abbr: HtmlElement | None = None
             if term is not None:
                 # focusable, so keyboard users get the expansion too
-                abbr = element("abbr", None, title=term.tooltip, class_="term", tabindex="0")
+                abbr = element("abbr", None, class_="term", tabindex="0")
+                abbr.set(TIP, term.tooltip)
                 abbr.set("data-term", term.key)
             if entity_id is None:
                 assert abbr is not None
@@ -202,7 +204,7 @@ class Annotator:
                 title = f"{title} ({expansions})"
                 rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
             if titled or nested:
-                link.set("title", title)  # once per paragraph: the tooltip is the same for every mention
+                link.set(TIP, title)  # once per paragraph: the explanation is the same for every mention
             return link
 
         return make
@@ -229,7 +231,7 @@ class Annotator:
             a.set("href", url_for(ent.page))
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
-            a.set("title", f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}")
+            a.set(TIP, f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}")
             pid = block_id_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))
@@ -348,7 +350,7 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
                 # a register entry's description is shown where it is marked by default; a
                 # quiet mention still links to the entry (a link whose title expands an
                 # acronym in the name keeps it, and so does every acronym)
-                el.attrib.pop("title", None)
+                el.attrib.pop(TIP, None)
             quiet += 1
         else:
             shown += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from .htmltext import element, iter_slots, rewrite_spans
+from .htmltext import TIP, element, iter_slots, rewrite_spans
 from .reading import reading_text
 
 GAP = "[redacted]"
@@ -81,12 +81,12 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Cal
             if kind == "page":
                 return page_break(code, label, page_ids)
             if kind == "exemption" and explained_at is not None:
-                el = element("a", matched, class_=f"redaction redaction--{kind}", href=explained_at(code),
-                             aria_label=label, title=pattern.explanation(code))
+                el = element("a", matched, class_=f"redaction redaction--{kind}", href=explained_at(code), aria_label=label)
+                el.set(TIP, pattern.explanation(code))
             else:
                 el = element("span", matched, class_=f"redaction redaction--{kind}", role="note", aria_label=label)
                 if kind == "exemption":
-                    el.set("title", pattern.explanation(code))
+                    el.set(TIP, pattern.explanation(code))
             el.set("data-code", code)
             return el
 

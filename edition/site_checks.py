@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document, load_documents
 from .entities import Entity, load_entities
 from .glossary import Term, load_glossary
+from .htmltext import TIP
 
 # Built-page furniture: never words of a document.
 FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
@@ -160,9 +161,9 @@ def tooltips_cut_mid_word(root: Path, site: Path) -> list[Diagnostic]:
     diags = Diagnostics()
     seen: set[str] = set()
     for slug in s.documents:
-        for a in s.memo(slug).xpath('//a[@data-entity][@title]'):
+        for a in s.memo(slug).xpath(f'//a[@data-entity][@{TIP}]'):
             ent = s.entities.get(a.get("data-entity") or "")
-            title = a.get("title") or ""
+            title = a.get(TIP) or ""
             if ent is None or ent.id in seen or not title.startswith(ent.name + ": "):
                 continue
             rest = title[len(ent.name) + 2:]

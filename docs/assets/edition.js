@@ -5,6 +5,7 @@
    - the source-readings control (hidden / shown): the source's readings of misread words shown
      in place, remembered in localStorage too
    - a tap on an annotated word shows its expansion first; a second tap follows the link
+   - one shared tooltip for the marks' explanations (no tooltip component per mark)
    - the metadata card opens to print (annotations-early.js folds it on a phone before the first paint) */
 (function () {
   var KEY = "edition.annotations";
@@ -119,15 +120,75 @@
   try { initialSource = window.localStorage.getItem(SOURCE_KEY); } catch (e) { initialSource = null; }
   applySource(SOURCE_LEVELS.indexOf(initialSource) >= 0 ? initialSource : "hidden");
 
-  /* A mention drawn as plain text shows no tooltip either (Material puts tooltips in <body>,
-     out of reach of a selector on the mention, so a class on <html> says what is hovered). */
+  /* A mention drawn as plain text shows no tooltip either. */
   function quiet(mark) {
     var level = currentLevel();
     return level === "none" || (level === "essential" && !!mark.closest(".mark-rest"));
   }
+
+  /* ---- one shared tooltip ----------------------------------------------------------------------
+     Marks carry their explanation as an accessible description (aria-description, read by screen
+     readers without this script); the page has one tooltip element, made on first use, that shows
+     it as text (textContent: never HTML) on hover, keyboard focus and tap. It stays while the
+     pointer is on it and goes with Escape (WCAG 1.4.13); while shown, the mark is described by it. */
+  var TIP = "aria-description";
+  var tip = null, tipHost = null;
+  function tipHostOf(node) {
+    var host = node && node.closest ? node.closest("[" + TIP + "]") : null;
+    if (!host) return null;
+    var mark = host.closest(".memo-text a.entity, .memo-text abbr.term");
+    return mark && quiet(mark) ? null : host;
+  }
+  function placeTip(host) {
+    var boxes = host.getClientRects();
+    var box = boxes.length ? boxes[0] : host.getBoundingClientRect();
+    var width = document.documentElement.clientWidth;
+    tip.style.maxWidth = Math.min(320, width - 16) + "px";
+    var own = tip.getBoundingClientRect();
+    var left = Math.max(8, Math.min(box.left, width - own.width - 8));
+    var below = box.bottom + 6;
+    var top = below + own.height > window.innerHeight && box.top - own.height - 6 > 0 ? box.top - own.height - 6 : below;
+    tip.style.left = (left + window.scrollX) + "px";
+    tip.style.top = (top + window.scrollY) + "px";
+  }
+  function showTip(host) {
+    var text = host.getAttribute(TIP);
+    if (!text) return;
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.id = "edition-tip";
+      tip.className = "edition-tip";
+      tip.setAttribute("role", "tooltip");
+      document.body.appendChild(tip);
+    }
+    if (tipHost && tipHost !== host) tipHost.removeAttribute("aria-describedby");
+    tipHost = host;
+    tip.textContent = text;
+    tip.hidden = false;
+    host.setAttribute("aria-describedby", "edition-tip");
+    placeTip(host);
+  }
+  function hideTip() {
+    if (!tip || tip.hidden) return;
+    tip.hidden = true;
+    if (tipHost) tipHost.removeAttribute("aria-describedby");
+    tipHost = null;
+  }
   document.addEventListener("mouseover", function (event) {
-    var mark = event.target.closest && event.target.closest(".memo-text a.entity, .memo-text abbr.term");
-    root.classList.toggle("edition-quiet-hover", !!(mark && quiet(mark)));
+    if (tip && (event.target === tip)) return;
+    var host = tipHostOf(event.target);
+    if (host) { if (host !== tipHost) showTip(host); }
+    else if (tipHost && !tipHost.contains(document.activeElement)) hideTip();
+  });
+  document.addEventListener("focusin", function (event) {
+    var host = tipHostOf(event.target);
+    if (host) showTip(host); else hideTip();
+  });
+  document.addEventListener("focusout", function (event) {
+    if (tipHost && !tipHost.contains(event.relatedTarget)) hideTip();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Esc") hideTip();
   });
 
   /* ---- taps on annotated words --------------------------------------------------------------- */
@@ -157,6 +218,8 @@
     if (previous) previous.removeAttribute("data-tapped");
     host.setAttribute("data-tapped", "");
     (link || host).focus();
+    var tipped = tipHostOf(target);
+    if (tipped) showTip(tipped);
   });
 
   /* ---- search: the true count of a long result list ---------------------------------------- */
