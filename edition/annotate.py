@@ -297,7 +297,7 @@ def _typography(block: HtmlElement, slots: list[Slot]) -> tuple[dict[tuple[int, 
 
 # -- restraint: which marks the reader sees ------------------------------------------------------
 
-REPEAT = "mark-rest"  # a mention that is kept as data and as a link but not shown as a mark by default
+REPEAT = "mark-rest"  # a mention not shown as a mark by default: plain text until the reader asks for all (edition.resting)
 UNMARKED_TYPES = frozenset({"place"})  # places need no gloss in running text; the register keeps them
 SECTION_TAGS = frozenset({"h1", "h2"})
 
@@ -320,9 +320,9 @@ def _is_mark(el: HtmlElement) -> bool:
 def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
     """Decide which of a memo's marks are shown by default ("essential" annotations).
 
-    Every mention keeps its element, link and data; the ones not shown by default get the
-    class ``mark-rest``, which the stylesheet draws as plain text unless the reader asks for
-    all annotations. Shown: the first mention of each entity or term in a section of the text
+    Every mention is kept in the indexes (register, glossary, search); the ones not shown by
+    default get the class ``mark-rest`` here, and ``edition.resting`` then writes them as the
+    plain text they look like, with the data the reader's "All" needs to draw them again. Shown: the first mention of each entity or term in a section of the text
     (between second-level headings), except places. Not shown by default: later mentions in the
     same section, places, every mention in the notes (they cite works; their titles are not
     annotated text) and in the letterhead, date line and signature (unnumbered blocks).

@@ -33,6 +33,7 @@ from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
 from .redactions import MarkerPattern, mark_redactions, mark_sic_comments
 from .render import annotation_control, metadata_card, wrap_tables
+from .resting import rest_as_text
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
 from .witness import SourceReading, check_markup, find_readings, mark_readings, transcription_section, witness_control
 
@@ -146,9 +147,10 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     readings = find_readings(root, doc_path)
     heads = tuple(head for head, _ in running_heads(ctx.source_of(doc_path)))
     exclude_from_search(root)
+    resting = rest_as_text(root)  # last: the places it records are in the text as the page gives it
     card = metadata_card(doc, plain_citation(ctx, doc), author_pages(ctx, doc, url_for)) if doc else ""
     controls = f'<div class="text-controls">{annotation_control()}{witness_control()}</div>' if readings else annotation_control()
-    parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>']
+    parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>{resting.script()}']
     parts.append(transcription_section(readings, list(heads), url_for, doc_path))
     parts.append(apparatus.works_cited(notes, ctx.formatter, url_for(BIBLIOGRAPHY_PAGE)))
     parts.append(gen.memo_entities(index.entities, ctx.entities, url_for))

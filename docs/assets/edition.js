@@ -87,7 +87,74 @@
       }
     }
   }
+  /* Quiet marks are plain text in the page (edition/resting.py); "All" puts them back from the
+     page's data, where each stood in its block's text, and the other levels take them out again. */
+  var resting = null;
+  function restingData() {
+    if (resting === null) {
+      var data = document.getElementById("edition-rest");
+      try { resting = data ? JSON.parse(data.textContent) : false; } catch (e) { resting = false; }
+    }
+    return resting;
+  }
+  var CONTROLS = ".para-anchor, .para-cite";  /* made on demand by this script: not the text's */
+  function build(shape) {
+    var el = document.createElement(shape[0]);
+    var attrs = shape[1];
+    for (var name in attrs) if (Object.prototype.hasOwnProperty.call(attrs, name)) el.setAttribute(name, attrs[name]);
+    for (var i = 2; i < shape.length; i++) {
+      el.appendChild(typeof shape[i] === "string" ? document.createTextNode(shape[i]) : build(shape[i]));
+    }
+    return el;
+  }
+  function shapeText(shape) {
+    var text = "";
+    for (var i = 2; i < shape.length; i++) text += typeof shape[i] === "string" ? shape[i] : shapeText(shape[i]);
+    return text;
+  }
+  function textNodes(block) {
+    var nodes = [], at = 0;
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) { return n.parentElement.closest(CONTROLS) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT; }
+    });
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, at]); at += n.data.length; }
+    return nodes;
+  }
+  function restoreQuiet() {
+    var data = restingData();
+    if (!data || document.querySelector("[data-rested]")) return;
+    for (var id in data.blocks) {
+      if (!Object.prototype.hasOwnProperty.call(data.blocks, id)) continue;
+      var block = document.getElementById(id);
+      if (!block) continue;
+      var places = data.blocks[id], nodes = textNodes(block);
+      for (var i = places.length - 3; i >= 0; i -= 3) {  /* from the end: earlier places hold */
+        var start = places[i], end = places[i + 1], shape = data.shapes[places[i + 2]];
+        for (var k = nodes.length - 1; k >= 0; k--) {
+          var node = nodes[k][0], from = nodes[k][1];
+          if (from > start) continue;
+          if (end - from > node.data.length || node.data.slice(start - from, end - from) !== shapeText(shape)) break;
+          var words = node.splitText(start - from);
+          words.splitText(end - start);
+          var mark = build(shape);
+          mark.setAttribute("data-rested", "");
+          words.parentNode.replaceChild(mark, words);
+          break;
+        }
+      }
+    }
+  }
+  function unrestoreQuiet() {
+    var marks = document.querySelectorAll("[data-rested]");
+    var parents = [];
+    for (var i = 0; i < marks.length; i++) {
+      parents.push(marks[i].parentNode);
+      marks[i].parentNode.replaceChild(document.createTextNode(marks[i].textContent), marks[i]);
+    }
+    for (var j = 0; j < parents.length; j++) parents[j].normalize();
+  }
   function apply(level) {
+    if (level === "all") restoreQuiet(); else unrestoreQuiet();
     root.setAttribute("data-annotations", level);
     var buttons = document.querySelectorAll(".annotation-control__option");
     for (var i = 0; i < buttons.length; i++) {
