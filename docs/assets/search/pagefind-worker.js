@@ -203,14 +203,13 @@ function answer(found, list) {
   return { items: [...summary, ...list], total };
 }
 
-/* At once, while Material fetches its (empty) lunr index before sending SETUP: READY as soon as
-   Pagefind is loaded lets Material send the reader's query without waiting for that round trip. */
-if (!offline) load().then(() => self.postMessage({ type: READY }), () => {});
-
+/* Pagefind (its loader, a 72 kB WebAssembly module, the index's entry and filters) is loaded with
+   the reader's first query, not with every page: most readers never search, and on a phone it was
+   ~86 kB of each page's transfer. READY at once: Material sends the box's value as soon as it is
+   ready (empty at first: answered without Pagefind) and again each time it changes. */
 self.addEventListener("message", async ev => {
   const message = ev.data;
   if (message.type === SETUP) {
-    await load();
     self.postMessage({ type: READY });
   } else if (message.type === QUERY) {
     const id = ++latest;
