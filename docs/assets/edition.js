@@ -63,6 +63,62 @@
     });
   }
 
+  /* ---- a block's controls, made on demand --------------------------------------------------
+     A numbered paragraph carries its number (data-para, drawn in the margin by the stylesheet) and
+     its cite button's data-cite-* attributes; a note carries its cite label. The number's link and
+     the cite button are made when the reader points at the block or taps it, when the page opens
+     at its anchor, and for every block at the first press of Tab (keyboard users meet them in the
+     same order as ever: number, cite, then the links of the text). The button is the one the cite
+     code above runs: every data-cite-* attribute of the block, and its anchor. */
+  var BLOCKS = ".memo-text [data-para], .memo-text li[id^='fn:'][data-cite-label]";
+  function makeControls(block) {
+    if (!block || block.hasAttribute("data-ctl")) return;
+    block.setAttribute("data-ctl", "");
+    var id = block.id, number = block.getAttribute("data-para");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "para-cite";
+    button.textContent = "cite";
+    for (var i = 0; i < block.attributes.length; i++) {
+      var attr = block.attributes[i];
+      if (attr.name.indexOf("data-cite-") === 0) button.setAttribute(attr.name, attr.value);
+    }
+    if (!button.hasAttribute("data-cite-anchor")) button.setAttribute("data-cite-anchor", id);
+    button.setAttribute("data-search-exclude", "");
+    if (number) {
+      button.setAttribute("aria-label", "Copy a citation of paragraph " + number);
+      var link = document.createElement("a");
+      link.className = "para-anchor";
+      link.href = "#" + id;
+      link.textContent = number;
+      link.setAttribute("aria-label", "Paragraph " + number);
+      link.setAttribute("data-search-exclude", "");
+      block.insertBefore(button, block.firstChild);
+      block.insertBefore(link, button);
+    } else {
+      button.setAttribute("aria-label", "Copy a citation of note " + id.replace(/^fn:/, ""));
+      var text = block.querySelector("p") || block;
+      var back = text.querySelector(".footnote-backref");
+      if (back && back.parentNode === text) text.insertBefore(button, back); else text.appendChild(button);
+    }
+  }
+  function blockOf(node) { return node && node.closest ? node.closest(BLOCKS) : null; }
+  document.addEventListener("mouseover", function (event) { makeControls(blockOf(event.target)); });
+  document.addEventListener("focusin", function (event) { makeControls(blockOf(event.target)); });
+  document.addEventListener("pointerdown", function (event) { makeControls(blockOf(event.target)); });
+  document.addEventListener("keydown", function once(event) {
+    if (event.key !== "Tab") return;
+    document.removeEventListener("keydown", once);
+    var blocks = document.querySelectorAll(BLOCKS);
+    for (var i = 0; i < blocks.length; i++) makeControls(blocks[i]);
+  });
+  function controlsAtTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id) makeControls(blockOf(document.getElementById(id)));
+  }
+  controlsAtTarget();
+  window.addEventListener("hashchange", controlsAtTarget);
+
   /* ---- annotation level ---------------------------------------------------------------------- */
   function stored() {
     try { return window.localStorage.getItem(KEY); } catch (e) { return null; }
