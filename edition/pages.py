@@ -139,6 +139,19 @@ def acronyms_table(terms: list[Term], mentions: list[Mention], docs: dict[str, D
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
+def on_demand(section: str, heading_id: str, heading: str, summary: str, body: str) -> str:
+    """A memo's appendix folded, its body made only when the reader opens it.
+
+    "Named in this document" and "Acronyms used" are lists the register and the glossary give
+    too: 229 elements on the Heritage page (a fifth of it after the other changes of issue 25)
+    that every reader's browser styled, laid out and, as links, Material's script mounted, for
+    the few who open them. Folded, the heading and a one-line summary (how many of each) stay;
+    the body is an inert ``<template>`` (no elements in the page) that edition.js puts in place
+    when the details open. The print stylesheet leaves both appendices out."""
+    return (f'<details class="{section} memo-apparatus" data-search-exclude><summary><h2 id="{heading_id}">{esc(heading)}</h2> '
+            f'<span class="memo-apparatus__summary">{esc(summary)}</span></summary><template>{body}</template></details>')
+
+
 def memo_acronyms(doc_mentions: list[Mention], terms: dict[str, Term], glossary_url: str) -> str:
     counts = Counter(m.target for m in doc_mentions if m.target in terms and terms[m.target].kind == "acronym")
     if not counts:
@@ -147,21 +160,23 @@ def memo_acronyms(doc_mentions: list[Mention], terms: dict[str, Term], glossary_
         f"<tr><td>{link(glossary_url + '#' + key, terms[key].term)}</td><td>{esc(terms[key].expansion)}</td><td>{n}</td></tr>"
         for key, n in sorted(counts.items(), key=lambda kv: terms[kv[0]].term.casefold())
     )
-    return ('<section class="memo-acronyms" data-search-exclude><h2 id="acronyms-used">Acronyms used</h2><table><thead><tr><th>Acronym</th>'
-            f'<th>Expansion</th><th>Times</th></tr></thead><tbody>{rows}</tbody></table></section>')
+    table = ('<table class="memo-acronyms__table"><thead><tr><th>Acronym</th>'
+             f'<th>Expansion</th><th>Times</th></tr></thead><tbody>{rows}</tbody></table>')
+    return on_demand("memo-acronyms", "acronyms-used", "Acronyms used", plural(len(counts), "acronym"), table)
 
 
 def memo_entities(doc_mentions: list[Mention], entities: dict[str, Entity], url_for: UrlFor) -> str:
     counts = Counter(m.target for m in doc_mentions if m.target in entities)
     if not counts:
         return ""
-    groups = []
+    groups, summary = [], []
     for typ in TYPES:
         ids = sorted((i for i in counts if entities[i].type == typ), key=lambda i: entities[i].name.casefold())
         if ids:
             items = ", ".join(f"{link(url_for(entities[i].page), entities[i].name)} ({counts[i]})" for i in ids)
             groups.append(f"<dt>{esc(type_label(typ, len(ids)))}</dt><dd>{items}</dd>")
-    return f'<section class="memo-entities" data-search-exclude><h2 id="named-in-this-document">Named in this document</h2><dl>{"".join(groups)}</dl></section>'
+            summary.append(f"{len(ids)} {type_label(typ, len(ids)).lower()}")
+    return on_demand("memo-entities", "named-in-this-document", "Named in this document", ", ".join(summary), f'<dl>{"".join(groups)}</dl>')
 
 
 def markings_page(codes: list[Term], markers: list[Marker], docs: dict[str, Document], url_for: UrlFor) -> str:

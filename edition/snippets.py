@@ -87,7 +87,7 @@ def exclude_from_search(root: HtmlElement) -> None:
         classes = set((el.get("class") or "").split())
         if el.tag == "button" or el.tag in DELETION_TAGS or classes & FURNITURE or (el.tag == "dt" and _labels(el)):
             el.set("data-search-exclude", "")
-        elif el.tag == "section" and classes & SEARCH_EXCLUDED_SECTIONS:
+        elif el.tag in ("section", "details") and classes & SEARCH_EXCLUDED_SECTIONS:
             el.set("data-search-exclude", "")
             for h in el.iter("h2", "h3"):  # no empty result for the section's heading either
                 h.set("data-search-exclude", "")

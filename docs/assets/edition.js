@@ -360,6 +360,14 @@
     }).observe(searchList, { childList: true });
   }
 
+  /* ---- a memo's appendices (Named in this document, Acronyms used) are made when opened ------ */
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open || !details.matches || !details.matches("details.memo-apparatus")) return;
+    var body = details.querySelector(":scope > template");
+    if (body) details.replaceChild(body.content, body);
+  }, true);
+
   /* ---- the metadata card opens to print (annotations-early.js folds it on a phone) ------------ */
   var card = document.querySelector("details.memo-card");
   window.addEventListener("beforeprint", function () { if (card) card.setAttribute("open", ""); });
