@@ -322,9 +322,11 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
 
     Every mention is kept in the indexes (register, glossary, search); the ones not shown by
     default get the class ``mark-rest`` here, and ``edition.resting`` then writes them as the
-    plain text they look like, with the data the reader's "All" needs to draw them again. Shown: the first mention of each entity or term in a section of the text
-    (between second-level headings), except places. Not shown by default: later mentions in the
-    same section, places, every mention in the notes (they cite works; their titles are not
+    plain text they look like, with the data the reader's "All" needs to draw them again.
+    Shown: the first mention of each entity or term in a section of the text (between
+    second-level headings), except places. Not shown by default: later mentions in the
+    same section, places and their acronyms ("U.S.", "D.C.": no reader needs them expanded
+    at every section), every mention in the notes (they cite works; their titles are not
     annotated text) and in the letterhead, date line and signature (unnumbered blocks).
     Returns (marks shown, marks kept quiet).
     """
@@ -341,7 +343,7 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
             continue
         key = _mark_target(el)
         entity = entities.get(key.removeprefix("entity:"))
-        quiet_type = entity is not None and entity.type in UNMARKED_TYPES and not el.get("data-term")
+        quiet_type = entity is not None and entity.type in UNMARKED_TYPES  # a place's acronym too ("U.S.")
         first = key not in seen
         seen.add(key)
         if el in in_notes or quiet_type or not first:

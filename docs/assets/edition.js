@@ -6,7 +6,7 @@
      in place, remembered in localStorage too
    - a tap on an annotated word shows its expansion first; a second tap follows the link
    - one shared tooltip for the marks' explanations (no tooltip component per mark)
-   - the metadata card opens to print (annotations-early.js folds it on a phone before the first paint) */
+   - the metadata card opened on a wide screen (written folded, drawn open by the stylesheet) and to print */
 (function () {
   var KEY = "edition.annotations";
   var LEVELS = ["essential", "all", "none"];
@@ -346,16 +346,18 @@
   });
 
   /* ---- search: the true count of a long result list ---------------------------------------- */
-  // Past its limit, the search worker (assets/search/pagefind-worker.js) lists the first results
-  // after a line giving the total; Material counts the items it was given, so its line above the
-  // list would say "11 matching documents". It says what the worker's line says instead.
+  // Past its limit, the search worker (assets/search/pagefind-worker.js) lists the first results,
+  // then a line giving the total ("102 matching pages, 9 listed: …", leading to the search help);
+  // Material counts the items it was given, so its line above the list would say "10 matching
+  // documents". It says what the worker's line says instead.
   var searchList = document.querySelector(".md-search-result__list");
   var searchMeta = document.querySelector(".md-search-result__meta");
   if (searchList && searchMeta && window.MutationObserver) {
     new MutationObserver(function () {
-      var first = searchList.querySelector(".md-search-result__item a[href*='#searching-the-edition']");
-      var title = first && first.querySelector("h1, h2");
-      var count = title && title.textContent.split(":")[0];  // "102 matching pages, 10 listed"
+      var last = searchList.lastElementChild;
+      var link = last && last.querySelector("a[href*='#searching-the-edition']");
+      var title = link && link.querySelector("h1, h2");
+      var count = title && /^\d[\d,]* matching pages, \d+ listed/.test(title.textContent) && title.textContent.split(":")[0];
       if (count && searchMeta.textContent !== count) searchMeta.textContent = count;
     }).observe(searchList, { childList: true });
   }
@@ -368,7 +370,10 @@
     if (body) details.replaceChild(body.content, body);
   }, true);
 
-  /* ---- the metadata card opens to print (annotations-early.js folds it on a phone) ------------ */
+  /* ---- the metadata card: written folded (a phone's default); on a wide screen the stylesheet
+     draws it open from the first paint and it is opened here (nothing moves); it opens to print -- */
   var card = document.querySelector("details.memo-card");
+  if (card && window.matchMedia && window.matchMedia("(min-width: 45em)").matches) card.setAttribute("open", "");
+  root.setAttribute("data-card", "");
   window.addEventListener("beforeprint", function () { if (card) card.setAttribute("open", ""); });
 })();
