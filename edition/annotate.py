@@ -155,16 +155,11 @@ class Annotator:
         self.terms = terms
         self.entities = entities
         self.matcher = build_matcher(terms.values(), entities.values())
-        # Acronyms inside an entity's name ('FY' in 'FY 1987 Defense Authorization Act') still
-        # get their tooltip: a second automaton, run only over the few words already matched.
+        # Acronyms inside an entity's name ('FY' in 'FY 1987 Defense Authorization Act') are still
+        # indexed and expanded in the name's description: a second automaton, run only over the
+        # few words already matched.
         self.acronyms_only = build_matcher((t for t in terms.values() if t.kind == "acronym"), ())
         self.known = known_tokens | {f for t in terms.values() for f in t.forms} | {f for e in entities.values() for f in e.forms}
-
-    def _abbr(self, text: str, payload: object) -> HtmlElement:
-        """An acronym inside an entity's name: marked up, its expansion carried by the link's tooltip."""
-        el = element("abbr", text, class_="term")
-        el.set("data-term", self.terms[payload.targets[0].id].key)  # type: ignore[attr-defined]
-        return el
 
     def _make(self, url_for: UrlFor) -> Callable[[str, object], HtmlElement]:
         """One element per match, one explanation per element (the tooltip shows the one of the
@@ -178,15 +173,12 @@ class Annotator:
             entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
             if entity_id is None and term is not None and term.entity in self.entities:
                 entity_id = term.entity
-            abbr: HtmlElement | None = None
-            if term is not None:
+            if entity_id is None:
+                assert term is not None
                 # focusable, so keyboard users get the expansion too
-                abbr = element("abbr", None, class_="term", tabindex="0")
+                abbr = element("abbr", text, class_="term", tabindex="0")
                 abbr.set(TIP, term.tooltip)
                 abbr.set("data-term", term.key)
-            if entity_id is None:
-                assert abbr is not None
-                abbr.text = text
                 return abbr
             ent = self.entities[entity_id]
             href = urls.get(ent.page)
@@ -194,15 +186,18 @@ class Annotator:
                 href = urls[ent.page] = url_for(ent.page)
             link = element("a", text, href=href, class_=f"entity entity--{ent.type}")
             link.set("data-entity", ent.id)
-            if abbr is not None:
-                abbr.attrib.pop("tabindex")  # the link inside takes the focus
-                abbr.append(link)
-                return abbr
+            if term is not None:
+                # an acronym that names a register entry ("COCOM"): one element, the link, with the
+                # acronym's expansion and key (an <abbr> around it was one more element per mark
+                # for no reader: the expansion is its description)
+                link.set("class", f"{link.get('class')} term")
+                link.set("data-term", term.key)
+                link.set(TIP, term.tooltip)
+                return link
             title = f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}"
-            if nested:
+            if nested:  # acronyms in the name ('FY' in 'FY 1987 Defense Authorization Act'): expanded in its description
                 expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
                 title = f"{title} ({expansions})"
-                rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
             if titled or nested:
                 link.set(TIP, title)  # once per paragraph: the explanation is the same for every mention
             return link
@@ -348,10 +343,9 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
         seen.add(key)
         if el in in_notes or quiet_type or not first:
             el.set("class", f"{el.get('class')} {REPEAT}")
-            if el.tag == "a" and el.find("abbr") is None:
+            if el.tag == "a" and not el.get("data-term"):
                 # a register entry's description is shown where it is marked by default; a
-                # quiet mention still links to the entry (a link whose title expands an
-                # acronym in the name keeps it, and so does every acronym)
+                # quiet mention still links to the entry (an acronym keeps its expansion)
                 el.attrib.pop(TIP, None)
             quiet += 1
         else:

@@ -209,14 +209,23 @@
     }
     for (var j = 0; j < parents.length; j++) parents[j].normalize();
   }
+  /* An attribute of <html> is set only when it changes: each change restyles the page (on a
+     phone, tens of milliseconds), and the stored level is on <html> before the first paint. */
+  function setRoot(name, value) {
+    if (root.getAttribute(name) !== value) root.setAttribute(name, value);
+  }
+  function pressed(selector, attribute, value) {
+    var buttons = document.querySelectorAll(selector);
+    for (var i = 0; i < buttons.length; i++) {
+      var state = String(buttons[i].getAttribute(attribute) === value);
+      if (buttons[i].getAttribute("aria-pressed") !== state) buttons[i].setAttribute("aria-pressed", state);
+    }
+  }
   function apply(level) {
     if (level === "all") restoreQuiet(); else unrestoreQuiet();
-    root.setAttribute("data-annotations", level);
-    var buttons = document.querySelectorAll(".annotation-control__option");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-annotations") === level));
-    }
-    syncFocus(level);
+    if (level !== "essential" || root.hasAttribute("data-annotations")) setRoot("data-annotations", level);
+    pressed(".annotation-control__option", "data-annotations", level);
+    if (level === "none" || document.querySelector("[data-tabindex]")) syncFocus(level);
   }
   function choose(level) {
     try { window.localStorage.setItem(KEY, level); } catch (e) { /* private mode: this page only */ }
@@ -229,11 +238,8 @@
   var SOURCE_KEY = "edition.sourceReadings";
   var SOURCE_LEVELS = ["hidden", "shown"];
   function applySource(value) {
-    root.setAttribute("data-source-readings", value);
-    var buttons = document.querySelectorAll(".witness-control__option");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-source-readings") === value));
-    }
+    if (value !== "hidden" || root.hasAttribute("data-source-readings")) setRoot("data-source-readings", value);
+    pressed(".witness-control__option", "data-source-readings", value);
   }
   function chooseSource(value) {
     try { window.localStorage.setItem(SOURCE_KEY, value); } catch (e) { /* private mode: this page only */ }
@@ -373,7 +379,9 @@
   /* ---- the metadata card: written folded (a phone's default); on a wide screen the stylesheet
      draws it open from the first paint and it is opened here (nothing moves); it opens to print -- */
   var card = document.querySelector("details.memo-card");
-  if (card && window.matchMedia && window.matchMedia("(min-width: 45em)").matches) card.setAttribute("open", "");
-  root.setAttribute("data-card", "");
+  if (card) {
+    if (window.matchMedia && window.matchMedia("(min-width: 45em)").matches) card.setAttribute("open", "");
+    card.setAttribute("data-ready", "");  /* on the card, not <html>: only the card is restyled */
+  }
   window.addEventListener("beforeprint", function () { if (card) card.setAttribute("open", ""); });
 })();
