@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import apparatus, chronology, sanitize
@@ -31,7 +31,7 @@ from .htmltext import parse_fragment, serialise_children
 from .model import Marker, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
-from .redactions import MarkerPattern, mark_redactions, mark_sic_comments
+from .redactions import MarkerPattern, mark_redactions, mark_sic_comments, summarise_marker_lines
 from .render import annotation_control, metadata_card, wrap_tables
 from .resting import rest_as_text
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
@@ -126,6 +126,8 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
             pid = block_id_of(el)
             index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", pid,
                                         words_before(el), None if pid else paragraph_before(el)))
+    stands_for = summarise_marker_lines(root)  # after the index took each marker's place
+    index.markers = [replace(m, id=stands_for.get(m.id, m.id)) for m in index.markers]
     contradicted = chronology.date_contradictions(root, dict(ctx.entities))  # before marks and pins become <time> and links
     diags.items.extend(chronology.contradiction_problems(contradicted, ctx.shown_path(doc_path), lambda: ctx.source_of(doc_path)))
     index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
