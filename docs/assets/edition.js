@@ -368,6 +368,20 @@
     }).observe(searchList, { childList: true });
   }
 
+  /* ---- search: Pagefind loads when the reader opens the search box, not with the page ---------- */
+  var warmed = false;
+  function warmSearch() {
+    if (warmed || typeof BroadcastChannel === "undefined") return;
+    warmed = true;
+    try { new BroadcastChannel("edition-search").postMessage("open"); } catch (e) { /* the first query loads it */ }
+  }
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches(".md-search__input")) warmSearch();
+  });
+  document.addEventListener("pointerdown", function (event) {
+    if (event.target.closest && event.target.closest("label[for='__search'], .md-search")) warmSearch();
+  }, true);
+
   /* ---- a memo's appendices (Named in this document, Acronyms used) are made when opened ------ */
   document.addEventListener("toggle", function (event) {
     var details = event.target;

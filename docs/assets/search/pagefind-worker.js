@@ -240,6 +240,14 @@ function answer(found, list) {
    the reader's first query, not with every page: most readers never search, and on a phone it was
    ~86 kB of each page's transfer. READY at once: Material sends the box's value as soon as it is
    ready (empty at first: answered without Pagefind) and again each time it changes. */
+/* The reader opening the search box (edition.js says so on a channel of its own: Material keeps
+   its worker to itself) is its first use: Pagefind starts loading then, while the query is typed.
+   Where the channel does not reach (from file://, the worker runs in a frame of its own origin),
+   the first query loads it. */
+if (typeof BroadcastChannel !== "undefined") {
+  new BroadcastChannel("edition-search").addEventListener("message", () => { load().catch(() => {}); });
+}
+
 self.addEventListener("message", async ev => {
   const message = ev.data;
   if (message.type === SETUP) {
