@@ -86,7 +86,7 @@
     if (!button.hasAttribute("data-cite-anchor")) button.setAttribute("data-cite-anchor", id);
     button.setAttribute("data-search-exclude", "");
     if (number) {
-      button.setAttribute("aria-label", "Copy a citation of paragraph " + number);
+      button.setAttribute("aria-label", "Cite paragraph " + number + ": copy its citation");
       var link = document.createElement("a");
       link.className = "para-anchor";
       link.href = "#" + id;
@@ -96,7 +96,7 @@
       block.insertBefore(button, block.firstChild);
       block.insertBefore(link, button);
     } else {
-      button.setAttribute("aria-label", "Copy a citation of note " + id.replace(/^fn:/, ""));
+      button.setAttribute("aria-label", "Cite note " + id.replace(/^fn:/, "") + ": copy its citation");
       var text = block.querySelector("p") || block;
       var back = text.querySelector(".footnote-backref");
       if (back && back.parentNode === text) text.insertBefore(button, back); else text.appendChild(button);
@@ -367,6 +367,21 @@
       if (count && searchMeta.textContent !== count) searchMeta.textContent = count;
     }).observe(searchList, { childList: true });
   }
+
+  /* ---- a table wider than the screen scrolls sideways: the keyboard reaches it too -------------
+     (Material wraps tables in a scrolling box; one that scrolls needs focus to be scrolled by
+     keys, WCAG 2.1.1). Read once the page has loaded, when its layout costs nothing more. */
+  window.addEventListener("load", function () {
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table (scrolls sideways)");
+      }
+    }
+  });
 
   /* ---- search: Pagefind loads when the reader opens the search box, not with the page ---------- */
   var warmed = false;
