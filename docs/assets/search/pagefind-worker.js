@@ -174,6 +174,14 @@ async function items(found, from, to) {
   });
 }
 
+/* How well a passage matches: the sum of Pagefind's balanced scores of its matching words (a rare
+   word weighs more than a common one), so the paragraph with the query's rare words comes before
+   one that repeats a common word. */
+function weight(sub) {
+  const located = sub.weighted_locations || [];
+  return located.length ? located.reduce((sum, l) => sum + (l.balanced_score || 0), 0) : (sub.locations?.length || 0);
+}
+
 /* A document is indexed as its record (edition/search.py, records_pages): its card, then each
    section heading, paragraph and note under a heading that carries its anchor. It is listed as
    Material lists a page and its sections: the document, then the passages that match, the best
@@ -205,7 +213,7 @@ function passages(data, score, terms, notesOnly) {
   /* each passage's heading is a sign (NOTE_HEADING in edition/search.py), not part of its words */
   const own = excerpt => String(excerpt || "").replace(/^\s*§\.?\s*/, "");
   const found = (data.sub_results || []).filter(sub => sub.url.includes("#") && (!notesOnly || anchorOf(sub).startsWith("fn:")))
-    .map((sub, i) => [sub.locations?.length || 0, i, sub]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , sub]) => sub);
+    .map((sub, i) => [weight(sub), i, sub]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , sub]) => sub);
   if (found.length) return [head, ...found.map((sub, i) => section(anchorOf(sub), name(anchorOf(sub)) || sub.title, own(sub.excerpt), i))];
   if (!notesOnly) return [head];
   const words = String(data.content || "").split(/\s+/);
