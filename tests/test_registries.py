@@ -257,3 +257,18 @@ def test_the_register_lists_a_category_only_when_it_has_an_entry(built_site: Pat
     assert not (tmp_path / "site" / "entities" / "law").exists()
     nav = _register_nav(tmp_path / "site")
     assert TYPE_TITLES["law"] not in nav and TYPE_TITLES["agreement"] in nav, nav
+
+
+def test_no_paragraph_is_linked_twice_in_a_list(edition: BuiltEdition) -> None:
+    """Issue 25: the glossary, every register page and the chronology link each paragraph once
+    per entry ("¶12 (2×)", not "¶12, ¶12"), in the real edition and in a generated one."""
+    pages = [edition.site / "glossary" / "index.html", edition.site / "chronology" / "index.html",
+             *(edition.site / "entities").glob("*/index.html")]
+    repeated = []
+    for path in pages:
+        root = html.parse(str(path)).getroot()
+        lists = root.xpath('//ul[contains(@class,"occurrences")] | //table[@class="chronology"]//td[4]')
+        for element in lists:
+            hrefs = [h for h in element.xpath(".//a/@href") if "#" in h]
+            repeated += [f"{path.parent.relative_to(edition.site)}: {h}" for h in sorted(set(hrefs)) if hrefs.count(h) > 1]
+    assert not repeated, f"{edition.name}: {len(repeated)} paragraphs linked twice in a list:\n" + "\n".join(repeated[:20])
