@@ -23,7 +23,7 @@ VENV_MARK := $(VENV)/.edition-made-$(MACHINE_TOKEN)
 BUILD_STAMP := $(VENV)/.edition-build-$(call hash_of,requirements/build.txt pyproject.toml)-$(MACHINE_TOKEN)
 TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requirements/test.txt pyproject.toml)-$(MACHINE_TOKEN)
 NODE_STAMP := node_modules/.edition-$(call hash_of,package.json package-lock.json)-$(MACHINE_TOKEN)
-SYSTEM_PACKAGES := chromium biber poppler-utils pandoc
+SYSTEM_PACKAGES := chromium biber poppler-utils pandoc default-jre-headless
 
 .PHONY: setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
 
@@ -54,15 +54,18 @@ setup-test: $(TEST_STAMP)
 
 # Debian packages: Chromium for the browser tests (Playwright drives it; it never downloads a
 # browser), biber and pdftotext (poppler-utils) for the bibliography and print tests, pandoc as the
-# second CSL processor that checks the citations.
+# second CSL processor that checks the citations, Java for the Nu HTML checker (npm's vnu-jar,
+# pinned; its own download of a Java runtime is never run, see `node`).
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 browser: system
 
 # `npm ci` removes node_modules/ first: whatever was there, the pinned, checked packages replace it.
+# No package's install script runs: the only one (vnu-jar's) would download a Java runtime; the
+# Nu checker runs on Debian's Java (SYSTEM_PACKAGES).
 $(NODE_STAMP):
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	touch $@
 
 node: $(NODE_STAMP)

@@ -12,7 +12,11 @@ the ratio of the medians.
   on a note marker until its tooltip shows, and a search until its first result.
 
     python -m bench.phone [--page documents/<memo>/ ...] [--runs N] [--json out.json] [--tiny]
+                          [--compare NAME=REV ...]
 
+``--compare NAME=REV`` adds the edition as it was at git revision REV (``git archive`` of this
+repository, built from a copy like A) as a column of its own, measured in the same run,
+interleaved with A and B: what one change pays, side by side, under the same load.
 ``--tiny`` runs each measure once on the first page: a test of the benchmark code, not a
 measurement.
 """
@@ -21,14 +25,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench import lighthouse, touch
@@ -46,32 +53,50 @@ VARIANTS = {"A": "edition", "B": "plain Material"}
 LIGHTHOUSE_RUNS, BROWSER_RUNS = 5, 7
 
 
-def build_variants(work: Path, source: Path = ROOT) -> dict[str, Path]:
-    """Build A (the edition's ``mkdocs.yml``) and B (plain Material) of one copy of ``source``."""
+def export_revision(rev: str, dest: Path, repo: Path = ROOT) -> Path:
+    """The project as it was at git revision ``rev`` of ``repo`` (``git archive``), in ``dest``,
+    with ``repo``'s npm packages (the citation processor) linked in."""
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev], capture_output=True, check=True, timeout=300).stdout
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    if (repo / "node_modules").is_dir() and not (dest / "node_modules").exists():
+        (dest / "node_modules").symlink_to((repo / "node_modules").resolve(), target_is_directory=True)
+    return dest
+
+
+def _build(config: Path, project: Path, site: Path, name: str) -> Path:
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
+                          cwd=project, capture_output=True, text=True, timeout=1200,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if proc.returncode != 0:
+        raise SystemExit(f"build {name} failed:\n{(proc.stderr + proc.stdout)[-3000:]}")
+    return site
+
+
+def build_variants(work: Path, source: Path = ROOT, compare: dict[str, str] | None = None) -> dict[str, Path]:
+    """Build A (the edition's ``mkdocs.yml``) and B (plain Material) of one copy of ``source``, and
+    the edition at each revision of ``compare`` (name -> git revision) from a copy of its own."""
     project = copy_project(work / "project", source)
-    configs = {"A": project / "mkdocs.yml", "B": plain_material_config(project, edition_look=False)}
-    sites = {}
-    for variant, config in configs.items():
-        site = work / f"site-{variant}"
-        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
-                              cwd=project, capture_output=True, text=True, timeout=1200,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        if proc.returncode != 0:
-            raise SystemExit(f"build {variant} ({VARIANTS[variant]}) failed:\n{(proc.stderr + proc.stdout)[-3000:]}")
-        sites[variant] = site
+    sites = {"A": _build(project / "mkdocs.yml", project, work / "site-A", "A (edition)"),
+             "B": _build(plain_material_config(project, edition_look=False), project, work / "site-B", "B (plain Material)")}
+    for name, rev in (compare or {}).items():
+        other = copy_project(work / f"project-{name}", export_revision(rev, work / f"export-{name}"))
+        sites[name] = _build(other / "mkdocs.yml", other, work / f"site-{name}", f"{name} ({rev})")
     return sites
 
 
 def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, browser_runs: int, query: str) -> dict[str, dict[str, dict[str, list[float]]]]:
-    """Every sample, interleaved A, B, A, B…: ``samples[page][variant][metric key]`` is a list of runs."""
+    """Every sample, interleaved A, B, A, B… (and every compared variant): ``samples[page][variant][metric key]``
+    is a list of runs."""
     samples: dict[str, dict[str, dict[str, list[float]]]] = {p: {v: {} for v in sites} for p in pages}
 
     def add(page: str, variant: str, values: dict[str, float]) -> None:
         for key, value in values.items():
             samples[page][variant].setdefault(key, []).append(value)
 
-    with serve(sites["A"]) as base_a, serve(sites["B"]) as base_b:
-        bases = {"A": base_a, "B": base_b}
+    with ExitStack() as stack:
+        bases = {variant: stack.enter_context(serve(site)) for variant, site in sites.items()}
         for page in pages:
             for run in range(lighthouse_runs):
                 for variant, base in bases.items():
@@ -88,7 +113,8 @@ def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, brow
 
 @dataclass(frozen=True)
 class Row:
-    """One metric of one page: the medians of A and B, and A/B (None where B's median is 0)."""
+    """One metric of one page: the medians of A and B, and A/B (None where B's median is 0); then
+    each compared variant's median and its ratio to B."""
 
     metric: str
     label: str
@@ -96,19 +122,30 @@ class Row:
     a: float
     b: float
     ratio: float | None
+    others: tuple[tuple[str, float, float | None], ...] = field(default=())
 
     def cells(self) -> list[str]:
-        return [self.label, _value(self.a, self.unit), _value(self.b, self.unit), "–" if self.ratio is None else f"{self.ratio:.2f}"]
+        cells = [self.label, _value(self.a, self.unit), _value(self.b, self.unit), _ratio(self.ratio)]
+        for _, value, ratio in self.others:
+            cells += [_value(value, self.unit), _ratio(ratio)]
+        return cells
+
+
+def _ratio(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}"
 
 
 def rows(samples: dict[str, dict[str, list[float]]], metrics: list[Metric]) -> list[Row]:
     """The rows of one page, for each metric measured there (a page without notes has no tap)."""
     out = []
+    others = [v for v in samples if v not in ("A", "B")]
     for metric in metrics:
         if metric.key not in samples["A"]:
             continue
         a, b = statistics.median(samples["A"][metric.key]), statistics.median(samples["B"][metric.key])
-        out.append(Row(metric.key, metric.label, metric.unit, a, b, a / b if b else None))
+        extra = tuple((v, value, value / b if b else None) for v in others if metric.key in samples[v]
+                      for value in [statistics.median(samples[v][metric.key])])
+        out.append(Row(metric.key, metric.label, metric.unit, a, b, a / b if b else None, extra))
     return out
 
 
@@ -121,14 +158,20 @@ def _value(value: float, unit: str) -> str:
 HEAD = ["", "A (edition)", "B (plain Material)", "A/B"]
 
 
+def _head(page_rows: list[Row]) -> list[str]:
+    names = [name for name, _, _ in page_rows[0].others] if page_rows else []
+    return HEAD + [cell for name in names for cell in (name, f"{name}/B")]
+
+
 def report(page: str, page_rows: list[Row], runs: str) -> str:
-    """One page's table: the metrics as rows, A, B and A/B as columns."""
-    return table(f"{page} ({runs})", HEAD, [row.cells() for row in page_rows])
+    """One page's table: the metrics as rows, A, B and A/B as columns (then any compared variant)."""
+    return table(f"{page} ({runs})", _head(page_rows), [row.cells() for row in page_rows])
 
 
 def markdown(page: str, page_rows: list[Row]) -> str:
     """The same table in Markdown, as bench/README.md keeps it."""
-    lines = [f"| {page} | {' | '.join(HEAD[1:])} |", "| --- | ---: | ---: | ---: |"]
+    head = _head(page_rows)
+    lines = [f"| {page} | {' | '.join(head[1:])} |", "| --- |" + " ---: |" * (len(head) - 1)]
     return "\n".join([*lines, *(f"| {' | '.join(row.cells())} |" for row in page_rows)])
 
 
@@ -145,23 +188,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the table and every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="also print the tables in Markdown, for bench/README.md")
     parser.add_argument("--tiny", action="store_true", help="each measure once, first page only: tests the code, measures nothing")
+    parser.add_argument("--compare", action="append", default=[], metavar="NAME=REV",
+                        help="also measure the edition at git revision REV, as column NAME, in the same run (repeatable)")
     args = parser.parse_args(argv)
     pages = args.page or (PAGES[:1] if args.tiny else PAGES)
     lighthouse_runs = browser_runs = 1 if args.tiny else args.runs
     lighthouse_runs, browser_runs = lighthouse_runs or LIGHTHOUSE_RUNS, browser_runs or BROWSER_RUNS
+    compare = dict(item.split("=", 1) for item in args.compare if "=" in item)
+    if len(compare) != len(args.compare) or {"A", "B"} & set(compare):
+        parser.error("--compare takes NAME=REV, NAME neither A nor B")
     if why := lighthouse.missing():
         raise SystemExit(f"bench.phone: {why}")
     started = time.perf_counter()
     load_before = os.getloadavg()
     metrics = [*lighthouse.METRICS, *(Metric(m.key, m.label.format(query=args.query), m.unit) for m in touch.METRICS)]
     with tempfile.TemporaryDirectory(prefix="phone-bench-") as tmp:
-        print("building A (edition) and B (plain Material)…", flush=True)
-        sites = build_variants(Path(tmp))
+        print("building A (edition) and B (plain Material)" + "".join(f", {n} ({r})" for n, r in compare.items()) + "…", flush=True)
+        sites = build_variants(Path(tmp), compare=compare)
         samples = measure(sites, pages, lighthouse_runs, browser_runs, args.query)
     runs = f"medians of {lighthouse_runs} Lighthouse and {browser_runs} Playwright runs each, interleaved"
     result = {
         "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "commit": _commit(),
+        "compared": compare,
         "lighthouse": lighthouse.version(),
         "runs": {"lighthouse": lighthouse_runs, "playwright": browser_runs},
         "load_average": {"before": load_before, "after": os.getloadavg()},

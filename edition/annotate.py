@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from .entities import Entity
 from .glossary import Term
-from .htmltext import SKIP_TAGS, Slot, element, iter_slots, lift_out, put_back, rewrite_spans, shorten, slot_text
+from .htmltext import SKIP_TAGS, TIP, Slot, element, iter_slots, lift_out, put_back, rewrite_spans, shorten, slot_text
 from .matching import Matcher, Target
 from .model import Mention
 from .paragraphs import block_id_of
@@ -23,6 +23,7 @@ from .reading import DELETION_TAGS, INSERTION_TAGS, NOT_READING_CLASSES, reading
 
 UrlFor = Callable[[str], str]
 PIN_PREFIX = "entity:"
+
 NO_MENTION = "-"
 # Marked where the reading text (``edition.reading``) has them: an insertion or correction and the
 # edition's reading of a misread word are annotated like any other words, a deletion is not.
@@ -154,20 +155,15 @@ class Annotator:
         self.terms = terms
         self.entities = entities
         self.matcher = build_matcher(terms.values(), entities.values())
-        # Acronyms inside an entity's name ('FY' in 'FY 1987 Defense Authorization Act') still
-        # get their tooltip: a second automaton, run only over the few words already matched.
+        # Acronyms inside an entity's name ('FY' in 'FY 1987 Defense Authorization Act') are still
+        # indexed and expanded in the name's description: a second automaton, run only over the
+        # few words already matched.
         self.acronyms_only = build_matcher((t for t in terms.values() if t.kind == "acronym"), ())
         self.known = known_tokens | {f for t in terms.values() for f in t.forms} | {f for e in entities.values() for f in e.forms}
 
-    def _abbr(self, text: str, payload: object) -> HtmlElement:
-        """An acronym inside an entity's name: marked up, its expansion carried by the link's tooltip."""
-        el = element("abbr", text, class_="term")
-        el.set("data-term", self.terms[payload.targets[0].id].key)  # type: ignore[attr-defined]
-        return el
-
     def _make(self, url_for: UrlFor) -> Callable[[str, object], HtmlElement]:
-        """One element per match, one tooltip per element (Material shows the title of the
-        element that holds focus or the pointer, so nested titles would overlap)."""
+        """One element per match, one explanation per element (the tooltip shows the one of the
+        element that holds focus or the pointer, so nested explanations would overlap)."""
 
         urls: dict[str, str] = {}  # a register entry's address, worked out once per memo, not once per mention
 
@@ -177,14 +173,12 @@ class Annotator:
             entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
             if entity_id is None and term is not None and term.entity in self.entities:
                 entity_id = term.entity
-            abbr: HtmlElement | None = None
-            if term is not None:
-                # focusable, so keyboard users get the expansion too
-                abbr = element("abbr", None, title=term.tooltip, class_="term", tabindex="0")
-                abbr.set("data-term", term.key)
             if entity_id is None:
-                assert abbr is not None
-                abbr.text = text
+                assert term is not None
+                # focusable, so keyboard users get the expansion too
+                abbr = element("abbr", text, class_="term", tabindex="0")
+                abbr.set(TIP, term.tooltip)
+                abbr.set("data-term", term.key)
                 return abbr
             ent = self.entities[entity_id]
             href = urls.get(ent.page)
@@ -192,17 +186,20 @@ class Annotator:
                 href = urls[ent.page] = url_for(ent.page)
             link = element("a", text, href=href, class_=f"entity entity--{ent.type}")
             link.set("data-entity", ent.id)
-            if abbr is not None:
-                abbr.attrib.pop("tabindex")  # the link inside takes the focus
-                abbr.append(link)
-                return abbr
+            if term is not None:
+                # an acronym that names a register entry ("COCOM"): one element, the link, with the
+                # acronym's expansion and key (an <abbr> around it was one more element per mark
+                # for no reader: the expansion is its description)
+                link.set("class", f"{link.get('class')} term")
+                link.set("data-term", term.key)
+                link.set(TIP, term.tooltip)
+                return link
             title = f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}"
-            if nested:
+            if nested:  # acronyms in the name ('FY' in 'FY 1987 Defense Authorization Act'): expanded in its description
                 expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
                 title = f"{title} ({expansions})"
-                rewrite_spans((link, "text"), [(n.start, n.end, n) for n in nested], self._abbr)
             if titled or nested:
-                link.set("title", title)  # once per paragraph: the tooltip is the same for every mention
+                link.set(TIP, title)  # once per paragraph: the explanation is the same for every mention
             return link
 
         return make
@@ -229,7 +226,7 @@ class Annotator:
             a.set("href", url_for(ent.page))
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
-            a.set("title", f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}")
+            a.set(TIP, f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}")
             pid = block_id_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))
@@ -295,7 +292,7 @@ def _typography(block: HtmlElement, slots: list[Slot]) -> tuple[dict[tuple[int, 
 
 # -- restraint: which marks the reader sees ------------------------------------------------------
 
-REPEAT = "mark-rest"  # a mention that is kept as data and as a link but not shown as a mark by default
+REPEAT = "mark-rest"  # a mention not shown as a mark by default: plain text until the reader asks for all (edition.resting)
 UNMARKED_TYPES = frozenset({"place"})  # places need no gloss in running text; the register keeps them
 SECTION_TAGS = frozenset({"h1", "h2"})
 
@@ -318,11 +315,13 @@ def _is_mark(el: HtmlElement) -> bool:
 def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
     """Decide which of a memo's marks are shown by default ("essential" annotations).
 
-    Every mention keeps its element, link and data; the ones not shown by default get the
-    class ``mark-rest``, which the stylesheet draws as plain text unless the reader asks for
-    all annotations. Shown: the first mention of each entity or term in a section of the text
-    (between second-level headings), except places. Not shown by default: later mentions in the
-    same section, places, every mention in the notes (they cite works; their titles are not
+    Every mention is kept in the indexes (register, glossary, search); the ones not shown by
+    default get the class ``mark-rest`` here, and ``edition.resting`` then writes them as the
+    plain text they look like, with the data the reader's "All" needs to draw them again.
+    Shown: the first mention of each entity or term in a section of the text (between
+    second-level headings), except places. Not shown by default: later mentions in the
+    same section, places and their acronyms ("U.S.", "D.C.": no reader needs them expanded
+    at every section), every mention in the notes (they cite works; their titles are not
     annotated text) and in the letterhead, date line and signature (unnumbered blocks).
     Returns (marks shown, marks kept quiet).
     """
@@ -339,16 +338,15 @@ def restrain(root: HtmlElement, entities: dict[str, Entity]) -> tuple[int, int]:
             continue
         key = _mark_target(el)
         entity = entities.get(key.removeprefix("entity:"))
-        quiet_type = entity is not None and entity.type in UNMARKED_TYPES and not el.get("data-term")
+        quiet_type = entity is not None and entity.type in UNMARKED_TYPES  # a place's acronym too ("U.S.")
         first = key not in seen
         seen.add(key)
         if el in in_notes or quiet_type or not first:
             el.set("class", f"{el.get('class')} {REPEAT}")
-            if el.tag == "a" and el.find("abbr") is None:
+            if el.tag == "a" and not el.get("data-term"):
                 # a register entry's description is shown where it is marked by default; a
-                # quiet mention still links to the entry (a link whose title expands an
-                # acronym in the name keeps it, and so does every acronym)
-                el.attrib.pop("title", None)
+                # quiet mention still links to the entry (an acronym keeps its expansion)
+                el.attrib.pop(TIP, None)
             quiet += 1
         else:
             shown += 1

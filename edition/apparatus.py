@@ -26,6 +26,7 @@ from .diagnostics import Diagnostics
 from .documents import Document
 from .exports import EditionRecord
 from .notes import ResolvedNote
+from .paragraphs import CITE_LABEL, CITE_LOCATOR
 from .render import esc, link
 
 UrlFor = Callable[[str], str]
@@ -279,8 +280,11 @@ def adds_something(wording: str, resolved_plain: str) -> bool:
 
 
 def annotate_footnotes(root: HtmlElement, notes: list[ResolvedNote], fmt: Formatter) -> None:
-    """Give each note a permalink, a cite control and its work: the full reference where the
-    wording is shortened (op. cit., Ibid., a short title), else a link to the works cited."""
+    """Give each note its work where the note's own words do not give it in full (op. cit., Ibid.,
+    a short title): the full reference, linked to the works cited. Nothing else: the note ends
+    with its wording (and Material's link back to the text), not with "Works cited #" in grey; its
+    cite label (``data-cite-label``) is for the cite button edition.js makes on demand, as for a
+    paragraph, and the works cited list links back to every note that cites a work."""
     by_label = {n.note.label: n for n in notes}
     # one batch for the memo's notes: a memo the build did not prepare (its front matter has an
     # error) would otherwise start the processor once per note
@@ -290,21 +294,18 @@ def annotate_footnotes(root: HtmlElement, notes: list[ResolvedNote], fmt: Format
         if not lid.startswith("fn:"):
             continue
         label = lid.removeprefix("fn:")
+        li.set(CITE_LABEL, f"n. {label}")
+        li.set(CITE_LOCATOR, f"n. {label}")  # a note is the original's: cited after the work
         rn = by_label.get(label)
-        parts = []
-        if rn is not None and rn.key is not None and rn.key in fmt.library:
-            ref_html = fmt.note(rn.key, parse_locator(rn.locator))
-            how = {"ibid": "Ibid.", "op. cit.": "op. cit."}.get(rn.how)
-            if how or adds_something(rn.note.wording.replace("*", ""), plain(ref_html)):
-                prefix = f'<span class="note-reference__how">{esc(how)} = </span>' if how else '<span class="note-reference__how">Full reference: </span>'
-                parts.append(f'{prefix}<a href="#{esc(ref_anchor(rn.key))}" class="note-reference__work">{ref_html}</a>')
-            else:
-                parts.append(f'<a href="#{esc(ref_anchor(rn.key))}" class="note-reference__link" title="This work in the works cited">Works cited</a>')
-        # named like a paragraph's number and cite button (aria-label, no title): a title would
-        # be one more Material tooltip mounted at every page load, for a mark whose use is plain
-        parts.append(f'<a href="#{esc(lid)}" class="note-permalink" aria-label="Note {esc(label)}: permanent link">#</a>')
-        parts.append(cite_button(f"n. {label}", lid, f"n. {label}", "", f"Copy a citation of note {label}"))
-        span = lxml_html.fragment_fromstring(f'<span class="note-reference">{" ".join(parts)}</span>')
+        if rn is None or rn.key is None or rn.key not in fmt.library:
+            continue
+        ref_html = fmt.note(rn.key, parse_locator(rn.locator))
+        how = {"ibid": "Ibid.", "op. cit.": "op. cit."}.get(rn.how)
+        if not (how or adds_something(rn.note.wording.replace("*", ""), plain(ref_html))):
+            continue
+        prefix = f'<span class="note-reference__how">{esc(how)} = </span>' if how else '<span class="note-reference__how">Full reference: </span>'
+        span = lxml_html.fragment_fromstring(
+            f'<span class="note-reference">{prefix}<a href="#{esc(ref_anchor(rn.key))}" class="note-reference__work">{ref_html}</a></span>')
         target = li.find("p") if li.find("p") is not None else li
         backref = next((a for a in target.iter("a") if "footnote-backref" in (a.get("class") or "")), None)
         if backref is not None:

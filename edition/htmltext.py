@@ -201,6 +201,14 @@ def put_back(root: HtmlElement, lifted: list[Lifted]) -> None:
         added += len("".join(el.itertext())) + len(taken)
 
 
+# A mark's explanation (an acronym's expansion, a register entry's name and role, an exemption
+# code's meaning): an accessible description, which the edition's one shared tooltip
+# (docs/assets/edition.js) shows on hover, focus and tap, as text. Not ``title``: Material built a
+# tooltip component per title at every page load (333 on the Heritage page, most of its blocking
+# time on a phone) and inserts a title as HTML.
+TIP = "aria-description"
+
+
 def element(tag: str, text: str | None = None, **attrs: str) -> HtmlElement:
     """Build an element; text and attribute values are data and are escaped on output."""
     el = html.Element(tag)

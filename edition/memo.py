@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import apparatus, chronology, provenance, sanitize
@@ -31,8 +31,9 @@ from .htmltext import parse_fragment, serialise_children
 from .model import Marker, PageIndex
 from .notes import ResolvedNote, check_markers, extract_notes, resolve_notes
 from .paragraphs import block_id_of, number_paragraphs
-from .redactions import MarkerPattern, mark_redactions, mark_sic_comments
+from .redactions import MarkerPattern, mark_redactions, mark_sic_comments, summarise_marker_lines
 from .render import annotation_control, metadata_card, wrap_tables
+from .resting import rest_as_text
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
 from .source_lines import line_containing
 from .witness import SourceReading, check_markup, find_readings, mark_readings, transcription_section, witness_control
@@ -128,6 +129,8 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
             pid = block_id_of(el)
             index.markers.append(Marker(doc_path, el.get("id"), kind, el.get("data-code") or "", pid,
                                         words_before(el), None if pid else paragraph_before(el)))
+    stands_for = summarise_marker_lines(root)  # after the index took each marker's place
+    index.markers = [replace(m, id=stands_for.get(m.id, m.id)) for m in index.markers]
     contradicted = chronology.date_contradictions(root, dict(ctx.entities))  # before marks and pins become <time> and links
     diags.items.extend(chronology.contradiction_problems(contradicted, ctx.shown_path(doc_path), lambda: ctx.source_of(doc_path)))
     index.dated, bad_marks = chronology.apply_date_marks(root, doc_path)
@@ -149,12 +152,13 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     readings = find_readings(root, doc_path)
     heads = tuple(head for head, _ in running_heads(ctx.source_of(doc_path)))
     exclude_from_search(root)
+    resting = rest_as_text(root)  # last: the places it records are in the text as the page gives it
     card = metadata_card(doc, author_pages=author_pages(ctx, doc, url_for)) if doc else ""
     # under the card (the title and what the document is): the source note first, as FRUS gives it,
     # then the citation at hand, before the text
     card += (provenance.source_note(doc) + apparatus.cite_here(doc, ctx.formatter, ctx.settings)) if doc else ""
     controls = f'<div class="text-controls">{annotation_control()}{witness_control()}</div>' if readings else annotation_control()
-    parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>']
+    parts = [card + controls, f'<div class="memo-text">{serialise_children(root)}</div>{resting.script()}']
     parts.append(transcription_section(readings, list(heads), url_for, doc_path))
     parts.append(apparatus.works_cited(notes, ctx.formatter, url_for(BIBLIOGRAPHY_PAGE)))
     parts.append(gen.memo_entities(index.entities, ctx.entities, url_for))

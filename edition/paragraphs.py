@@ -14,7 +14,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from .htmltext import element, has_class
+from .htmltext import has_class
 from .model import Paragraph
 from .reading import reading_text
 
@@ -108,9 +108,21 @@ def cite_label(number: int, pages: tuple[int | None, int | None] = (None, None))
     return f"{page}, para. {number}" if page else f"para. {number}"
 
 
+PARA_NUMBER = "data-para"  # a numbered block's number, drawn in the margin by the stylesheet
+CITE_LABEL = "data-cite-label"  # how a block is cited ("p. 2, para. 5", "n. 6"): its cite button's label
+CITE_LOCATOR = "data-cite-locator"  # the original's locator a citation puts after the work ("p. 2", "n. 6")
+CITE_EDITION_LOCATOR = "data-cite-edition-locator"  # the edition's, put after the edition ("para. 5")
+
+
 def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph, HtmlElement]]:
-    """Give each body paragraph an id, a number in the margin and a cite control; return every
-    text block with its element (unnumbered blocks with number 0)."""
+    """Give each body paragraph an id, its number and its cite label; return every text block
+    with its element (unnumbered blocks with number 0).
+
+    The page carries no control per paragraph: the stylesheet draws the number in the margin
+    from ``data-para``, and edition.js makes the number's link and the cite button (with the
+    block's ``data-cite-*`` attributes) when the reader points at the paragraph, taps it, uses
+    the keyboard or arrives at its anchor. 61 links and 64 buttons on the Heritage page were a
+    tenth of its DOM, there for every reader and used by few."""
     found: list[tuple[Paragraph, HtmlElement]] = []
     front = _before_title(root)
     targets = paragraph_blocks(root)
@@ -131,18 +143,10 @@ def number_paragraphs(root: HtmlElement, doc_path: str) -> list[tuple[Paragraph,
         number += 1
         pid = f"p{number}"
         target.set("id", pid)
-        anchor = element("a", str(number), class_="para-anchor", href=f"#{pid}", aria_label=f"Paragraph {number}")
-        button = element("button", "cite", type="button", class_="para-cite", aria_label=f"Copy a citation of paragraph {number}")
-        button.set("data-cite-label", cite_label(number, pages.get(target, (None, None))))
-        button.set("data-cite-anchor", pid)
-        button.set("data-cite-locator", page_locator(pages.get(target, (None, None))))  # the original's
-        button.set("data-cite-edition-locator", f"para. {number}")  # the edition's
-        for furniture in (anchor, button):
-            furniture.set("data-search-exclude", "")  # the margin is not the text
-        anchor.tail, button.tail = None, target.text
-        target.text = None
-        target.insert(0, anchor)
-        target.insert(1, button)
+        target.set(PARA_NUMBER, str(number))
+        target.set(CITE_LABEL, cite_label(number, pages.get(target, (None, None))))
+        target.set(CITE_LOCATOR, page_locator(pages.get(target, (None, None))))  # the original's
+        target.set(CITE_EDITION_LOCATOR, f"para. {number}")  # the edition's
         found.append((Paragraph(doc_path, pid, number), target))
     return found
 

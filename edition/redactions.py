@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from .htmltext import element, iter_slots, rewrite_spans
+from .htmltext import TIP, element, iter_slots, rewrite_spans
 from .reading import reading_text
 
 GAP = "[redacted]"
@@ -81,12 +81,12 @@ def mark_redactions(root: HtmlElement, pattern: MarkerPattern, explained_at: Cal
             if kind == "page":
                 return page_break(code, label, page_ids)
             if kind == "exemption" and explained_at is not None:
-                el = element("a", matched, class_=f"redaction redaction--{kind}", href=explained_at(code),
-                             aria_label=label, title=pattern.explanation(code))
+                el = element("a", matched, class_=f"redaction redaction--{kind}", href=explained_at(code), aria_label=label)
+                el.set(TIP, pattern.explanation(code))
             else:
                 el = element("span", matched, class_=f"redaction redaction--{kind}", role="note", aria_label=label)
                 if kind == "exemption":
-                    el.set("title", pattern.explanation(code))
+                    el.set(TIP, pattern.explanation(code))
             el.set("data-code", code)
             return el
 
@@ -134,6 +134,58 @@ def collapse_marker_lines(root: HtmlElement) -> None:
             line.tail = nxt.tail
             nxt.getparent().remove(nxt)
             nxt = line.getnext()
+
+
+def summarise_marker_lines(root: HtmlElement) -> dict[str, str]:
+    """Each line of markers only (``25X1 25X1 [redacted]``, after ``collapse_marker_lines``) as one
+    short editorial line in square brackets, as a printed edition gives it: each exemption code
+    once with how many times the copy prints it, and the withheld passages counted, which the
+    copy shows as lines of their own ("[25X1 ×2; 1 passage not declassified]"). Page breaks and
+    editors' comments of the line follow it. The markers a line no longer shows are taken out;
+    returns their ids with the id of the marker that stands for them (the markings page links
+    there)."""
+    merged: dict[str, str] = {}
+    for line in list(root.iter("p")):
+        if line.get("class") != "marker-line":
+            continue
+        markers = [c for c in line if "redaction" in (c.get("class") or "").split()]
+        if not markers:
+            continue
+        rest = [c for c in line if c not in markers]
+        codes: dict[str, list[HtmlElement]] = {}
+        gaps: list[HtmlElement] = []
+        for m in markers:
+            if "redaction--gap" in (m.get("class") or "").split():
+                gaps.append(m)
+            else:
+                codes.setdefault(m.get("data-code") or m.text_content(), []).append(m)
+        for child in list(line):
+            line.remove(child)
+        line.text = "["
+        shown: list[HtmlElement] = []
+        for group in codes.values():
+            first = group[0]
+            first.tail = f" ×{len(group)}" if len(group) > 1 else ""
+            shown.append(first)
+            merged.update((m.get("id") or "", first.get("id") or "") for m in group[1:])
+        if gaps:
+            gap = gaps[0]
+            gap.text = f"{len(gaps)} passage{'s' if len(gaps) > 1 else ''} not declassified"
+            gap.set("class", f"{gap.get('class')} redaction--passage")
+            gap.set("aria-label", f"{len(gaps)} passage{'s' if len(gaps) > 1 else ''} withheld")
+            gap.tail = ""
+            shown.append(gap)
+            merged.update((m.get("id") or "", gap.get("id") or "") for m in gaps[1:])
+        for i, el in enumerate(shown):
+            if i:
+                shown[i - 1].tail = (shown[i - 1].tail or "") + ("; " if el in gaps else ", ")
+            line.append(el)
+        shown[-1].tail = (shown[-1].tail or "") + "]"
+        for el in rest:
+            el.tail = (" " + el.tail.strip()) if el.tail and el.tail.strip() else None
+            line.append(el)
+        line.set("class", "marker-line marker-line--summary")
+    return merged
 
 
 def mark_sic_comments(root: HtmlElement) -> None:

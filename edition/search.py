@@ -25,18 +25,21 @@ import subprocess
 import sys
 import tempfile
 import threading
+from copy import deepcopy as copy_element
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from .cache_files import sign, verify
 from .documents import is_memo
+from .reading import reading_words
 
 WORKER = "assets/search/pagefind-worker.js"  # docs path of the edition's search worker
 PAGEFIND_DIR = "pagefind"  # where the index goes in the site
-NOTES_DIR = "pagefind-notes"  # the notes' pages (notes_pages), only while the indexer runs
-NOTE_HEADING = "§"  # each note's heading in those pages (the search worker strips it from excerpts)
+NOTES_DIR = "pagefind-records"  # the documents' records (records_pages), only while the indexer runs
+NOTE_HEADING = "§"  # each passage's heading in those pages (the search worker strips it from excerpts)
 # Furniture kept out of the index, the same rule as for Material's search (``data-search-exclude``
 # on occurrence lists and other apparatus), plus Material's permalink marks and page chrome.
 EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink", ".md-source-file", ".md-content__button")
@@ -59,14 +62,22 @@ class SearchFacts:
     weight: float | None = None  # a page's ``search: boost`` front matter, as Pagefind's weight (0–10)
 
     def article_attributes(self) -> str:
-        """The page's weight as Pagefind reads it on the indexed ``<article>`` (empty when unset)."""
-        return f' data-pagefind-weight="{self.weight:g}"' if self.weight is not None else ""
+        """What Pagefind reads on the page's ``<article>``: ``data-pagefind-body`` (the page is
+        indexed) and its weight when set. A document's page has neither: it is indexed through
+        its record (``document_record``), one sub-result per paragraph and note, and Pagefind
+        leaves out every page without ``data-pagefind-body`` once one page has it."""
+        if self.kind == "document":
+            return ""
+        return " data-pagefind-body" + (f' data-pagefind-weight="{self.weight:g}"' if self.weight is not None else "")
 
     def tags(self, title: str) -> str:
         """Empty hidden elements Pagefind reads as this page's filters and title (every value escaped).
 
         They go inside the indexed ``<article>``: Pagefind ignores filters outside its root element.
+        A document's page has none (its record carries them).
         """
+        if self.kind == "document":
+            return ""
         tags = [("filter", "kind", self.kind), ("meta", "title", title)]
         if self.document:
             tags.append(("filter", "document", self.document))
@@ -136,30 +147,138 @@ class NoteRecord:
         return filters
 
 
-def notes_pages(notes: list[NoteRecord]) -> list[str]:
-    """The notes as small HTML pages for the indexer, one per memo: each note under a heading
-    that carries its anchor (``<h2 id="fn:3">§</h2>``), so Pagefind returns the notes that match
-    as sub-results of the page, each with its own excerpt and URL (the memo's, ``meta.url``, with
-    the note's anchor). The heading is a sign, not a word: Pagefind needs text in it to make a
-    sub-result, and a number there would be found by a search for that number in every memo.
-    The search worker lists the page by its title ("Notes of <memo>") and each note by its
-    anchor ("Note 3"); the ``note`` kind filter tells it the page is a memo's notes.
+@dataclass(frozen=True)
+class Passage:
+    """One sub-result of a document's record: a section heading (its words), or a block (a
+    numbered paragraph, an unnumbered block, a note) under a heading that is a sign."""
 
-    One page per note made the indexer's work grow with the notes: 1,700 pages of their own at
-    100 memos took Pagefind 2.6 s instead of 1.6 s.
+    anchor: str  # the element's id on the document's page: p12, front-1, fn:3, a heading's id
+    text: str
+    heading: bool = False
+    after: str = ""  # words of the text outside any block that follow it (a table's cells)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the search index holds of one document: its card, then its passages in the order of
+    the page, each under a heading that carries the passage's anchor."""
+
+    url: str  # site-absolute: /documents/<slug>/
+    title: str
+    facts: SearchFacts
+    summary: str  # the card's words (title, date, author, source): before the first passage
+    passages: tuple[Passage, ...]
+
+    def filters(self) -> dict[str, list[str]]:
+        """``kind:document``, and ``kind:note`` too when it has notes (the worker then lists only them)."""
+        kinds = ["document"] + (["note"] if any(p.anchor.startswith("fn:") for p in self.passages) else [])
+        filters = {"kind": kinds}
+        if self.facts.document:
+            filters["document"] = [self.facts.document]
+        if self.facts.year:
+            filters["year"] = [self.facts.year]
+        return filters
+
+
+def records_pages(records: list[DocumentRecord]) -> list[str]:
+    """The documents as small HTML pages for the indexer, one per document, in place of its page.
+
+    Pagefind makes a sub-result of every heading with an id, its excerpt taken from the words up
+    to the next heading: so each paragraph and each note stands under a heading that carries its
+    anchor (``<h3 id="p12">§</h3>``), and a result for words of a paragraph opens that paragraph
+    (``#p12``), one for words of a note opens the note, under the document's own title (the
+    page's ``meta.url`` and title). The heading is a sign, not a word: Pagefind needs text in it
+    to make a sub-result, and a number there would be found by a search for that number in every
+    document. Section headings keep their words. The text is the reading text
+    (``edition.reading``): no editor's comment glued into an excerpt, no furniture.
+
+    One page per document: one per note or paragraph would make the indexer's work grow with
+    them (1,700 note pages of their own at 100 memos took Pagefind 2.6 s instead of 1.6 s).
     """
-    by_memo: dict[str, list[NoteRecord]] = {}
-    for note in notes:
-        by_memo.setdefault(note.url.split("#", 1)[0], []).append(note)
     pages = []
-    for url, group in by_memo.items():
-        first = group[0]
-        spans = [("meta", "url", url), ("meta", "title", f"Notes of {first.memo_title}")]
-        spans += [("filter", key, value) for key, values in first.filters().items() for value in values]
-        body = "".join(f'<h2 id="{html.escape(note.url.split("#", 1)[1])}">{NOTE_HEADING}</h2><p>{html.escape(note.text)}</p>'
-                       for note in group)
-        pages.append(f'<!doctype html><html lang="en"><body><article class="md-content__inner">{_spans(spans)}{body}</article></body></html>\n')
+    for record in records:
+        spans = [("meta", "url", record.url), ("meta", "title", record.title)]
+        spans += [("filter", key, value) for key, values in record.filters().items() for value in values]
+        body = [f"<p>{html.escape(record.summary)}</p>"] if record.summary else []
+        for passage in record.passages:
+            anchor = html.escape(passage.anchor)
+            if passage.heading:
+                body.append(f'<h2 id="{anchor}">{html.escape(passage.text)}</h2>')
+            else:
+                body.append(f'<h3 id="{anchor}">{NOTE_HEADING}</h3><p>{html.escape(passage.text)}</p>')
+            if passage.after:
+                body.append(f"<p>{html.escape(passage.after)}</p>")
+        pages.append('<!doctype html><html lang="en"><body><article class="md-content__inner" data-pagefind-body>'
+                     f'{_spans(spans)}{"".join(body)}</article></body></html>\n')
     return pages
+
+
+_BLOCK_ID = re.compile(r"^(?:p\d+|front-\d+|end-\d+)$")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LEFT_OUT = ('.//*[@data-pagefind-ignore or @data-search-exclude or contains(concat(" ", @class, " "), " headerlink ")'
+             ' or self::script or self::template]')
+
+
+def _own_words(block: HtmlElement) -> str:
+    """A block's reading text without the blocks inside it (a list item's own list), which are
+    passages of their own."""
+    inner = [el for el in block.iterdescendants() if _BLOCK_ID.match(el.get("id") or "")]
+    if not inner:
+        return reading_words(block)
+    copy = copy_element(block)
+    for el in list(copy.iterdescendants()):
+        if _BLOCK_ID.match(el.get("id") or "") and el.getparent() is not None:
+            el.drop_tree()
+    return reading_words(copy)
+
+
+def _holds_passages(el: HtmlElement) -> bool:
+    return any(_BLOCK_ID.match(d.get("id") or "") or (d.tag in _HEADINGS and d.get("id")) for d in el.iterdescendants())
+
+
+def _passages(el: HtmlElement, out: list[Passage], inside_block: bool = False) -> None:
+    """The passages of ``el``'s children in the order of the page; words outside any block (a
+    table, a line of markers) join the passage before them. ``inside_block``: ``el`` is a block
+    whose own words are taken already; only the blocks inside it (a list item's list) are wanted."""
+    for child in el:
+        if not isinstance(child.tag, str) or "footnote" in (child.get("class") or "").split():
+            continue
+        if child.tag in _HEADINGS and child.get("id"):
+            out.append(Passage(child.get("id"), reading_words(child), heading=True))
+        elif _BLOCK_ID.match(child.get("id") or ""):
+            out.append(Passage(child.get("id"), _own_words(child)))
+            _passages(child, out, inside_block=True)
+        elif _holds_passages(child):
+            _passages(child, out, inside_block)
+        elif inside_block or "marker-line" in (child.get("class") or "").split():
+            continue  # a line of the released copy's markers only: the markings page lists each one
+        elif words := reading_words(child):
+            if out:
+                out[-1] = Passage(out[-1].anchor, out[-1].text, out[-1].heading, f"{out[-1].after} {words}".strip())
+            else:
+                out.append(Passage(child.get("id") or "", words))
+
+
+def document_record(output: str, page_url: str, facts: SearchFacts, title: str) -> DocumentRecord | None:
+    """A built document page as its search record: the card's words, then every heading, block
+    and note of its text as passages (reading text only: furniture, editors' comments and what
+    the page keeps out of search are left out)."""
+    start = output.find('<article class="md-content__inner')
+    end = output.find("</article>", start)
+    if start < 0 or end < 0:
+        return None
+    article = lxml_html.fragment_fromstring(output[start:end + len("</article>")])
+    for skip in article.xpath(_LEFT_OUT):
+        skip.drop_tree()
+    card = article.xpath('.//*[contains(concat(" ", @class, " "), " memo-card ")]')
+    summary = " ".join(" ".join(card[0].xpath(".//summary//text() | .//dd//text()")).split()) if card else ""
+    passages: list[Passage] = []
+    text = article.xpath('.//div[@class="memo-text"]')
+    if text:
+        _passages(text[0], passages)
+    passages = [p for p in passages if p.text and p.anchor]
+    passages += [Passage(n.url.split("#", 1)[1], n.text) for n in note_records(output, page_url, facts, title)]
+    return DocumentRecord(f"/{page_url}", title, facts, summary, tuple(passages))
 
 
 def note_records(output: str, page_url: str, facts: SearchFacts, title: str) -> list[NoteRecord]:
@@ -269,11 +388,11 @@ def _pagefind_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
 
 
-def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None = None) -> bool:
-    """Index the built site and the memos' notes with Pagefind (the PyPI ``pagefind[bin]`` binary).
+def build_index(site_dir: Path, records: list[DocumentRecord], cache_dir: Path | None = None) -> bool:
+    """Index the built site and the documents' records with Pagefind (the PyPI ``pagefind[bin]`` binary).
 
-    The notes are written as pages under ``NOTES_DIR`` for the indexer (``notes_pages``), removed
-    after it: one indexer run over files is fast, where the Python API's per-record calls took
+    The records are written as pages under ``NOTES_DIR`` for the indexer (``records_pages``),
+    removed after it: one indexer run over files is fast, where the Python API's per-record calls took
     0.1 s each. With ``cache_dir``, the index of the last build is kept there under the digest of
     everything the indexer read (with a manifest of its files' checksums), and copied instead of
     indexing again when that input has not changed and the copy is whole.
@@ -281,7 +400,7 @@ def build_index(site_dir: Path, notes: list[NoteRecord], cache_dir: Path | None 
     """
     out = site_dir / PAGEFIND_DIR
     shutil.rmtree(out, ignore_errors=True)
-    notes_html = notes_pages(notes)
+    notes_html = records_pages(records)
     digest = input_digest(site_dir, notes_html) if cache_dir is not None else ""
     if cache_dir is not None and _reuse(cache_dir / digest, out):
         return True

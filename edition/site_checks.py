@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .documents import Document, load_documents
 from .entities import Entity, load_entities
 from .glossary import Term, load_glossary
+from .htmltext import TIP
 
 # Built-page furniture: never words of a document.
 FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
@@ -160,9 +161,9 @@ def tooltips_cut_mid_word(root: Path, site: Path) -> list[Diagnostic]:
     diags = Diagnostics()
     seen: set[str] = set()
     for slug in s.documents:
-        for a in s.memo(slug).xpath('//a[@data-entity][@title]'):
+        for a in s.memo(slug).xpath(f'//a[@data-entity][@{TIP}]'):
             ent = s.entities.get(a.get("data-entity") or "")
-            title = a.get("title") or ""
+            title = a.get(TIP) or ""
             if ent is None or ent.id in seen or not title.startswith(ent.name + ": "):
                 continue
             rest = title[len(ent.name) + 2:]
@@ -219,17 +220,25 @@ def marking_counts_disagree(root: Path, site: Path) -> list[Diagnostic]:
     acronyms, markings = s.page("acronyms/index.html"), s.page("markings/index.html")
     diags = Diagnostics()
     for t in (t for t in terms if t.kind == "exemption"):
-        in_memos = sum(len(s.memo(slug).xpath(f'//*[@data-code="{t.term}"]')) for slug in s.documents)
+        # a line of markers shows each code once with its count ("25X1 ×3"), as the markings page lists each place
+        in_memos = sum(_times(el) for slug in s.documents for el in s.memo(slug).xpath(f'//*[@data-code="{t.term}"]'))
         row = acronyms.get_element_by_id(t.key, None)
         on_acronyms = sum(int(n) for n in re.findall(r"\((\d+)\)", row.xpath("td")[-1].text_content())) if row is not None else 0
         entry = markings.get_element_by_id(t.key, None)
-        m = re.search(r"(\d+) markings?", entry.getnext().text_content()) if entry is not None and entry.getnext() is not None else None
+        section = entry.getparent() if entry is not None else None
+        m = re.search(r"In the edition: (\d+) markings?", section.text_content()) if section is not None else None
         on_markings = int(m.group(1)) if m else 0
-        listed = len([li for li in markings.xpath('//ol[contains(@class, "marker-list")]/li') if li.findtext("code") == t.term])
+        listed = sum(_times(code) for code in markings.xpath('//ol[contains(@class, "marker-list")]/li/code') if code.text == t.term)
         if len({in_memos, on_acronyms, on_markings, listed}) != 1:
             diags.error(t.path, t.line, f"exemption code {t.term} is counted differently: documents {in_memos}, acronyms page {on_acronyms}, "
                         f"markings page {on_markings}, listed {listed}", "a marking may stand where the edition does not look for it (a heading, a note)")
     return diags.items
+
+
+def _times(el: HtmlElement) -> int:
+    """How many markings an element stands for: one, or the count after it (" ×3")."""
+    m = re.match(r"\s*×(\d+)", el.tail or "")
+    return int(m.group(1)) if m else 1
 
 
 SiteCheck = Callable[[Path, Path], list[Diagnostic]]

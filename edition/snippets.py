@@ -45,15 +45,16 @@ def with_sentences(mentions: list[Mention], texts: dict[str, str]) -> list[Menti
 
 
 def words_before(el: HtmlElement, count: int = 8) -> str:
-    """The last words of the text before ``el``, earlier markings included (so markings in a row
-    can be told apart), furniture left out."""
+    """The last words of the text before ``el``: the document's words only (no earlier marking,
+    which the markings page lists as a count of its place, not as a string of "25X1 [redacted]"),
+    furniture left out."""
     words: list[str] = []
     for t in reversed(el.xpath("preceding::text()[position() <= 60]")):
         owner = t.getparent()
         if owner is None:
             continue
         holder = owner.getparent() if t.is_tail else owner
-        if holder is None or not in_reading_text(holder):
+        if holder is None or not in_reading_text(holder) or any("redaction" in (a.get("class") or "").split() for a in (holder, *holder.iterancestors())):
             continue
         words[:0] = t.split()
         if len(words) >= count:
@@ -87,7 +88,7 @@ def exclude_from_search(root: HtmlElement) -> None:
         classes = set((el.get("class") or "").split())
         if el.tag == "button" or el.tag in DELETION_TAGS or classes & FURNITURE or (el.tag == "dt" and _labels(el)):
             el.set("data-search-exclude", "")
-        elif el.tag == "section" and classes & SEARCH_EXCLUDED_SECTIONS:
+        elif el.tag in ("section", "details") and classes & SEARCH_EXCLUDED_SECTIONS:
             el.set("data-search-exclude", "")
             for h in el.iter("h2", "h3"):  # no empty result for the section's heading either
                 h.set("data-search-exclude", "")

@@ -207,6 +207,16 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         env.globals["edition_csp"] = edition_csp
         return env
 
+    def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
+        """The 404 page of the offline bundle with relative addresses. MkDocs writes it with the
+        site's root as its base ("/assets/…"), so that a host can serve it at any depth; from
+        file:// that root is the disk's, and the page came unstyled with 8 failed requests. In
+        the bundle it sits at the site's root, so "." is its base."""
+        offline = config.plugins.get("material/offline")
+        if template_name == "404.html" and offline is not None and offline.config.enabled:
+            context["base_url"] = "."
+        return context
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """sitemap.xml.gz again, with the gzip header's time fixed (MkDocs writes the time of the build)."""
         sitemap = Path(config.site_dir) / "sitemap.xml"

@@ -38,7 +38,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def __init__(self) -> None:
         self.serve = False
         self.offline = False
-        self.notes: list[search.NoteRecord] = []
+        self.records: list[search.DocumentRecord] = []
         self.generation = 0
         self.indexing = threading.Lock()  # one Pagefind run at a time over the served site
 
@@ -48,7 +48,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         offline = config.plugins.get("material/offline")
         self.offline = offline is not None and bool(offline.config.enabled)
-        self.notes = []
+        self.records = []
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -78,7 +78,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         facts = getattr(page, "edition_search", None)
         if facts is not None and facts.kind == "document":
-            self.notes += search.note_records(output, page.url, facts, unescape(page.title or ""))
+            record = search.document_record(output, page.url, facts, unescape(page.title or ""))
+            if record is not None:
+                self.records.append(record)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -88,24 +90,24 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.serve and not self.offline:
             # `mkdocs serve`: the page reloads at once; the search index follows a moment later
             self.generation += 1
-            notes, site = list(self.notes), Path(config.site_dir)
-            threading.Thread(target=self._index_quietly, args=(site, notes, cache, self.generation), name="pagefind", daemon=True).start()
+            records, site = list(self.records), Path(config.site_dir)
+            threading.Thread(target=self._index_quietly, args=(site, records, cache, self.generation), name="pagefind", daemon=True).start()
             return
         try:
-            if search.build_index(Path(config.site_dir), self.notes, cache):
+            if search.build_index(Path(config.site_dir), self.records, cache):
                 log.info("search index: the site's pages are unchanged, Pagefind's index reused")
             if self.offline:
                 search.package_for_file(Path(config.site_dir))
         except search.SearchIndexError as err:
             raise PluginError(str(err)) from err
 
-    def _index_quietly(self, site: Path, notes: list[search.NoteRecord], cache: Path | None, generation: int) -> None:
+    def _index_quietly(self, site: Path, records: list[search.DocumentRecord], cache: Path | None, generation: int) -> None:
         """Index after a `mkdocs serve` rebuild; a run that a newer rebuild has overtaken does nothing
         (its pages are gone), and runs never overlap (they would write the same directories)."""
         with self.indexing:
             if generation != self.generation:
                 return
             try:
-                search.build_index(site, notes, cache)
+                search.build_index(site, records, cache)
             except (search.SearchIndexError, OSError) as err:  # the next rebuild may have replaced the site meanwhile
                 log.info("search index not rebuilt: %s", err)

@@ -61,11 +61,9 @@ def furniture_in_search_index(project_root: Path, site: Path) -> list[str]:
         page = html.parse(str(file)).getroot()
         joined = "\n".join(texts)
         forbidden: set[str] = set()
-        for para in page.xpath('//*[./*[contains(@class, "para-anchor")]]'):
-            number = para.find_class("para-anchor")[0].text_content().strip()
-            for b in para.xpath(".//button"):
-                forbidden.add(f"{number}{b.text_content().strip()}")
-                forbidden.add(f"{number} {b.text_content().strip()}")
+        for para in page.xpath("//*[@data-para]"):  # its number and cite button are made in the browser
+            number = para.get("data-para")
+            forbidden.update({f"{number}cite", f"{number} cite"})
         for dt in page.xpath('//*[contains(@class, "memo-card") or contains(@class, "entity-facts")]//dt'):
             dd = dt.getnext()
             if dd is not None and dd.tag == "dd":

@@ -10,6 +10,7 @@ person, cite a work in a note), so they keep working as the edition grows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+TOOLTIP = '#edition-tip[role="tooltip"]'  # the edition's one shared tooltip of the marks (docs/assets/edition.js)
+WCAG22 = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]  # axe's rules of WCAG 2.2 A and AA
 SHORT_MS = 3_000  # for what happens at once (a tooltip on focus): still generous
 
 
@@ -172,6 +175,18 @@ def any_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:
 # What the built pages say (the expectations)
 
 
+def memos_marking(site: Site, attribute: str, value: str) -> list[str]:
+    """The memos that mark ``value`` (``data-term`` or ``data-entity``): as a shown mark, or as a
+    quiet one kept as data for the reader's "All" (edition/resting.py)."""
+    def marks(memo: str) -> bool:
+        tree = site.tree(memo)
+        if tree.xpath(f'//div[contains(@class,"memo-text")]//*[@{attribute}="{value}"]'):
+            return True
+        data = tree.xpath('//script[@id="edition-rest"]/text()')
+        return bool(data) and any(shape[1].get(attribute) == value for shape in json.loads(data[0])["shapes"])
+    return [m for m in site.memos() if marks(m)]
+
+
 def memos_with(site: Site, xpath: str) -> list[str]:
     """The memos whose page has an element matching ``xpath``."""
     return [m for m in site.memos() if site.tree(m).xpath(xpath)]
@@ -229,7 +244,7 @@ def test_no_request_leaves_the_machine(tab: Tab) -> None:
 
 def test_search_finds_acronym_in_glossary_and_memos(tab: Tab) -> None:
     site = tab.site
-    expected_memos = memos_with(site, '//div[contains(@class,"memo-text")]//abbr[@data-term="term-COCOM"]')
+    expected_memos = memos_marking(site, "data-term", "term-COCOM")
     assert expected_memos, "no memo uses COCOM: the test data changed"
     tab.open(site.memos()[0])
     hrefs = search(tab.page, "COCOM")
@@ -258,7 +273,7 @@ def test_search_finds_person_page_and_memos(tab: Tab) -> None:
     entity = "entities/yasuhiro-nakasone"
     h1 = norm(site.tree(entity).xpath("string(//article//h1)"))
     assert "Nakasone" in h1, f"unexpected entity page heading {h1!r}"
-    expected_memos = memos_with(site, '//div[contains(@class,"memo-text")]//a[@data-entity="yasuhiro-nakasone"]')
+    expected_memos = memos_marking(site, "data-entity", "yasuhiro-nakasone")
     assert expected_memos, "no memo names Nakasone: the test data changed"
     tab.open("")
     pages = [site.page_of(u) for u in result_pages(search(tab.page, "Nakasone"))]
@@ -324,12 +339,17 @@ def test_note_popover_shows_resolved_reference(tab: Tab) -> None:
     tab.assert_local("note popovers")
 
 
+def _acronym_xpath(in_link: bool) -> str:
+    """A visible acronym mark: an <abbr>, or (an acronym naming a register entry) the entry's link itself."""
+    tag = "a" if in_link else "abbr"
+    return f'//div[contains(@class,"memo-text")]//{tag}[contains(@class,"term")][@aria-description][not(contains(@class,"mark-rest"))]'
+
+
 def _first_acronym(site: Site, in_link: bool) -> tuple[str, str, str]:
     """(memo, data-term, expansion) of the first acronym in a memo's text that is (or is not) also a link."""
-    where = "ancestor::a or descendant::a" if in_link else "not(ancestor::a or descendant::a)"
     for memo in site.memos():
-        for abbr in site.tree(memo).xpath(f'//div[contains(@class,"memo-text")]//abbr[contains(@class,"term")][@title][{where}][not(ancestor-or-self::*[contains(@class,"mark-rest")])]'):
-            return memo, abbr.get("data-term"), abbr.get("title")
+        for mark in site.tree(memo).xpath(_acronym_xpath(in_link)):
+            return memo, mark.get("data-term"), mark.get("aria-description")
     pytest.skip(f"no acronym {'inside' if in_link else 'outside'} a link in any memo")
 
 
@@ -338,37 +358,24 @@ def test_acronym_tooltip_on_hover(tab: Tab, in_link: bool) -> None:
     memo, term, expansion = _first_acronym(tab.site, in_link)
     tab.open(memo)
     page = tab.page
-    xpath = "ancestor::a or descendant::a" if in_link else "not(ancestor::a or descendant::a)"
-    abbr = page.locator(f'xpath=//div[contains(@class,"memo-text")]//abbr[@data-term="{term}"][{xpath}][not(ancestor-or-self::*[contains(@class,"mark-rest")])]').first
-    abbr.scroll_into_view_if_needed()
-    abbr.hover()
-    # Material ties a tooltip to its host with aria-describedby (screen readers read it too). The
-    # host is the acronym, or the link around it if that link's tooltip carries the expansion.
-    tip_id = page.wait_for_function(
-        """([abbr, expansion]) => {
-            const norm = t => t.replace(/\\s+/g, ' ').trim();
-            for (const host of [abbr, abbr.closest('a')]) {
-                const tip = host && document.getElementById(host.getAttribute('aria-describedby') || '');
-                if (tip && tip.classList.contains('md-tooltip2--active') && norm(tip.textContent).includes(norm(expansion)))
-                    return tip.id;
-            }
-            return false;
-        }""",
-        arg=[abbr.element_handle(), expansion],
-    ).json_value()
-    tip = page.locator(f"#{tip_id}")
+    mark = page.locator(f'xpath={_acronym_xpath(in_link)}[@data-term="{term}"]').first
+    mark.scroll_into_view_if_needed()
+    mark.hover()
+    # One tooltip for the page, tied to the mark while it shows (screen readers read it too), its
+    # text the mark's explanation as text (never HTML); Material makes no tooltip of its own.
+    tip = page.locator(TOOLTIP)
     tip.wait_for(state="visible")
-    assert tip.get_attribute("role") == "tooltip"
-    # Nothing else that pops up at the same time may cover it (an entity link's own tooltip, say).
-    covering = page.evaluate(
-        """tip => { const r = tip.getBoundingClientRect();
-                    return [...document.querySelectorAll('.md-tooltip2--active')].filter(o => o !== tip).filter(o => {
-                        const q = o.getBoundingClientRect();
-                        return q.left < r.right && r.left < q.right && q.top < r.bottom && r.top < q.bottom; })
-                      .map(o => o.textContent.trim().slice(0, 80)); }""",
-        tip.element_handle(),
-    )
-    assert not covering, f"{tab.site.kind} {memo} {term}: the expansion {expansion!r} is shown on top of other tooltips: {covering}"
+    assert tip.evaluate("t => t.textContent") == expansion
+    assert mark.get_attribute("aria-describedby") == "edition-tip"
+    assert page.locator(TOOLTIP).count() == 1 and page.locator(".md-tooltip2").count() == 0, "more than one tooltip"
+    box = tip.bounding_box()
+    line = mark.evaluate("m => { const r = m.getClientRects()[0]; return {top: r.top, bottom: r.bottom}; }")  # the mark's first line
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"tooltip off screen: {box}"
+    assert box["y"] >= line["bottom"] or box["y"] + box["height"] <= line["top"], "the tooltip covers its mark"
+    page.mouse.move(0, 0)
+    tip.wait_for(state="hidden")
+    assert mark.get_attribute("aria-describedby") is None
     tab.assert_local("acronym tooltip")
 
 
@@ -376,14 +383,14 @@ def test_acronym_tooltip_on_keyboard_focus(tab: Tab) -> None:
     """A keyboard user reaches each acronym or glossary term (itself or the link around it) and sees its expansion."""
     site = tab.site
     # the first document whose page shows a glossary mark (a clipping or a cable may have none)
-    shown = memos_with(site, '//div[contains(@class,"memo-text")]//abbr[contains(@class,"term")][@title]'
-                             '[not(ancestor-or-self::*[contains(@class,"mark-rest")])]')
+    shown = memos_with(site, '//div[contains(@class,"memo-text")]//*[contains(@class,"term")][@aria-description]'
+                             '[not(contains(@class,"mark-rest"))]')
     assert shown, f"{site.kind}: no document shows a glossary mark"
     memo = shown[0]
     tab.open(memo)
     page = tab.page
-    abbrs = page.locator(".memo-text abbr.term[title]:not(.mark-rest):not(.mark-rest *)")  # the marks a reader sees
-    handles = abbrs.element_handles()  # fixed up front: Material takes a title off while its tooltip shows
+    abbrs = page.locator(".memo-text [data-term][aria-description]:not(.mark-rest)")  # the marks a reader sees
+    handles = abbrs.element_handles()
     total = len(handles)
     assert total, f"{memo}: no acronyms"
     # Up to three acronyms inside an entity link and three on their own: the two ways they appear.
@@ -398,7 +405,7 @@ def test_acronym_tooltip_on_keyboard_focus(tab: Tab) -> None:
             continue
         seen.add(term)
         kinds[in_link] += 1
-        expansion = norm(abbr.get_attribute("title") or "")
+        expansion = norm(abbr.get_attribute("aria-description") or "")
         # What Tab stops at: the acronym itself if it is focusable, else the link it holds (a term
         # that is also a register entry), else the link or control around it.
         target_js = ("e => (e.tabIndex >= 0 ? e : (e.querySelector('a[href]') || "
@@ -408,7 +415,7 @@ def test_acronym_tooltip_on_keyboard_focus(tab: Tab) -> None:
             failures.append(f"{term}: neither the acronym nor anything around it can take keyboard focus")
             continue
         abbr.evaluate(f"e => ({target_js})(e).focus()")
-        tip = page.locator('.md-tooltip2--active[role="tooltip"]', has_text=expansion[:40])
+        tip = page.locator(TOOLTIP, has_text=expansion[:40])
         try:
             tip.wait_for(state="visible", timeout=SHORT_MS)
         except PlaywrightTimeout:
@@ -424,6 +431,8 @@ def _follow_last_permalink(tab: Tab, memo: str) -> None:
     assert paragraphs.count() > 0, f"{memo}: no numbered paragraphs"
     target = paragraphs.last  # far down the page, so following the link has to scroll
     pid = target.get_attribute("id")
+    target.scroll_into_view_if_needed()
+    target.hover()  # its number's link is made when the reader points at the paragraph
     anchor = target.locator(f':scope > a.para-anchor[href="#{pid}"]')
     assert anchor.count() == 1, f"{memo}: paragraph {pid} does not start with its permalink"
     page.evaluate("window.scrollTo(0, 0)")
@@ -508,6 +517,88 @@ def _assert_no_serious_violations(tab: Tab, name: str, scope: str | None = None)
     assert not violations, f"{tab.site.kind} {name or 'home'}: serious/critical axe violations:\n" + "\n".join(report)
 
 
+def _site_pages(root: Path) -> list[str]:
+    """Every page of a built site, named as ``Site`` names them (the search worker's and Pagefind's files aside)."""
+    pages = []
+    for path in sorted(root.rglob("index.html")):
+        rel = path.parent.relative_to(root).as_posix()
+        if not rel.startswith(("pagefind", "assets", "search")):
+            pages.append("" if rel == "." else rel)
+    return pages
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_is_accessible_on_a_phone(browser: Browser, built_site: Path, scheme: str) -> None:
+    """Issue 25: axe's WCAG 2.2 rules (A and AA: contrast, 24 px targets, focusable scroll regions…)
+    at 375 px, in the light and the dark scheme, on every page of the edition: no serious or
+    critical violation."""
+    with serve_directory(built_site) as base, recorded_context(browser, **PHONE, color_scheme=scheme) as (context, recorder):
+        site = Site("http", built_site, base)
+        page = context.new_page()
+        axe = AXE_JS.read_text(encoding="utf-8")
+        report = []
+        for name in _site_pages(built_site):
+            page.goto(site.url(name))
+            wait_for_material(page)
+            page.wait_for_load_state("load")
+            page.evaluate(axe)
+            violations = page.evaluate("""async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))
+                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""", WCAG22)
+            report += [f"{name or 'home'}: {v}" for v in violations]
+        assert not report, f"{scheme}: serious or critical WCAG 2.2 violations at 375 px:\n" + "\n".join(report)
+        recorder.assert_local(f"every page, {scheme}")
+
+
+def _distinctive_phrase(site: Site) -> tuple[str, str, str]:
+    """(memo, paragraph id, two words side by side in that paragraph and on no other page or paragraph)."""
+    texts: dict[str, str] = {}
+    memos = set(site.memos())
+    for path in sorted(site.root.rglob("*.html")):
+        rel = path.relative_to(site.root).as_posix()
+        if rel.startswith(("pagefind", "assets", "search")):
+            continue
+        name = site.page_of(site.base + rel)
+        tree = lxml_html.parse(str(path)).getroot()
+        blocks = tree.xpath('//div[contains(@class,"memo-text")]//*[@data-para]') if name in memos else []
+        for block in blocks:
+            texts[f"{name}#{block.get('id')}"] = norm(block.text_content()).lower()
+        if not blocks:
+            texts[name] = norm(" ".join(tree.xpath("//article//text()"))).lower()
+    for key, text in sorted(texts.items(), key=lambda kv: -len(kv[1])):
+        if "#" not in key:
+            continue
+        for m in re.finditer(r"(?=\b([a-z]{6,}) ([a-z]{6,})\b)", text):
+            if all(sum(re.search(rf"\b{w}\b", t) is not None for t in texts.values()) == 1 for w in m.groups()):
+                memo, pid = key.split("#")
+                return memo, pid, f"{m.group(1)} {m.group(2)}"
+    pytest.skip("no paragraph has two words of its own")
+
+
+def test_a_search_result_opens_the_paragraph(tab: Tab) -> None:
+    """Issue 25, online and from file://: words of a paragraph give a result that opens that
+    paragraph (#p12) in its document, in view; every result opens a page (a file, offline)."""
+    site = tab.site
+    memo, pid, phrase = _distinctive_phrase(site)
+    tab.open("")
+    hrefs = search(tab.page, phrase)
+    anchored = [h for h in hrefs if fragment(h).startswith("p") and site.page_of(h) == memo]
+    assert anchored and fragment(anchored[0]) == pid, f"{site.kind}: {phrase!r} is in {memo}#{pid}; results {hrefs[:6]}"
+    if site.kind == "offline":
+        for href in hrefs:
+            path = Path(urlsplit(href).path)
+            assert path.is_file(), f"offline: the result {href} opens no file (a folder opens as a listing)"
+    link = tab.page.locator(f'.md-search-result__item a.md-search-result__link[href="{anchored[0]}"]').first
+    with tab.page.expect_navigation():
+        link.click()
+    wait_for_material(tab.page)
+    assert site.page_of(tab.page.url) == memo and fragment(tab.page.url) == pid, tab.page.url
+    tab.page.wait_for_function("""id => { const r = document.getElementById(id).getBoundingClientRect();
+        return r.top >= 0 && r.top < window.innerHeight; }""", arg=pid)
+    assert tab.page.locator(f"#{pid} > a.para-anchor").count() == 1, "the paragraph opened has no number link to cite it"
+    tab.assert_local("a paragraph's search result")
+
+
 def test_memo_fits_phone_screen(phone_tab: Tab) -> None:
     for memo in phone_tab.site.memos():
         phone_tab.open(memo)
@@ -555,6 +646,8 @@ def test_cite_button_copies_a_paragraph_citation(tab: Tab) -> None:
     tab.page.on("dialog", lambda d: (offered.append(d.default_value), d.dismiss()))
     for memo in tab.site.memos():
         tab.open(memo)
+        tab.page.locator(".annotation-control__option").first.focus()
+        tab.page.keyboard.press("Tab")  # a keyboard reader: the first Tab makes every paragraph's controls
         pid = tab.page.locator(".memo-text p[id^=p]:has(.para-cite)").last.get_attribute("id")
         button = tab.page.locator(f"#{pid} .para-cite")
         button.click()

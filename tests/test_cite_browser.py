@@ -142,4 +142,4 @@ def test_the_printout_ends_with_the_citation_and_prints_no_screen_furniture(brow
             own = len(re.findall(r"\bcite\b", (ROOT / "docs" / doc.path).read_text(encoding="utf-8")))  # the document's own word
             assert words.count("cite") == own and "#" not in words and "▾" not in words, doc.slug  # no cite button, permalink, fold marker
             if page.locator("section.works-cited").count():  # "Works cited" is the section's heading only, not a link in the notes
-                assert flat.count("Works cited") == 1 and page.locator("a.note-reference__link").count() > 0, doc.slug
+                assert flat.count("Works cited") == 1, doc.slug

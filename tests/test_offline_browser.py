@@ -66,3 +66,23 @@ def test_static_scan_reads_urls_as_chromium_does(markup: str) -> None:
 
 def test_static_scan_leaves_local_files_alone() -> None:
     assert remote_loads_in_html('<html><body><img src="assets/a.png"><a href="https://example.org">x</a></body></html>', "p.html") == []
+
+
+def test_the_404_page_is_styled_and_requests_nothing_offline(bundle_site: Path) -> None:
+    """Issue 25: MkDocs writes its 404 page with the site's root as its base ("/assets/…"), for a
+    host to serve at any depth; from file:// that root is the disk's, and the page came unstyled
+    with 8 failed requests. In the bundle its addresses are relative to the page."""
+    from tests.browser_support import chromium, recorded_context
+
+    page_html = (bundle_site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/' not in page_html and 'src="/' not in page_html, "absolute addresses in the bundle's 404 page"
+    with chromium() as browser, recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto((bundle_site / "404.html").as_uri())
+        page.wait_for_load_state("networkidle")
+        assert failed == [], f"the 404 page's requests failed: {failed}"
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", "Material's style sheet is not applied"
+        assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').endsWith('edition.css'))"), "the edition's style sheet is not applied"
+        recorder.assert_local("the 404 page")

@@ -128,12 +128,13 @@ def test_pins_override_and_suppress(tmp_path: Path) -> None:
 
 def test_tooltips_in_built_memo(built_site: Path) -> None:
     doc = html.parse(str(built_site / "documents" / CIA / "index.html")).getroot()
-    cocom = [a for a in doc.xpath('//div[@class="memo-text"]//abbr[@class="term"]') if a.text_content() == "COCOM"]
-    assert cocom and cocom[0].get("title") == "Coordinating Committee for Multilateral Export Controls"
-    # the term is also a register entry: the link sits inside the tooltip's element, one tooltip only
-    assert cocom[0][0].tag == "a" and "entities/cocom" in cocom[0][0].get("href") and cocom[0][0].get("title") is None
-    standalone = [a for a in doc.xpath('//div[@class="memo-text"]//abbr[@class="term"][@title]') if not len(a)]
-    assert standalone and all(a.get("tabindex") == "0" for a in standalone)
+    cocom = [a for a in doc.xpath('//div[@class="memo-text"]//*[@data-term="term-COCOM"]') if a.text_content() == "COCOM"]
+    # the term is also a register entry: one element, the link, with the acronym's expansion as its description
+    assert cocom and cocom[0].tag == "a" and "entities/cocom" in cocom[0].get("href")
+    assert cocom[0].get("aria-description") == "Coordinating Committee for Multilateral Export Controls" and not len(cocom[0])
+    standalone = doc.xpath('//div[@class="memo-text"]//abbr[@class="term"][@aria-description]')
+    assert standalone and all(a.get("tabindex") == "0" and not len(a) for a in standalone)
+    assert not doc.xpath('//div[@class="memo-text"]//*[@data-term or @data-entity][@title]'), "a mark has a title: Material would make it a tooltip"
     headings = doc.xpath('//div[@class="memo-text"]//h1//abbr | //div[@class="memo-text"]//h2//abbr')
     assert headings == []
 
@@ -192,7 +193,7 @@ def test_entity_pages_and_chronology(built_site: Path) -> None:
     years = [int(d[-4:]) for d in dates]
     assert years == sorted(years)
     memo = html.parse(str(built_site / "documents" / CIA / "index.html")).getroot()
-    named = memo.xpath('//section[@class="memo-entities"]//a/@href')
+    named = memo.xpath('//details[contains(@class,"memo-entities")]//a/@href')  # in its template, made when opened
     assert any("yasuhiro-nakasone" in h for h in named)
 
 
@@ -206,20 +207,27 @@ def test_term_and_entity_are_linked_not_duplicated(built_site: Path) -> None:
 
 def test_acronym_inside_an_entity_name_keeps_its_tooltip(built_site: Path) -> None:
     doc = html.parse(str(built_site / "documents" / HERITAGE / "index.html")).getroot()
-    link = doc.xpath('//a[@data-entity="fy1987-defense-authorization-act"][abbr]')[0]
-    assert link.xpath("abbr")[0].text == "FY" and link.xpath("abbr")[0].get("title") is None
-    assert "(FY: fiscal year)" in link.get("title")
+    link = doc.xpath('//a[@data-entity="fy1987-defense-authorization-act"][@aria-description]')[0]
+    assert link.text_content().startswith("FY") and not len(link), "the acronym in the name is text: one element per mark"
+    assert "(FY: fiscal year)" in link.get("aria-description")
 
 
-def test_every_place_is_linked_but_only_the_first_have_snippets(built_site: Path) -> None:
+def test_every_place_is_linked_once_with_its_count(built_site: Path) -> None:
+    """Issue 25: one link per paragraph ("¶12 (2×)"), the counts adding up to the mentions; a
+    place (the United States) summarised, nothing quoted; an entry named in many paragraphs
+    quotes only the first CONTEXTS of them."""
     from edition.pages import CONTEXTS
 
-    page = html.parse(str(built_site / "entities/united-states/index.html")).getroot()
-    total = int(re.search(r"Mentions \((\d+)\)", page.text_content()).group(1))
-    assert total > CONTEXTS  # the case where the list is shortened
-    places = [h for h in page.xpath('//ul[@class="occurrences"]//a/@href') if "#" in h]
-    snippets = page.xpath('//ul[@class="occurrences"]/li/q')
-    assert len(places) == total and len(snippets) == CONTEXTS
+    for entity, quoted in (("united-states", False), ("jda", True), ("dod", True)):
+        page = html.parse(str(built_site / f"entities/{entity}/index.html")).getroot()
+        total = int(re.search(r"Mentions \((\d+)\)", page.text_content()).group(1))
+        links = page.xpath('//ul[@class="occurrences"]//a[contains(@href, "#")]')
+        hrefs = [a.get("href") for a in links]
+        assert len(hrefs) == len(set(hrefs)), f"{entity}: a paragraph linked twice"
+        counts = [int(m.group(1)) if (m := re.match(r"\s*\((\d+)×\)", a.tail or "")) else 1 for a in links]
+        assert sum(counts) == total, (entity, sum(counts), total)
+        snippets = page.xpath('//ul[@class="occurrences"]/li/q')
+        assert len(snippets) == (min(len(hrefs), CONTEXTS) if quoted else 0), (entity, len(snippets))
 
 
 def _register_nav(site: Path) -> list[str]:
@@ -249,3 +257,18 @@ def test_the_register_lists_a_category_only_when_it_has_an_entry(built_site: Pat
     assert not (tmp_path / "site" / "entities" / "law").exists()
     nav = _register_nav(tmp_path / "site")
     assert TYPE_TITLES["law"] not in nav and TYPE_TITLES["agreement"] in nav, nav
+
+
+def test_no_paragraph_is_linked_twice_in_a_list(edition: BuiltEdition) -> None:
+    """Issue 25: the glossary, every register page and the chronology link each paragraph once
+    per entry ("¶12 (2×)", not "¶12, ¶12"), in the real edition and in a generated one."""
+    pages = [edition.site / "glossary" / "index.html", edition.site / "chronology" / "index.html",
+             *(edition.site / "entities").glob("*/index.html")]
+    repeated = []
+    for path in pages:
+        root = html.parse(str(path)).getroot()
+        lists = root.xpath('//ul[contains(@class,"occurrences")] | //table[@class="chronology"]//td[4]')
+        for element in lists:
+            hrefs = [h for h in element.xpath(".//a/@href") if "#" in h]
+            repeated += [f"{path.parent.relative_to(edition.site)}: {h}" for h in sorted(set(hrefs)) if hrefs.count(h) > 1]
+    assert not repeated, f"{edition.name}: {len(repeated)} paragraphs linked twice in a list:\n" + "\n".join(repeated[:20])

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser
 
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
-from edition.search import note_records, page_facts
+from edition.search import document_record, note_records, page_facts, records_pages
 from tests.browser_support import chromium, offline_bundle, recorded_context, result_pages, search, serve_directory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,15 +68,28 @@ def page_slug(url: str) -> str:
 # The built site (no browser)
 
 
+def record_of(built_site: Path, doc: Document):  # type: ignore[no-untyped-def]
+    """The search record of a built document page (edition.search.document_record)."""
+    page = (built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")
+    record = document_record(page, f"documents/{doc.slug}/", page_facts(doc.path, {"date": doc.date.isoformat()}), doc.title)
+    assert record is not None, doc.slug
+    return record
+
+
 def test_every_memo_has_its_filters(built_site: Path) -> None:
+    """A document is indexed as its record, which carries its filters; its page carries none (it is
+    not indexed itself: no data-pagefind-body, which every other page has)."""
     for doc in documents():
         facts = page_facts(doc.path, {"date": doc.date.isoformat()})
         assert (facts.kind, facts.document, facts.year) == ("document", doc.slug, str(doc.date.year))
-        page = (built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")
-        article = lxml_html.fromstring(page).xpath("//article")[0]
-        filters = {(el.get("data-pagefind-filter"), el.get("data-value")) for el in article.xpath(".//*[@data-pagefind-filter]")}
-        assert filters == {("kind[data-value]", "document"), ("document[data-value]", doc.slug),
-                           ("year[data-value]", str(doc.date.year))}, (doc.path, filters)
+        record = record_of(built_site, doc)
+        kinds = ["document"] + (["note"] if any(p.anchor.startswith("fn:") for p in record.passages) else [])
+        assert record.filters() == {"kind": kinds, "document": [doc.slug], "year": [str(doc.date.year)]}, doc.slug
+        article = lxml_html.fromstring((built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")).xpath("//article")[0]
+        assert article.get("data-pagefind-body") is None and not article.xpath(".//*[@data-pagefind-filter]"), doc.slug
+        indexed = lxml_html.fromstring(records_pages([record])[0])
+        filters = {(el.get("data-pagefind-filter"), el.get("data-value")) for el in indexed.xpath("//*[@data-pagefind-filter]")}
+        assert ("document[data-value]", doc.slug) in filters and ("kind[data-value]", "document") in filters, filters
 
 
 def test_every_page_has_a_kind(built_site: Path) -> None:
@@ -86,10 +99,12 @@ def test_every_page_has_a_kind(built_site: Path) -> None:
         tree = lxml_html.fromstring(path.read_text(encoding="utf-8"))
         if not tree.xpath("//article"):
             continue  # e.g. Material's 404 page
-        kinds = ["kind:" + el.get("data-value") for el in tree.xpath("//article//*[@data-pagefind-filter='kind[data-value]']")]
         rel = path.relative_to(built_site).as_posix()
-        expected = "kind:document" if page_slug("/" + rel) else ("kind:register" if rel.startswith("entities/") else None)
-        assert len(kinds) == 1, f"{rel}: {kinds}"
+        if page_slug("/" + rel):
+            continue  # a document: its record has the kind (test_every_memo_has_its_filters)
+        kinds = ["kind:" + el.get("data-value") for el in tree.xpath("//article//*[@data-pagefind-filter='kind[data-value]']")]
+        expected = "kind:register" if rel.startswith("entities/") else None
+        assert len(kinds) == 1 and tree.xpath("//article[@data-pagefind-body]"), f"{rel}: {kinds}"
         if expected:
             assert kinds[0] == expected, f"{rel}: {kinds[0]} (expected {expected})"
 
@@ -112,9 +127,8 @@ def test_notes_are_records_of_their_own(built_site: Path) -> None:
 def test_online_search_uses_pagefind_not_lunr(built_site: Path) -> None:
     entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(lang["page_count"] for lang in entry["languages"].values())
-    with_notes = sum(bool(note_records((built_site / "documents" / d.slug / "index.html").read_text(encoding="utf-8"),
-                                       f"documents/{d.slug}/", page_facts(d.path, {}), d.title)) for d in documents())
-    assert pages >= len(documents()) + with_notes, f"Pagefind indexed {pages} pages"  # a memo's notes are one page
+    others = [p for p in built_site.rglob("index.html") if "pagefind" not in p.parts and b"data-pagefind-body" in p.read_bytes()]
+    assert pages == len(documents()) + len(others), f"Pagefind indexed {pages} pages"  # each document once: its record
     lunr = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert lunr["docs"] == [], "Material's lunr index is still filled online (its plugin re-parses every page)"
     memo = (built_site / "documents" / documents()[0].slug / "index.html").read_text(encoding="utf-8")
@@ -229,7 +243,7 @@ def test_notes_are_found_by_kind(browser: Browser, served: str, built_site: Path
         assert first["title"].strip() == f"Note {notes[0].number}", first
         quoted = " ".join(first["text"].replace("…", " ").split())
         assert word in quoted and quoted in notes[0].text, first
-        assert any(s["title"].strip() == f"Notes of {doc.title}" for s in shown), shown
+        assert any(s["title"].strip() == doc.title and not urlsplit(s["href"]).fragment for s in shown), shown  # under its document
         # filters alone (no words to match): every note of the memo is listed, in order
         clear(page)
         box = page.locator("input.md-search__input")
@@ -242,9 +256,9 @@ def test_notes_are_found_by_kind(browser: Browser, served: str, built_site: Path
 
 
 def test_many_matches_are_counted_truly(browser: Browser, served: str, built_site: Path) -> None:
-    """`kind:register` alone lists every register page: past the worker's LIMIT the list starts
-    with a line that gives the true total and leads to the search help on the About page, and
-    Material's count above the list says the same."""
+    """`kind:register` alone lists every register page: past the worker's LIMIT the list ends
+    with a line that gives the true total and leads to the search help on the About page (after
+    the results, never above them), and Material's count above the list says the same."""
     limit = int(re.search(r"const LIMIT = (\d+);", (ROOT / "docs" / "assets" / "search" / "pagefind-worker.js").read_text(encoding="utf-8")).group(1))
     pages = len(list((built_site / "entities").rglob("index.html")))  # every page there is kind:register
     if pages <= limit:
@@ -258,9 +272,89 @@ def test_many_matches_are_counted_truly(browser: Browser, served: str, built_sit
         meta = page.locator(".md-search-result__meta").inner_text()
         assert meta == f"{pages} matching pages, {limit} listed", meta
         assert len({urlsplit(h).path for h in hrefs}) == limit and all("/entities/" in h for h in hrefs), hrefs
-        first = page.locator(".md-search-result__item").first.locator("a").first.get_attribute("href") or ""
-        assert urlsplit(first).path.endswith("about/") and urlsplit(first).fragment == "searching-the-edition", first
+        items = page.locator(".md-search-result__item")
+        first = items.first.locator("a").first.get_attribute("href") or ""
+        last = items.last.locator("a").first.get_attribute("href") or ""
+        assert "/entities/" in first, f"the list does not start with a result: {first}"
+        assert urlsplit(last).path.endswith("about/") and urlsplit(last).fragment == "searching-the-edition", last
         recorder.assert_local("many matches")
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 25: a result lands where the words are
+
+
+def distinctive_passages(built_site: Path) -> list[tuple[Document, str, str]]:
+    """(document, paragraph id, two words that stand side by side in that paragraph and in no
+    other passage of any document, nor on any other page) for the longest such paragraph of each
+    document."""
+    records = {doc.slug: record_of(built_site, doc) for doc in documents()}
+    elsewhere = [p.text.lower() for r in records.values() for p in r.passages]
+    elsewhere += [path.read_text(encoding="utf-8").lower() for path in built_site.rglob("index.html")
+                  if "pagefind" not in path.parts and not page_slug("/" + path.relative_to(built_site).as_posix())]
+    chosen = []
+    for doc in documents():
+        paragraphs = sorted((p for p in records[doc.slug].passages if re.fullmatch(r"p\d+", p.anchor)), key=lambda p: -len(p.text))
+        for passage in paragraphs:
+            pairs = [(m.group(1), m.group(2)) for m in re.finditer(r"(?=\b([A-Za-z]{6,}) ([A-Za-z]{6,})\b)", passage.text)]
+            once = [f"{a} {b}" for a, b in pairs
+                    if all(sum(re.search(rf"\b{w.lower()}\b", t) is not None for t in elsewhere) == 1 for w in (a, b))]
+            if once:
+                chosen.append((doc, passage.anchor, once[0]))
+                break
+    assert chosen, "no paragraph has a phrase of its own: the test data changed"
+    return chosen
+
+
+def test_a_paragraph_query_opens_the_paragraph(browser: Browser, served: str, built_site: Path) -> None:
+    """Words of a paragraph lead to that paragraph (#p12) under its document, as the first passage."""
+    with recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        page.goto(served)
+        for doc, pid, phrase in distinctive_passages(built_site):
+            hrefs = search(page, phrase)
+            assert hrefs and page_slug(hrefs[0]) == doc.slug and not urlsplit(hrefs[0]).fragment, (phrase, hrefs[:3])
+            anchors = [urlsplit(h).fragment for h in hrefs if page_slug(h) == doc.slug and urlsplit(h).fragment]
+            assert anchors and anchors[0] == pid, f"{phrase!r} is in {doc.slug}#{pid}; the results lead to {anchors[:5]}"
+            clear(page)
+        recorder.assert_local("paragraph queries")
+
+
+def test_excerpts_are_reading_text(built_site: Path) -> None:
+    """The search record holds the reading text: no editor's comment glued into a paragraph, and
+    no line of markers only; each paragraph is a passage of its own."""
+    from edition.reading import reading_words
+
+    for doc in documents():
+        record = record_of(built_site, doc)
+        page = lxml_html.fromstring((built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8"))
+        comments = [" ".join(c.text_content().split()) for c in page.xpath('//div[@class="memo-text"]//*[contains(@class, "comment")]')]
+        text = " ".join(p.text for p in record.passages)
+        for comment in comments:
+            assert comment not in text, f"{doc.slug}: an editor's comment is indexed as the text: {comment[:60]!r}"
+        for block in page.xpath('//div[@class="memo-text"]//*[@data-para]'):
+            passage = next(p for p in record.passages if p.anchor == block.get("id"))
+            assert passage.text == reading_words(block), (doc.slug, block.get("id"))
+        assert "marker-line" not in records_pages([record])[0]
+
+
+def test_a_name_finds_its_entry(browser: Browser, served: str, built_site: Path) -> None:
+    """A query that is the name of a glossary entry, exemption code or register entry (its acronym)
+    finds that entry among the first three pages: the glossary's section, the markings page's code."""
+    glossary = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
+    codes = [t["term"] for t in glossary if t.get("kind") == "exemption"]
+    acronyms = [t["term"] for t in glossary if t.get("kind") == "acronym" and t.get("entity")]
+    assert codes and acronyms, "no exemption code or acronym of a register entry in data/glossary.yml"
+    with recorded_context(browser) as (context, recorder):
+        page = context.new_page()
+        page.goto(served)
+        for name in [*codes, *acronyms[:3]]:
+            hrefs = search(page, name)
+            top = result_pages(hrefs)[:3]
+            entries = [h for h in hrefs if urlsplit(h).path.rstrip("/").endswith(("glossary", "markings")) and urlsplit(h).fragment]
+            assert any(urlsplit(h)._replace(query="", fragment="").geturl() in top for h in entries), f"{name!r}: top pages {top}"
+            clear(page)
+        recorder.assert_local("name queries")
 
 
 def test_offline_bundle_search(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -18,7 +18,8 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const LIMIT = 10;                      /* results listed (each costs a fragment of the index) */
+const LIMIT = 9;                       /* results listed (each costs a fragment of the index); Material shows
+                                          10 items at once: the results, then the line about the others */
 const FILTER = /(?:^|\s)(kind|year|document):("[^"]+"|[^\s"]+)/gi;
 /* This file is assets/search/; under file:// Material runs it in an iframe (the iframe-worker
    shim), where the script's own URL is document.currentScript's, not the page's location. */
@@ -82,9 +83,13 @@ function escapeHTML(text) {
   return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-/* A Pagefind URL ("/documents/x/#y") made relative to the site, as Material expects. */
+/* A Pagefind URL ("/documents/x/#y") made relative to the site, as Material expects. Pagefind
+   writes a folder's index page as the folder ("/", "/documents/"): from file:// a folder opens
+   as a listing, so offline such a URL names its index.html. */
 function relative(url) {
-  return url.replace(/^\/+/, "");
+  const path = url.replace(/^\/+/, "");
+  if (!offline) return path;
+  return path.replace(/^([^?#]*\/)?(?=[?#]|$)/, (folder = "") => `${folder}index.html`);
 }
 
 const KIND_ALIASES = { memo: "document" };  /* the filter's earlier name keeps working */
@@ -110,13 +115,22 @@ async function parse(pf, query) {
 }
 
 /* Share of a title's words that are query words, when the title has them all (else 0): among
-   the pages after the memos, "Yasuhiro Nakasone" comes before "Nakasone takes office". */
+   the pages after the memos, "Yasuhiro Nakasone" comes before "Nakasone takes office". A title
+   that is the query's name, its expansion aside ("COCOM (Coordinating Committee …)", a glossary
+   entry's heading; "25X1: …", a marking's), counts as a whole match. */
 function titleMatch(title, words) {
   const split = text => String(text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   const asked = new Set(split(words));
+  const name = split(String(title || "").split(/\s+\(|:\s/)[0]);
+  if (asked.size && name.length === asked.size && name.every(w => asked.has(w))) return 1;
   const have = split(title);
   if (!asked.size || !have.length || ![...asked].every(w => have.includes(w))) return 0;
   return have.filter(w => asked.has(w)).length / have.length;
+}
+
+/* A page's best title match: its own title, or a section's (a glossary entry's heading). */
+function pageMatch(data, words) {
+  return Math.max(titleMatch(data.meta.title, words), ...(data.sub_results || []).map(sub => titleMatch(sub.title, words)));
 }
 
 async function search(pf, query) {
@@ -135,58 +149,85 @@ async function search(pf, query) {
     memos = found.results.length;
   }
   const terms = Object.fromEntries(words.split(/\s+/).filter(Boolean).map(w => [w.toLowerCase(), true]));
-  return { results, memos, words, terms };
+  const notesOnly = !!filters.kind && filters.kind.any.every(k => k === "note");
+  return { results, memos, words, terms, notesOnly };
 }
 
 /* Material's items for results [from, to): their text is fetched (one fragment each). Within the
-   batch, memos keep Pagefind's order and the other pages follow, best title match first. */
+   batch, documents keep Pagefind's order and the other pages follow, best title match first. */
 async function items(found, from, to) {
-  const { results, memos, words, terms } = found;
+  const { results, memos, words, terms, notesOnly } = found;
   const shown = await Promise.all(results.slice(from, to).map(result => result.data()));
   const memoCount = Math.max(0, Math.min(memos - from, shown.length));
-  const rest = shown.slice(memoCount).map((data, i) => [titleMatch(data.meta.title, words), i, data])
+  const rest = shown.slice(memoCount).map((data, i) => [pageMatch(data, words), i, data])
     .sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , data]) => data);
   return [...shown.slice(0, memoCount), ...rest].map((data, rank) => {
     const score = results.length - from - rank;
-    if ((data.filters?.kind || []).includes("note")) return notes(data, score, terms);
+    if ((data.filters?.kind || []).includes("document")) return passages(data, score, terms, notesOnly);
     const page = { location: relative(data.meta.url || data.url), title: escapeHTML(data.meta.title || data.url), text: data.excerpt, score, terms };
     const sections = (data.sub_results || [])
       .filter(sub => sub.url !== data.url && sub.url.includes("#") && sub.title !== data.meta.title)
-      .sort((a, b) => (b.locations?.length || 0) - (a.locations?.length || 0))
-      .map((sub, i) => ({ location: relative(sub.url), title: escapeHTML(sub.title), text: sub.excerpt, score: i < 3 ? score : score - 0.5, terms }));
+      .map((sub, i) => [titleMatch(sub.title, words), sub.locations?.length || 0, i, sub])
+      .sort((a, b) => b[0] - a[0] || b[1] - a[1] || a[2] - b[2])
+      .map(([, , , sub], i) => ({ location: relative(sub.url), title: escapeHTML(sub.title), text: sub.excerpt, score: i < 3 ? score : score - 0.5, terms }));
     return [page, ...sections];
   });
 }
 
-/* A memo's notes are one Pagefind page (edition/search.py, notes_pages), each note under a
-   heading that carries its anchor. They are listed as Material lists a page and its sections:
-   the memo (its notes), then every note that matches, in the order of the text, with its own
-   excerpt, leading to the note in the memo. Material shows a section's excerpt only under a
-   page's entry (a link without '#'), so the memo comes first. A search by filters alone
-   (`kind:note`) matches no words: every note of the page is listed, with its first words. */
-function notes(data, score, terms) {
-  /* the first three notes under the memo, the others in Material's "more" (as for sections) */
-  const section = (anchor, text, i) => ({
-    location: relative(`${data.meta.url}#${anchor}`), title: escapeHTML(`Note ${anchor.replace(/^fn:/, "")}`),
-    text, score: i < 3 ? score : score - 0.5, terms,
+/* How well a passage matches: the sum of Pagefind's balanced scores of its matching words (a rare
+   word weighs more than a common one), so the paragraph with the query's rare words comes before
+   one that repeats a common word. */
+function weight(sub) {
+  const located = sub.weighted_locations || [];
+  return located.length ? located.reduce((sum, l) => sum + (l.balanced_score || 0), 0) : (sub.locations?.length || 0);
+}
+
+/* A document is indexed as its record (edition/search.py, records_pages): its card, then each
+   section heading, paragraph and note under a heading that carries its anchor. It is listed as
+   Material lists a page and its sections: the document, then the passages that match, the best
+   first, each with its own excerpt, leading to the paragraph (#p12) or the note (#fn:3) in the
+   document. Material shows a section's excerpt only under a page's entry (a link without '#'),
+   so the document comes first. A paragraph is named by its number and its section ("¶12 ·
+   CURRENT ISSUES"), a note by its number. `kind:note` lists notes only; filters alone (no words
+   to match) list every note of the document, with its first words. */
+function passages(data, score, terms, notesOnly) {
+  const anchors = (data.anchors || []).filter(a => /^h\d$/i.test(a.element)).sort((a, b) => a.location - b.location);
+  const sectionOf = id => {
+    const at = anchors.findIndex(a => String(a.id) === id);
+    for (let i = at - 1; i >= 0; i--) if (anchors[i].text && anchors[i].text.trim() !== "§") return anchors[i].text.trim();
+    return "";
+  };
+  const name = id => {
+    if (/^fn:/.test(id)) return `Note ${id.slice(3)}`;
+    if (/^p\d+$/.test(id)) { const section = sectionOf(id); return `¶${id.slice(1)}${section ? ` · ${section}` : ""}`; }
+    if (/^front-/.test(id)) return "Heading";
+    if (/^end-/.test(id)) return "Closing lines";
+    return null;  /* a section heading: its own words */
+  };
+  /* the first three passages under the document, the others in Material's "more" (as for sections) */
+  const section = (id, title, text, i) => ({
+    location: relative(`${data.meta.url}#${id}`), title: escapeHTML(title), text, score: i < 3 ? score : score - 0.5, terms,
   });
-  const head = { location: relative(data.meta.url), title: escapeHTML(data.meta.title), text: "", score, terms };
+  const head = { location: relative(data.meta.url), title: escapeHTML(data.meta.title), text: data.excerpt || "", score, terms };
   const anchorOf = sub => sub.anchor?.id || decodeURIComponent(sub.url.split("#").pop());
-  const found = (data.sub_results || []).filter(sub => anchorOf(sub).startsWith("fn:"));
-  /* each note's heading is a sign (NOTE_HEADING in edition/search.py), not part of its words */
+  /* each passage's heading is a sign (NOTE_HEADING in edition/search.py), not part of its words */
   const own = excerpt => String(excerpt || "").replace(/^\s*§\.?\s*/, "");
-  if (found.length) return [head, ...found.map((sub, i) => section(anchorOf(sub), own(sub.excerpt), i))];
+  const found = (data.sub_results || []).filter(sub => sub.url.includes("#") && (!notesOnly || anchorOf(sub).startsWith("fn:")))
+    .map((sub, i) => [weight(sub), i, sub]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , sub]) => sub);
+  if (found.length) return [head, ...found.map((sub, i) => section(anchorOf(sub), name(anchorOf(sub)) || sub.title, own(sub.excerpt), i))];
+  if (!notesOnly) return [head];
   const words = String(data.content || "").split(/\s+/);
-  const heads = (data.anchors || []).filter(a => /^h\d$/i.test(a.element) && String(a.id).startsWith("fn:"));
-  return [head, ...heads.map((a, i) => {
-    const text = words.slice(a.location + 1, i + 1 < heads.length ? heads[i + 1].location : undefined);
-    return section(String(a.id), escapeHTML(text.slice(0, 24).join(" ") + (text.length > 24 ? " …" : "")), i);
+  const notes = anchors.filter(a => String(a.id).startsWith("fn:"));
+  return [head, ...notes.map((a, i) => {
+    const next = anchors[anchors.indexOf(a) + 1];
+    const text = words.slice(a.location + 1, next ? next.location : undefined);
+    return section(String(a.id), name(String(a.id)), escapeHTML(text.slice(0, 24).join(" ") + (text.length > 24 ? " …" : "")), i);
   })];
 }
 
-/* Material counts and lists the items it is given, and nothing else: past LIMIT, the first item
-   says how many pages match in all and leads to the search help (About), instead of fetching
-   them all; assets/edition.js moves that count into Material's line above the list. */
+/* Material counts and lists the items it is given, and nothing else: past LIMIT, an item after
+   the results says how many pages match in all and leads to the search help (About), instead of
+   fetching them all; assets/edition.js moves that count into Material's line above the list. */
 function summaryLine(total, listed, like) {
   const help = /\.html(?:[#?]|$)/.test(like) ? "about.html#searching-the-edition" : "about/#searching-the-edition";
   return [{
@@ -200,17 +241,24 @@ function summaryLine(total, listed, like) {
 function answer(found, list) {
   const total = found.results.length;
   const summary = total > LIMIT ? [summaryLine(total, list.length, list[0]?.[0]?.location || "")] : [];
-  return { items: [...summary, ...list], total };
+  return { items: [...list, ...summary], total };
 }
 
-/* At once, while Material fetches its (empty) lunr index before sending SETUP: READY as soon as
-   Pagefind is loaded lets Material send the reader's query without waiting for that round trip. */
-if (!offline) load().then(() => self.postMessage({ type: READY }), () => {});
+/* Pagefind (its loader, a 72 kB WebAssembly module, the index's entry and filters) is loaded with
+   the reader's first query, not with every page: most readers never search, and on a phone it was
+   ~86 kB of each page's transfer. READY at once: Material sends the box's value as soon as it is
+   ready (empty at first: answered without Pagefind) and again each time it changes. */
+/* The reader opening the search box (edition.js says so on a channel of its own: Material keeps
+   its worker to itself) is its first use: Pagefind starts loading then, while the query is typed.
+   Where the channel does not reach (from file://, the worker runs in a frame of its own origin),
+   the first query loads it. */
+if (typeof BroadcastChannel !== "undefined") {
+  new BroadcastChannel("edition-search").addEventListener("message", () => { load().catch(() => {}); });
+}
 
 self.addEventListener("message", async ev => {
   const message = ev.data;
   if (message.type === SETUP) {
-    await load();
     self.postMessage({ type: READY });
   } else if (message.type === QUERY) {
     const id = ++latest;
