@@ -37,6 +37,9 @@ INSERTION_TAGS = frozenset({"ins"})  # an editor's words supplied to the documen
 NOT_TEXT_TAGS = frozenset({"script", "style", "template"})
 WITNESS_CLASS = "witness"  # span.witness: its text is the edition's reading, the source's in WITNESS_ATTR
 WITNESS_ATTR = "data-witness"
+# A line of the copy's markers given as one editorial line ("[25X1 ×3]", edition.redactions): its
+# text is the editor's summary, the line as the copy prints it is in WITNESS_ATTR.
+SUMMARY_CLASS = "marker-line--summary"
 
 
 def classes(el: HtmlElement) -> set[str]:
@@ -92,6 +95,9 @@ def witness_pieces(el: HtmlElement) -> Iterator[tuple[str, HtmlElement, bool]]:
         return
     if is_witness_reading(el):
         yield el.get(WITNESS_ATTR) or "", el, True
+        return
+    if SUMMARY_CLASS in classes(el) and el.get(WITNESS_ATTR) is not None:
+        yield el.get(WITNESS_ATTR) or "", el, False
         return
     if el.text:
         yield el.text, el, False

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from .htmltext import TIP, element, iter_slots, rewrite_spans
-from .reading import reading_text
+from .reading import SUMMARY_CLASS, WITNESS_ATTR, reading_text, witness_pieces
 
 GAP = "[redacted]"
 PAGE_BREAK = re.compile(r"\[\[page-break(?: (\d+))?\]\]")
@@ -152,6 +152,7 @@ def summarise_marker_lines(root: HtmlElement) -> dict[str, str]:
         if not markers:
             continue
         rest = [c for c in line if c not in markers]
+        copy = "".join(text for text, _, _ in witness_pieces(line))  # what the copy prints, for the check
         codes: dict[str, list[HtmlElement]] = {}
         gaps: list[HtmlElement] = []
         for m in markers:
@@ -184,7 +185,8 @@ def summarise_marker_lines(root: HtmlElement) -> dict[str, str]:
         for el in rest:
             el.tail = (" " + el.tail.strip()) if el.tail and el.tail.strip() else None
             line.append(el)
-        line.set("class", "marker-line marker-line--summary")
+        line.set("class", f"marker-line {SUMMARY_CLASS}")
+        line.set(WITNESS_ATTR, " ".join(copy.split()))
     return merged
 
 
