@@ -42,6 +42,8 @@ def _today() -> str:
 def _copy_every_control(page: Page, read_clipboard: bool) -> list[tuple[dict[str, str], str]]:
     """Click every cite control of the page; (its attributes, what it copied) for each."""
     out = []
+    page.keyboard.press("Tab")  # the text's controls are made on demand: for every block at the first Tab
+    page.wait_for_function("() => !document.querySelector('.memo-text [data-para]:not([data-ctl]), .memo-text li[data-cite-label]:not([data-ctl])')")
     for i in range(page.locator("button.para-cite").count()):
         button = page.locator("button.para-cite").nth(i)
         attrs = button.evaluate("b => Object.fromEntries([...b.attributes].map(a => [a.name, a.value]))")

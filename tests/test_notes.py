@@ -108,7 +108,7 @@ def test_popover_content_has_wording_and_resolved_reference(built_site: Path) ->
     assert text.startswith("Japanese Military Technology, op. cit., pp. 1-3.")
     ref = note6.find_class("note-reference")[0].text_content()
     # the locator went to the processor: no "pp.", an en dash
-    assert "op. cit. = " in ref and "Japanese Military Technology (Washington, D.C.: U.S. Government Printing Office, 1986), 1–3." in ref
+    assert "op. cit. = " in ref and "Japanese Military Technology (Washington, DC: U.S. Government Printing Office, 1986), 1–3." in ref  # CMOS 17 10.28: DC, as bib/ writes it
 
 
 def test_explicit_locator_that_cannot_be_read_is_an_error() -> None:

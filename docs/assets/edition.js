@@ -178,10 +178,22 @@
     return resting;
   }
   var CONTROLS = ".para-anchor, .para-cite";  /* made on demand by this script: not the text's */
+  /* The data is the build's own (a mark it wrote, after sanitising), but a mark is only ever a link
+     or an abbreviation with plain attributes: anything else in it is not put in the page. */
+  var MARK_TAGS = { a: 1, abbr: 1 };
+  function safeHref(value) {  /* a relative address, or http(s) and mailto: as the sanitiser allows */
+    var v = String(value).replace(/^[\s\u0000-\u001f]+/, "");
+    return !/^[a-z][a-z0-9+.-]*:/i.test(v) || /^(https?|mailto):/i.test(v);
+  }
   function build(shape) {
+    if (!MARK_TAGS.hasOwnProperty(shape[0])) return document.createTextNode(shapeText(shape));
     var el = document.createElement(shape[0]);
     var attrs = shape[1];
-    for (var name in attrs) if (Object.prototype.hasOwnProperty.call(attrs, name)) el.setAttribute(name, attrs[name]);
+    for (var name in attrs) {
+      if (!Object.prototype.hasOwnProperty.call(attrs, name) || /^on/i.test(name) || name.toLowerCase() === "style") continue;
+      if (name.toLowerCase() === "href" && !safeHref(attrs[name])) continue;
+      el.setAttribute(name, attrs[name]);
+    }
     for (var i = 2; i < shape.length; i++) {
       el.appendChild(typeof shape[i] === "string" ? document.createTextNode(shape[i]) : build(shape[i]));
     }
