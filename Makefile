@@ -81,6 +81,7 @@ check: setup node
 
 test: setup-test system node
 	$(BIN)/ruff check edition edition_plugin tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile
 
 offline: setup node
@@ -107,6 +108,7 @@ new-memo: setup
 
 lint: setup-test
 	$(BIN)/ruff check edition edition_plugin tests bench
+	$(BIN)/mypy
 
 # Recompile the pinned requirements with hashes after editing requirements/*.in.
 lock: setup-test

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from lxml.html import HtmlElement
 
 from .entities import Entity
 from .glossary import Term
 from .htmltext import SKIP_TAGS, TIP, Slot, element, iter_slots, lift_out, put_back, rewrite_spans, shorten, slot_text
-from .matching import Matcher, Target
+from .matching import Match, Matcher, Target
 from .model import Mention
 from .paragraphs import block_id_of
 from .reading import DELETION_TAGS, INSERTION_TAGS, NOT_READING_CLASSES, reading_slots
@@ -168,7 +169,7 @@ class Annotator:
         urls: dict[str, str] = {}  # a register entry's address, worked out once per memo, not once per mention
 
         def make(text: str, payload: object) -> HtmlElement:
-            match, nested, titled = payload  # type: ignore[misc]
+            match, nested, titled = cast("tuple[Match, list[Match], bool]", payload)
             term = next((self.terms[t.id] for t in match.targets if t.kind == "term"), None)
             entity_id = next((t.id for t in match.targets if t.kind == "entity"), None)
             if entity_id is None and term is not None and term.entity in self.entities:

@@ -52,7 +52,7 @@ def sanitise(markup: str) -> str:
     def text(value: str | None) -> str:
         return escape((value or "").replace(LT_MARK, "<").replace(GT_MARK, ">").replace(QUOTE_MARK, '"'), quote=False)
 
-    def clean(el) -> str:  # type: ignore[no-untyped-def]
+    def clean(el) -> str:
         parts = [text(el.text)]
         for child in el:
             if isinstance(child.tag, str):

@@ -107,17 +107,17 @@ class Edition:
             if doc.bibkey not in ed.library:
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line, f"bibkey '{doc.bibkey}' is not in bib/", "add the document's own entry to bib/edition.bib or correct the key")
             elif (ref := ed.library.references[doc.bibkey]).csl_type and ref.csl_type not in doc.doctype.csl:
-                t = doc.doctype
-                entry = f"@{t.bibtex}" + (f" with entrysubtype = {{{t.bibtex_subtype}}}" if t.bibtex_subtype else "")
+                dt = doc.doctype
+                entry = f"@{dt.bibtex}" + (f" with entrysubtype = {{{dt.bibtex_subtype}}}" if dt.bibtex_subtype else "")
                 ed.diags.error(ed.shown_path(doc.path), doc.bibkey_line,
-                               f"bibkey '{doc.bibkey}' is a @{ref.entry_type} entry (CSL '{ref.csl_type}'), but {t.article} {t.name.lower()} is cited as "
-                               f"{' or '.join(repr(c) for c in t.csl)}", f"make {ref.path}:{ref.line} an {entry} entry, or give the document the type of its entry")
+                               f"bibkey '{doc.bibkey}' is a @{ref.entry_type} entry (CSL '{ref.csl_type}'), but {dt.article} {dt.name.lower()} is cited as "
+                               f"{' or '.join(repr(c) for c in dt.csl)}", f"make {ref.path}:{ref.line} an {entry} entry, or give the document the type of its entry")
         provenance.check_provenance(ed.documents.values(), provenance.load_repositories(root, ed.diags),
                                     {p: ed.shown_path(p) for p in ed.documents}, ed.diags)
         for doc in ed.documents.values():  # where the edition's copy is kept: the document's own citation names it
-            ref = ed.library.references.get(doc.bibkey)
-            if ref is not None and (doc.archival_source or doc.identifier):
-                ed.library.references[doc.bibkey] = ref.with_copy(doc.archival_source, doc.identifier)
+            kept = ed.library.references.get(doc.bibkey)
+            if kept is not None and (doc.archival_source or doc.identifier):
+                ed.library.references[doc.bibkey] = kept.with_copy(doc.archival_source, doc.identifier)
         texts = [(docs_dir / p).read_text(encoding="utf-8") for p in ed.documents]
 
         def named() -> set[str]:

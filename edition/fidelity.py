@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from lxml import html
 
@@ -222,7 +222,7 @@ def edition_words(page_html: str) -> list[Word]:
     """Each word of the transcription's witness layer (``edition.reading``) with the paragraph or
     note it stands in (``p12``, ``fn:3``) and, for a source reading, that reading."""
     doc = html.document_fromstring(page_html)
-    texts = doc.find_class("memo-text")
+    texts = cast(list[html.HtmlElement], doc.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " memo-text ")]'))
     if not texts:
         raise ValueError("no transcription (div.memo-text) on this page")
     blocks: dict[html.HtmlElement, str | None] = {}
@@ -430,9 +430,9 @@ def memo_fidelity(root: Path, doc: Document, shown: str, memo_text: str, page_ht
     raw = (root / doc.source).read_text(encoding="utf-8", errors="replace")
     heads = running_heads(memo_text)
     _, found = strip_running_heads(raw, [h for h, _ in heads])
-    for head, line in heads:
+    for head, head_line in heads:
         if not found.get(head):
-            diags.error(shown, line, f"running head '{head[:60]}' is not a line of {doc.source}",
+            diags.error(shown, head_line, f"running head '{head[:60]}' is not a line of {doc.source}",
                         f"copy the line as the source prints it (white space aside), with {PAGE_PLACEHOLDER} for a page number that changes; or remove it")
     source, starts = source_paragraphs(raw, [h for h, _ in heads])
     span = excerpt_span(source, doc.excerpt)
@@ -444,7 +444,7 @@ def memo_fidelity(root: Path, doc: Document, shown: str, memo_text: str, page_ht
     if diff is None:
         return
     _, body, body_line = split_front_matter(memo_text)
-    line = None
+    line: int | None = None
     if diff.witness is not None:
         line = next((n for n, ln in enumerate(memo_text.splitlines(), start=1) if f"[[{diff.witness}~>" in " ".join(ln.split())), None)
     if line is None and diff.block and diff.block.startswith("fn:"):

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
-from typing import Literal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Literal, TypeAlias
 
 from lxml import html
 from lxml.html import HtmlElement
 
 Slot = tuple[HtmlElement, Literal["text", "tail"]]
-Piece = str | HtmlElement
-Span = tuple[int, int, object]
+Piece: TypeAlias = str | HtmlElement
+Span: TypeAlias = tuple[int, int, object]
 
 SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "script", "style", "abbr", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "del", "ins"})
 
@@ -104,7 +104,7 @@ def replace_slot(slot: Slot, pieces: list[Piece]) -> None:
             last = piece
 
 
-def rewrite_spans(slot: Slot, spans: list[Span], make: Callable[[str, object], HtmlElement]) -> list[HtmlElement]:
+def rewrite_spans(slot: Slot, spans: Sequence[Span], make: Callable[[str, object], HtmlElement]) -> list[HtmlElement]:
     """Turn non-overlapping ``(start, end, payload)`` spans of a slot into elements."""
     text = slot_text(slot)
     pieces: list[Piece] = []

@@ -174,7 +174,7 @@ def process_memo(ctx: MemoContext, prepared: PreparedMemo, content: str, url_for
     return MemoResult(doc_path, html, index, tuple(notes), tuple(interventions), tuple(diags.items), tuple(readings), heads)
 
 
-def _annotate(ctx: MemoContext, root, doc_path: str, blocks, url_for: UrlFor, diags: Diagnostics, broken: set[int]) -> Found:  # type: ignore[no-untyped-def]
+def _annotate(ctx: MemoContext, root, doc_path: str, blocks, url_for: UrlFor, diags: Diagnostics, broken: set[int]) -> Found:
     found = Found()
     ctx.annotator.apply_pins(root, doc_path, url_for, found)
     ctx.annotator.annotate(doc_path, blocks, url_for, found)

@@ -229,7 +229,7 @@ def browser_check(site: Path, chromium: str = "/usr/bin/chromium", base_url: str
             context = browser.new_context(offline=base_url is None)  # a local server needs the loopback
             current = {"name": ""}
 
-            def block(route, request) -> None:  # type: ignore[no-untyped-def]
+            def block(route, request) -> None:
                 problems.append(f"{current['name']}: request to {request.url}")
                 route.abort("blockedbyclient")
 

@@ -133,18 +133,18 @@ def documents_table(docs: Iterable[Document], url_for: UrlFor) -> str:
 
 def transcription_extent(docs: Iterable[Document]) -> str:
     """Whether the edition gives every document in full, said only as far as it is true."""
-    docs = list(docs)
-    parts = [d for d in docs if d.part]
-    if not docs:
+    listed = list(docs)
+    parts = [d for d in listed if d.part]
+    if not listed:
         return "<p>The edition has no document yet.</p>"
     if not parts:
-        whole = {1: "The document is", 2: "Both documents are"}.get(len(docs), f"All {len(docs)} documents are")
+        whole = {1: "The document is", 2: "Both documents are"}.get(len(listed), f"All {len(listed)} documents are")
         return f"<p>{whole} transcribed in full from the copy the edition names.</p>"
-    if len(parts) == len(docs):
+    if len(parts) == len(listed):
         return "<p>Each document is given in part: the list says which part of it is transcribed.</p>"
-    whole = len(docs) - len(parts)
+    in_full = len(listed) - len(parts)
     excerpts = "one is an excerpt" if len(parts) == 1 else f"{len(parts)} are excerpts"
-    return (f"<p>Of the {len(docs)} documents, {whole} {'is' if whole == 1 else 'are'} transcribed in full and {excerpts}: "
+    return (f"<p>Of the {len(listed)} documents, {in_full} {'is' if in_full == 1 else 'are'} transcribed in full and {excerpts}: "
             "the list says which part of each excerpt is given.</p>")
 
 

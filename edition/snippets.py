@@ -36,7 +36,7 @@ def with_sentences(mentions: list[Mention], texts: dict[str, str]) -> list[Menti
         at = text.find(words, cursor.get(key, 0)) if text else -1
         if at == -1 and text:
             at = text.find(words)
-        if at == -1:
+        if at == -1 or text is None:
             out.append(m)
             continue
         cursor[key] = at + len(words)

@@ -61,7 +61,7 @@ class _ReadingPattern(InlineProcessor):
     contributor-markup allowlist, which refuses ``data-*`` attributes). The edition's reading is
     Markdown like the text around it (emphasis, a link)."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
         el = etree.Element("span")
         el.set("class", WITNESS_CLASS)
         # white space is folded, not trimmed: 'Japan[[ 3~>]][^3]' keeps the source's '3' a word of its own

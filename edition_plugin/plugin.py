@@ -264,7 +264,7 @@ class _MalformedAddresses(Treeprocessor):
         super().__init__(md)
         self.plugin = plugin
 
-    def run(self, root):  # type: ignore[no-untyped-def]
+    def run(self, root):
         for el in root.iter():
             for attr in ("href", "src"):
                 value = el.get(attr)
