@@ -40,7 +40,7 @@ from pathlib import Path
 
 from bench import lighthouse, touch
 from bench.lighthouse import Metric
-from bench.project import ROOT, copy_project
+from bench.project import PROJECT_PARTS, ROOT, copy_project
 from bench.static_server import serve
 from bench.tables import table
 from bench.variants import plain_material_config
@@ -81,7 +81,8 @@ def build_variants(work: Path, source: Path = ROOT, compare: dict[str, str] | No
     sites = {"A": _build(project / "mkdocs.yml", project, work / "site-A", "A (edition)"),
              "B": _build(plain_material_config(project, edition_look=False), project, work / "site-B", "B (plain Material)")}
     for name, rev in (compare or {}).items():
-        other = copy_project(work / f"project-{name}", export_revision(rev, work / f"export-{name}"))
+        # an older revision may keep its MkDocs adapters elsewhere (hooks/ before edition_plugin/)
+        other = copy_project(work / f"project-{name}", export_revision(rev, work / f"export-{name}"), (*PROJECT_PARTS, "hooks"))
         sites[name] = _build(other / "mkdocs.yml", other, work / f"site-{name}", f"{name} ({rev})")
     return sites
 

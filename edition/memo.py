@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import apparatus, chronology, provenance, sanitize
 from . import pages as gen
-from .annotate import Annotator, Found, restrain
+from .annotate import Annotator, Found, restrain, typographic_spans
 from .bibtex import Library
 from .citeproc import Formatter
 from .diagnostics import Diagnostic, Diagnostics
@@ -35,7 +35,7 @@ from .redactions import MarkerPattern, mark_redactions, mark_sic_comments, summa
 from .render import annotation_control, metadata_card, wrap_tables
 from .resting import rest_as_text
 from .snippets import block_texts, exclude_from_search, paragraph_before, with_sentences, words_before
-from .source_lines import line_containing
+from .source_lines import line_containing, lines_containing
 from .witness import SourceReading, check_markup, find_readings, mark_readings, transcription_section, witness_control
 
 UrlFor = Callable[[str], str]
@@ -185,7 +185,7 @@ def _annotate(ctx: MemoContext, root, doc_path: str, blocks, url_for: UrlFor, di
         if token in reported or not ctx.check_acronyms:
             continue
         reported.add(token)
-        line = line_of(source, token)
+        line = _acronym_line(source, token)
         if line in broken:
             continue  # the source's reading in a mark left open, reported as such
         diags.error(shown, line, f"undefined acronym '{token}'",
@@ -234,6 +234,20 @@ def searchable(fragment: str) -> str:
     root = parse_fragment(fragment)
     exclude_from_search(root)
     return _BLOCK_END.sub(r"\g<0>\n", serialise_children(root))
+
+
+def _acronym_line(source: str, token: str) -> int | None:
+    """The line of an undefined acronym: the first where it stands outside typography (a header line
+    in capitals that also holds the word is not where the problem is), else the first at all."""
+    lines = source.splitlines()
+    found = lines_containing(source, token, whole_word=True, any_case=False, skip_front_matter=True)
+    pattern = re.compile(r"(?<![\w])" + re.escape(token) + r"(?![\w])")
+    for n in found:
+        text = lines[n - 1]
+        spans = typographic_spans(text)
+        if any(not any(a <= m.start() < b for a, b in spans) for m in pattern.finditer(text)):
+            return n
+    return found[0] if found else None
 
 
 def line_of(source: str, needle: str) -> int | None:
