@@ -23,6 +23,10 @@ from .yamldata import is_invalid, load_mapping
 
 HIDE_CHOICES = frozenset({"navigation", "toc", "footer", "path", "feedback"})
 MAX_NESTING = 40  # levels of lists or block quotes: far beyond any document, far below Markdown's recursion limit
+# '[' never closed in one paragraph: Python-Markdown's link and note patterns scan from each one to
+# the paragraph's end (quadratic: 8,000 of them cost it 25 s, 100,000 would take hours). A real
+# paragraph has a handful at most (a slip, a bracket of the source).
+MAX_UNCLOSED_BRACKETS = 200
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 
 
@@ -50,7 +54,7 @@ def check_page(text: str, shown: str, diags: Diagnostics, is_document: bool, doc
     """The text MkDocs may read for the page at ``shown``: ``text`` itself, or without its front
     matter when the front matter is refused (every problem reported to ``diags`` with its line)."""
     yaml_text, body, body_line = split_front_matter(text)
-    if not _nesting_ok(body.lstrip("\n"), body_line, shown, diags):
+    if not _nesting_ok(body.lstrip("\n"), body_line, shown, diags) or not _brackets_ok(body.lstrip("\n"), body_line, shown, diags):
         text = body = text[: len(text) - len(body)]  # the front matter alone: the parser would not return
     if yaml_text is None:
         return text
@@ -82,6 +86,38 @@ def _nesting_ok(body: str, first_line: int, shown: str, diags: Diagnostics) -> b
             diags.error(shown, number, f"lists or quotes nested more than {MAX_NESTING} levels deep", f"nest at most {MAX_NESTING} levels")
             return False
     return True
+
+
+def _brackets_ok(body: str, first_line: int, shown: str, diags: Diagnostics) -> bool:
+    """Whether no paragraph leaves more than ``MAX_UNCLOSED_BRACKETS`` '[' unclosed (a backslash
+    escapes one); the line of the first unclosed '[' of a paragraph that does is reported. Only a
+    paragraph with that many '[' at all is read character by character."""
+    number = first_line
+    for paragraph in re.split(r"(\n[ \t]*\n)", body):
+        if paragraph.count("[") > MAX_UNCLOSED_BRACKETS:
+            unclosed = _unclosed(paragraph)
+            if len(unclosed) > MAX_UNCLOSED_BRACKETS:
+                diags.error(shown, number + paragraph.count("\n", 0, unclosed[0]), f"more than {MAX_UNCLOSED_BRACKETS} '[' never closed in one paragraph",
+                            "close each '[' with ']' (a link, a note marker, an editor's bracket) or write a bracket of the source as '\\['")
+                return False
+        number += paragraph.count("\n")
+    return True
+
+
+def _unclosed(text: str) -> list[int]:
+    """Where each '[' of ``text`` that no ']' closes stands (a backslash escapes either)."""
+    opened: list[int] = []
+    escaped = False
+    for at, c in enumerate(text):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == "[":
+            opened.append(at)
+        elif c == "]" and opened:
+            opened.pop()
+    return opened
 
 
 def _depth(line: str) -> int:
