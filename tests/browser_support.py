@@ -1,5 +1,6 @@
 """Helpers for the real-browser tests: Debian's Chromium through Playwright, a local HTTP server,
-a recorder of every request a page makes, and the offline bundle built once per session.
+and a recorder of every request a page makes (the offline bundles and the worker's shared Chromium
+are fixtures of tests/conftest.py).
 
 Nothing here reaches the network: Playwright drives ``/usr/bin/chromium`` (it never downloads a
 browser), the server listens on 127.0.0.1 only, and the recorder lets a test assert that every
@@ -14,16 +15,18 @@ import ipaddress
 import re
 import socketserver
 import threading
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, WebSocket, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,6 +60,16 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def in_own_thread(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``function(*args, **kwargs)`` run in a thread of its own, its result or exception handed back.
+
+    Playwright's sync API allows one instance per thread, and the worker's shared Chromium (the
+    ``browser`` fixture) holds this thread's: code that starts its own Playwright, such as
+    ``edition.offline.browser_check``, runs beside it in another thread."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="own-playwright") as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,27 +270,3 @@ def result_pages(hrefs: list[str]) -> list[str]:
             pages.append(url)
     return pages
 
-
-# ---------------------------------------------------------------------------------------------
-# The offline bundle, built once per test session
-
-
-_BUNDLES: dict[str, tuple[Path, Path]] = {}
-
-
-def offline_bundle(base: Path) -> tuple[Path, Path]:
-    """Build the offline bundle with ``edition.offline`` into ``base``/bundle and unzip it; cached per ``base``.
-
-    Returns ``(zip_path, unzipped_site_root)``.
-    """
-    key = str(base)
-    if key not in _BUNDLES:
-        from edition.offline import ZIP_ROOT, make_bundle
-
-        out = base / "bundle"
-        bundle = make_bundle(out, ROOT)
-        unzipped = base / "unzipped"
-        with zipfile.ZipFile(bundle.zip_path) as zf:
-            zf.extractall(unzipped)
-        _BUNDLES[key] = (bundle.zip_path, unzipped / ZIP_ROOT)
-    return _BUNDLES[key]

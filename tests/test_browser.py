@@ -25,9 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.browser_support import (
     AXE_JS,
     RequestRecorder,
-    chromium,
     is_local_url,
-    offline_bundle,
     recorded_context,
     result_pages,
     search,
@@ -106,24 +104,18 @@ class Site:
         return memos if self.edition == "real" else memos[::4]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture(scope="module", params=["http", "offline"])
-def site(request: pytest.FixtureRequest, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, built_site: Path) -> Iterator[Site]:
     if request.param == "http":
         with serve_directory(built_site) as base:
             yield Site("http", built_site, base)
     else:
-        _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+        root = request.getfixturevalue("offline_bundle").site
         yield Site("offline", root, root.as_uri() + "/")
 
 
 @pytest.fixture(scope="module", params=["real-http", "generated-http"])
-def any_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def any_site(request: pytest.FixtureRequest) -> Iterator[Site]:
     """The real edition and a generated one of about 20 memos, for the tests that hold for any edition
     (the real edition's offline bundle is covered by ``site``, the generated one's by test_links)."""
     edition, _ = request.param.split("-")

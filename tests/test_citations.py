@@ -570,12 +570,12 @@ def test_site_url_from_the_environment_gives_canonical_links_sitemap_and_urls(tm
     assert "v-test" in about and url in about
 
 
-def test_the_offline_bundle_cites_the_published_pages(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_the_offline_bundle_cites_the_published_pages(published_bundle: Path) -> None:
     """Its pages are files (``x.html``); what it names as canonical, cites and lists in its sitemap is
     the site as published, directory style (``…/documents/x/``)."""
     from tests import cite_support
 
-    root = cite_support.published_bundle(tmp_path_factory)
+    root = published_bundle
     sitemap = (root / "sitemap.xml").read_text(encoding="utf-8")
     assert ".html" not in sitemap
     for doc in _documents():

@@ -25,7 +25,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
-from tests.browser_support import AXE_JS, ROOT, chromium, offline_bundle, serve_directory, wait_for_material
+from tests.browser_support import AXE_JS, ROOT, serve_directory, wait_for_material
+from tests.conftest import OfflineBundle
 
 ARTIFACTS = ROOT / "test-artifacts" / "reading"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -145,20 +146,14 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def http_site(built_site: Path) -> Iterator[Served]:
     with serve_directory(built_site) as base:
         yield Served("http", built_site, base)
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Served:
-    _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+def offline_site(offline_bundle: OfflineBundle) -> Served:
+    root = offline_bundle.site
     return Served("offline", root, root.as_uri() + "/")
 
 

@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from edition.edition import Edition
 from edition.entities import load_entities
 from edition.glossary import load_glossary
 from edition.offline import CSP_LISTENER, find_remote_loads, make_bundle
-from tests.browser_support import chromium, recorded_context, search, serve_directory, wait_for_material
+from tests.browser_support import recorded_context, search, serve_directory, wait_for_material
 from tests.conftest import ROOT, build_site, copy_project, run_build
 
 PAYLOAD = "window.__pwned = 1"
@@ -299,12 +298,6 @@ def text_site(text_project: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 @pytest.fixture(scope="module")
 def text_bundle(text_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_bundle(tmp_path_factory.mktemp("text-bundle"), text_project).site
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 PAGES = ["documents/1991-01-01-zorblax", "glossary", "bibliography", "entities/pat-zorblax", "errata", "documents/", "", "404"]
