@@ -9,7 +9,9 @@ What a new test should take instead of building, launching or spawning again:
   bundles), ``published_site``/``published_bundle`` (``SITE_URL`` set); read-only, built once per run;
 - a browser: ``browser`` (the worker's Chromium; open a context of your own, it is closed after the
   test), or ``WarmContexts`` (tests/browser_support.py) for many tests of one site;
-- a copy to break: ``project`` (with the library's citation renderings, as a checkout has them).
+- a copy to break: ``project`` (with the library's citation renderings, as a checkout has them);
+- `make check` on it: ``tests.build_support.check_in_process`` (the check's own ``main()`` and strict
+  build, watched); a subprocess only where the command line itself is what is tested.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from edition.csl import parse_locator, processor_item
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
 from edition.notes import ResolvedNote, extract_notes, resolve_notes
+from tests.build_support import check_in_process
 from tests.conftest import ROOT, copy_project, run_build
 
 SCHEMA = ROOT / "edition" / "csl" / "csl-data.json"
@@ -590,9 +591,8 @@ def test_the_offline_bundle_cites_the_published_pages(published_bundle: Path) ->
 # -- bad input: `make check` names file and line ----------------------------------------------------
 
 def _check(project: Path, **env: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
-    out = proc.stdout + proc.stderr
+    """`make check` on ``project`` with ``env`` added to its environment, in this process (``tests/build_support.py``)."""
+    out = check_in_process(project, env).output
     assert "Traceback" not in out, out
     return out
 
@@ -618,8 +618,8 @@ def test_bad_citation_input_is_a_check_error_with_path_and_line(tmp_path: Path) 
     memo.write_text(mtext, encoding="utf-8")
     note_line = next(i for i, line in enumerate(mtext.splitlines(), start=1) if "somewhere near the end" in line)
     note_start = max(i for i, line in enumerate(mtext.splitlines()[:note_line], start=1) if line.startswith("[^"))
-    proc = subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600)
-    out = proc.stdout + proc.stderr
+    proc = check_in_process(project)  # `make check`, in this process
+    out = proc.output
     assert proc.returncode == 1, out
     assert f"bib/references.bib:{corp_line}: @book{{badcorp}}: 'Defense Agency, Japan' is an organisation written as 'Last, First'" in out
     assert f"bib/references.bib:{type_line}: @misc{{badtype}}: the Chicago style has no form for this entry type" in out
