@@ -10,6 +10,7 @@ person, cite a work in a note), so they keep working as the edition grows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -24,13 +25,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser_support import (
     AXE_JS,
+    NOT_LOCAL,
     RequestRecorder,
+    WarmContexts,
     is_local_url,
     recorded_context,
     result_pages,
     search,
     serve_directory,
     wait_for_material,
+    warm_contexts,
 )
 
 pytestmark = pytest.mark.browser
@@ -143,24 +147,36 @@ class Tab:
         self.recorder.assert_local(f"{self.site.kind}: {what}")
 
 
-@pytest.fixture
-def tab(browser: Browser, site: Site) -> Iterator[Tab]:
-    with recorded_context(browser) as (context, recorder):
-        yield Tab(context.new_page(), recorder, site)
+@pytest.fixture(scope="module")
+def warm(chromium_browser: Browser, site: Site) -> Iterator[WarmContexts]:
+    """The module's contexts for ``site``, desktop and phone, each recording every request: tests get
+    fresh pages in them (``WarmContexts``, tests/browser_support.py), reset after each test."""
+    with warm_contexts(chromium_browser, site.url(""), {"desktop": {}, "phone": PHONE}, record=True) as contexts:
+        yield contexts
+
+
+def fresh_tab(warm: WarmContexts, name: str, site: Site) -> Iterator[Tab]:
+    page, recorder = warm.new_page(name)
+    try:
+        yield Tab(page, recorder, site)
+    finally:
+        warm.reset()
 
 
 @pytest.fixture
-def phone_tab(browser: Browser, site: Site) -> Iterator[Tab]:
-    with recorded_context(browser, **PHONE) as (context, recorder):
-        yield Tab(context.new_page(), recorder, site)
+def tab(warm: WarmContexts, site: Site) -> Iterator[Tab]:
+    yield from fresh_tab(warm, "desktop", site)
 
 
 @pytest.fixture
-def any_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:
+def phone_tab(warm: WarmContexts, site: Site) -> Iterator[Tab]:
+    yield from fresh_tab(warm, "phone", site)
+
+
+@pytest.fixture
+def any_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:  # one test per site: a context of its own
     with recorded_context(browser) as (context, recorder):
         yield Tab(context.new_page(), recorder, any_site)
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,10 +224,47 @@ def test_recorder_tells_local_from_outside_requests() -> None:
                "https://127.0.0.1.example.org/"]
     assert [u for u in local if not is_local_url(u)] == []
     assert [u for u in outside if is_local_url(u)] == []
+    # the route that blocks what leaves the machine matches by the same rule
+    assert [u for u in local if NOT_LOCAL.search(u)] == []
+    assert [u for u in outside if not NOT_LOCAL.search(u)] == []
+    for url in ("http://127.0.0.300/", "http://localhost.example/", "https://user@127.0.0.1/x", "HTTP://LOCALHOST:8/", "http://[::2]/",
+                "javascript:x", "http://127.1.2.3/", "ws://[::1]/x"):
+        assert bool(NOT_LOCAL.search(url)) == (not is_local_url(url)), url
     recorder = RequestRecorder(urls=["http://127.0.0.1/a", "https://example.org/b"])
     assert recorder.outside() == ["https://example.org/b"]
     with pytest.raises(AssertionError, match=r"example\.org"):
         recorder.assert_local("self-test")
+
+
+@pytest.mark.parametrize("warm_context", [False, True], ids=["own-context", "warm-context"])
+def test_recorder_blocks_what_would_leave_in_chromium(browser: Browser, warm_context: bool, tmp_path: Path) -> None:
+    """In a real page: a request out is recorded, blocked by the route (never sent) and reported; a
+    local one is let through; in a warm context, the next test starts with an empty recorder and
+    none of the last test's pages or storage."""
+    (tmp_path / "index.html").write_text("<!doctype html><title>home</title>", encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        if warm_context:
+            home = stack.enter_context(serve_directory(tmp_path))
+            contexts = stack.enter_context(warm_contexts(browser, home, {"desktop": {}}, record=True))
+            page, recorder = contexts.new_page("desktop")
+            page.goto(home)
+            page.evaluate("localStorage.setItem('left', 'over')")
+        else:
+            context, recorder = stack.enter_context(recorded_context(browser))
+            page = context.new_page()
+        page.set_content('<img src="https://example.org/pixel.png"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">')
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        assert recorder.blocked == ["https://example.org/pixel.png"], recorder.blocked
+        assert "https://example.org/pixel.png" in recorder.urls
+        with pytest.raises(AssertionError, match=r"example\.org"):
+            recorder.assert_local("blocked request")
+        if warm_context:
+            contexts.reset()
+            page, after = contexts.new_page("desktop")
+            assert after is not recorder and after.urls == [] and after.blocked == []
+            assert len(contexts.warm["desktop"].context.pages) == 2, "the test's pages were not closed"
+            page.goto(home)
+            assert page.evaluate("localStorage.getItem('left')") is None, "the last test's storage is still there"
 
 
 # ---------------------------------------------------------------------------------------------
