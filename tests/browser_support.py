@@ -1,5 +1,6 @@
 """Helpers for the real-browser tests: Debian's Chromium through Playwright, a local HTTP server,
-a recorder of every request a page makes, and the offline bundle built once per session.
+and a recorder of every request a page makes (the offline bundles and the worker's shared Chromium
+are fixtures of tests/conftest.py).
 
 Nothing here reaches the network: Playwright drives ``/usr/bin/chromium`` (it never downloads a
 browser), the server listens on 127.0.0.1 only, and the recorder lets a test assert that every
@@ -14,16 +15,18 @@ import ipaddress
 import re
 import socketserver
 import threading
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, WebSocket, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,6 +60,16 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def in_own_thread(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``function(*args, **kwargs)`` run in a thread of its own, its result or exception handed back.
+
+    Playwright's sync API allows one instance per thread, and the worker's shared Chromium (the
+    ``browser`` fixture) holds this thread's: code that starts its own Playwright, such as
+    ``edition.offline.browser_check``, runs beside it in another thread."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="own-playwright") as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,6 +106,19 @@ def serve_directory(directory: Path) -> Iterator[str]:
 # Requests
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# ``is_local_url``'s rule as a regular expression, for the route that blocks requests leaving the
+# machine: Playwright's driver matches a regular expression itself, where a Python function as the
+# route's matcher sends every request of every page to Python and back. A URL both disagree on
+# would fail the test either way: blocked, the page breaks; let through, the recorder reports it.
+# tests/test_browser.py checks that the two agree, and that the route blocks in a real page.
+NOT_LOCAL = re.compile(
+    r"^(?!(?:file|data|blob|about):)"
+    rf"(?!(?:https?|wss?)://(?:[^@/?#]*@)?(?:localhost|127\.{_OCTET}\.{_OCTET}\.{_OCTET}|\[::1\])(?::[0-9]*)?(?:[/?#]|$))",
+    re.IGNORECASE,
+)
+
+
 def is_local_url(url: str) -> bool:
     """True for a URL that does not leave the machine: loopback http(s)/ws, file:, data:, blob:, about:."""
     parts = urlsplit(url)
@@ -124,7 +150,7 @@ class RequestRecorder:
     def attach(self, context: BrowserContext) -> RequestRecorder:
         context.on("request", self._on_request)
         context.on("page", lambda page: page.on("websocket", self._on_websocket))
-        context.route(lambda url: not is_local_url(url), self._abort)
+        context.route(NOT_LOCAL, self._abort)
         return self
 
     def _on_request(self, request: Request) -> None:
@@ -163,6 +189,81 @@ def recorded_context(browser: Browser, **options: object) -> Iterator[tuple[Brow
         yield context, recorder
     finally:
         context.close()
+
+
+@dataclass
+class WarmContext:
+    """A browser context that outlives the tests using it, with a page kept open at the site's home;
+    what its pages request goes to ``recorder``, a fresh one for each test."""
+
+    context: BrowserContext
+    keep: Page | None = None
+    recorder: RequestRecorder = field(default_factory=RequestRecorder)
+
+    def relay(self) -> None:
+        """Send the context's requests to whichever recorder the test has (``RequestRecorder.attach``'s
+        handlers, looked up at each event)."""
+        self.context.on("request", lambda request: self.recorder._on_request(request))
+        self.context.on("page", lambda page: page.on("websocket", lambda ws: self.recorder._on_websocket(ws)))
+        self.context.route(NOT_LOCAL, lambda route, request: self.recorder._abort(route, request))
+
+
+class WarmContexts:
+    """Browser contexts kept for one module's tests of one site, one per set of options (desktop,
+    phone), each test working in fresh pages of them (with a fresh request recorder when ``record``).
+
+    Why: a fresh context costs a new renderer and a cold compile of the site's scripts, where a
+    fresh page beside a page kept open at the same site finds them warm and costs a page load.
+    Isolation is what the tests need of a fresh context: ``reset`` (after each test) closes the
+    test's pages and takes back permissions, cookies and the site's local and session storage.
+    Tests that change the context itself (routes, init scripts, listeners, the clock) or visit
+    another site use a context of their own.
+    """
+
+    def __init__(self, browser: Browser, home: str, option_sets: dict[str, dict[str, object]], *, record: bool = False) -> None:
+        self.warm: dict[str, WarmContext] = {}
+        try:
+            for name, options in option_sets.items():  # all made now: a context made during a test is that test's (conftest's ``browser``)
+                context = browser.new_context(**options)  # type: ignore[arg-type]
+                context.set_default_timeout(TIMEOUT_MS)
+                warm = self.warm[name] = WarmContext(context)
+                if record:  # a route costs every request a round trip to Playwright's driver: only where requests are recorded
+                    warm.relay()
+                warm.keep = context.new_page()
+                warm.keep.goto(home)
+        except BaseException:
+            self.close()
+            raise
+
+    def new_page(self, name: str) -> tuple[Page, RequestRecorder]:
+        """A fresh page of the ``name`` context, and the recorder of this test's requests."""
+        warm = self.warm[name]
+        warm.recorder = RequestRecorder()
+        return warm.context.new_page(), warm.recorder
+
+    def reset(self) -> None:
+        for warm in self.warm.values():
+            for page in warm.context.pages:
+                if page != warm.keep:
+                    page.close()
+            warm.context.clear_permissions()
+            warm.context.clear_cookies()
+            assert warm.keep is not None
+            warm.keep.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+            warm.recorder = RequestRecorder()
+
+    def close(self) -> None:
+        for warm in self.warm.values():
+            warm.context.close()
+
+
+@contextmanager
+def warm_contexts(browser: Browser, home: str, option_sets: dict[str, dict[str, object]], *, record: bool = False) -> Iterator[WarmContexts]:
+    contexts = WarmContexts(browser, home, option_sets, record=record)
+    try:
+        yield contexts
+    finally:
+        contexts.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,27 +358,3 @@ def result_pages(hrefs: list[str]) -> list[str]:
             pages.append(url)
     return pages
 
-
-# ---------------------------------------------------------------------------------------------
-# The offline bundle, built once per test session
-
-
-_BUNDLES: dict[str, tuple[Path, Path]] = {}
-
-
-def offline_bundle(base: Path) -> tuple[Path, Path]:
-    """Build the offline bundle with ``edition.offline`` into ``base``/bundle and unzip it; cached per ``base``.
-
-    Returns ``(zip_path, unzipped_site_root)``.
-    """
-    key = str(base)
-    if key not in _BUNDLES:
-        from edition.offline import ZIP_ROOT, make_bundle
-
-        out = base / "bundle"
-        bundle = make_bundle(out, ROOT)
-        unzipped = base / "unzipped"
-        with zipfile.ZipFile(bundle.zip_path) as zf:
-            zf.extractall(unzipped)
-        _BUNDLES[key] = (bundle.zip_path, unzipped / ZIP_ROOT)
-    return _BUNDLES[key]

@@ -1,16 +1,38 @@
-"""Shared fixtures: the real site built once, and throw-away copies of the project to break."""
+"""Shared fixtures: the real site, the generated edition, the published site and the offline bundles
+built once per run (shared between xdist workers, ``tests/build_support.py``), one Chromium per
+worker, and throw-away copies of the project to break.
+
+What a new test should take instead of building, launching or spawning again:
+
+- a site or bundle many tests read: ``built_site``, ``generated_project``/``generated_site``,
+  ``edition`` (both), ``offline_bundle`` (what ``make offline`` writes), ``offline_edition`` (both
+  bundles), ``published_site``/``published_bundle`` (``SITE_URL`` set); read-only, built once per run;
+- a browser: ``browser`` (the worker's Chromium; open a context of your own, it is closed after the
+  test), or ``WarmContexts`` (tests/browser_support.py) for many tests of one site;
+- a copy to break: ``project`` (with the library's citation renderings, as a checkout has them);
+- `make check` on it: ``tests.build_support.check_in_process`` (the check's own ``main()`` and strict
+  build, watched); a subprocess only where the command line itself is what is tested.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bench.project import copy_project  # the project's parts, listed once for the bench and the tests
+from tests.build_support import SharedBuilds
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -46,18 +68,51 @@ def build_site(project: Path, tmp_path_factory: pytest.TempPathFactory, name: st
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The edition as it is, built once for the whole test session."""
-    site = tmp_path_factory.mktemp("site")
-    result = run_build(ROOT, site)
-    assert result.ok, result.output
-    return site
+def shared_builds(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> SharedBuilds:
+    """Builds made once per run and shared by every xdist worker (a file lock guards each)."""
+    return SharedBuilds(pytestconfig, tmp_path_factory)
+
+
+REAL = "real"  # the lock of every build of the repository itself: they share its .cache
+
+
+@pytest.fixture(scope="session")
+def built_site(shared_builds: SharedBuilds) -> Path:
+    """The edition as it is, built once per run (every xdist worker reads the same site)."""
+
+    def build(site: Path) -> None:
+        result = run_build(ROOT, site)
+        assert result.ok, result.output
+
+    return shared_builds.get("site", build, lock=REAL)
+
+
+@pytest.fixture(scope="session")
+def citation_renderings(built_site: Path, shared_builds: SharedBuilds) -> Path | None:
+    """The real library's citations as the site's build rendered them (``.cache/citations.json``),
+    kept once per run; None if that build could not write its cache."""
+
+    def keep(folder: Path) -> None:
+        rendered = ROOT / ".cache" / "citations.json"
+        if rendered.is_file():
+            shutil.copy2(rendered, folder / "citations.json")
+
+    kept = shared_builds.get("citations", keep, lock=REAL) / "citations.json"
+    return kept if kept.is_file() else None
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project that a test may break."""
-    return copy_project(tmp_path / "project")
+def project(tmp_path: Path, citation_renderings: Path | None) -> Path:
+    """A copy of the project that a test may break. Its ``.cache`` holds the library's citation
+    renderings, as a contributor's checkout does after one build: a build of the copy starts Node
+    (about 2 s of CPU) only for the citations the test changed. The renderings are keyed by their
+    input and signed with this machine's key, checked when read (tests/test_bibliography.py); the
+    copy's memos, pages and search index are still built from nothing."""
+    project = copy_project(tmp_path / "project")
+    if citation_renderings:
+        (project / ".cache").mkdir(exist_ok=True)
+        shutil.copy2(citation_renderings, project / ".cache" / "citations.json")
+    return project
 
 
 def memo_pages(site: Path) -> dict[str, Path]:
@@ -106,14 +161,21 @@ def generate_project(dest: Path, n_memos: int = GENERATED_MEMOS, seed: int = 0) 
 
 
 @pytest.fixture(scope="session")
-def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated edition of about 20 memos: the general case (many memos, notes, redactions)."""
-    return generate_project(tmp_path_factory.mktemp("generated") / "project")
+def generated_project(shared_builds: SharedBuilds) -> Path:
+    """A generated edition of about 20 memos: the general case (many memos, notes, redactions).
+    Generated once per run; read-only (a test that changes it must copy it)."""
+    return shared_builds.get("generated", lambda folder: generate_project(folder / "project"), lock="generated") / "project"
 
 
 @pytest.fixture(scope="session")
-def generated_site(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(generated_project, tmp_path_factory, "generated-site")
+def generated_site(generated_project: Path, shared_builds: SharedBuilds) -> Path:
+    """The generated edition's strict build, once per run."""
+
+    def build(site: Path) -> None:
+        result = run_build(generated_project, site)
+        assert result.ok, result.output
+
+    return shared_builds.get("generated-site", build, lock="generated")  # its builds share the project's .cache
 
 
 @pytest.fixture(scope="session", params=["real", "generated"])
@@ -125,28 +187,88 @@ def edition(request: pytest.FixtureRequest) -> BuiltEdition:
 
 
 @pytest.fixture(scope="session")
-def generated_offline(generated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The offline bundle of the generated edition (``edition.offline``), unzipped; its site root."""
-    import zipfile
-
+def generated_offline(generated_project: Path, shared_builds: SharedBuilds) -> Path:
+    """The offline bundle of the generated edition (``edition.offline``), unzipped once per run; its site root."""
     from edition.offline import ZIP_ROOT, make_bundle
 
-    base = tmp_path_factory.mktemp("generated-offline")
-    bundle = make_bundle(base / "bundle", generated_project)
-    with zipfile.ZipFile(bundle.zip_path) as zf:
-        zf.extractall(base / "unzipped")
-    return base / "unzipped" / ZIP_ROOT
+    def build(folder: Path) -> None:
+        bundle = make_bundle(folder / "bundle", generated_project)
+        with zipfile.ZipFile(bundle.zip_path) as zf:
+            zf.extractall(folder / "unzipped")
+
+    return shared_builds.get("generated-offline", build, lock="generated") / "unzipped" / ZIP_ROOT
+
+
+@dataclass(frozen=True)
+class OfflineBundle:
+    """The real edition's offline bundle as ``make offline`` makes it."""
+
+    out: Path  # the command's --out folder: the zip and the site it zipped
+    stdout: str  # what the command printed
+    site: Path  # the zip, unzipped: the root of the site a reader opens from file://
+
+
+def run_offline(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m edition.offline …``, the command ``make offline`` runs."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "edition.offline", *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=900)
+
+
+def _offline_command(folder: Path, env: dict[str, str] | None = None) -> None:
+    """``python -m edition.offline --out folder/out`` on the real edition, its output kept and its zip unzipped."""
+    from edition.offline import ZIP_NAME
+
+    proc = run_offline("--out", str(folder / "out"), env=env)
+    assert proc.returncode == 0, f"edition.offline failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    (folder / "stdout.txt").write_text(proc.stdout, encoding="utf-8")
+    with zipfile.ZipFile(folder / "out" / ZIP_NAME) as zf:
+        zf.extractall(folder / "unzipped")
+
+
+@pytest.fixture(scope="session")
+def offline_bundle(shared_builds: SharedBuilds) -> OfflineBundle:
+    """``python -m edition.offline --out …`` (what ``make offline`` runs) on the real edition, run for
+    real once per run and unzipped: every test of the real bundle reads this one."""
+    from edition.offline import ZIP_ROOT
+
+    folder = shared_builds.get("offline-bundle", _offline_command, lock=REAL)
+    return OfflineBundle(folder / "out", (folder / "stdout.txt").read_text(encoding="utf-8"), folder / "unzipped" / ZIP_ROOT)
 
 
 @pytest.fixture(scope="session", params=["real", "generated"])
-def offline_edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BuiltEdition:
+def offline_edition(request: pytest.FixtureRequest) -> BuiltEdition:
     """The offline bundle (unzipped) of the real edition and of the generated one: ``site`` is its root."""
     if request.param == "real":
-        from tests.browser_support import offline_bundle
-
-        _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
-        return BuiltEdition("real", ROOT, root)
+        return BuiltEdition("real", ROOT, request.getfixturevalue("offline_bundle").site)
     return BuiltEdition("generated", request.getfixturevalue("generated_project"), request.getfixturevalue("generated_offline"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The edition as published (issue 24): SITE_URL set
+
+
+PUBLISHED_URL = "https://editions.example.org/us-japan/"  # an address the builds below are published at
+
+
+@pytest.fixture(scope="session")
+def published_site(shared_builds: SharedBuilds) -> Path:
+    """The edition built as the Pages workflow builds it, ``SITE_URL`` set; once per run."""
+
+    def build(site: Path) -> None:
+        result = run_build(ROOT, site, env={"SITE_URL": PUBLISHED_URL})
+        assert result.ok, result.output
+
+    return shared_builds.get("published-site", build, lock=REAL)
+
+
+@pytest.fixture(scope="session")
+def published_bundle(shared_builds: SharedBuilds) -> Path:
+    """The offline bundle of the published edition (``make offline`` with ``SITE_URL`` set), unzipped
+    once per run: its site root."""
+    from edition.offline import ZIP_ROOT
+
+    folder = shared_builds.get("published-bundle", lambda f: _offline_command(f, env={"SITE_URL": PUBLISHED_URL}), lock=REAL)
+    return folder / "unzipped" / ZIP_ROOT
 
 
 def content_lines(check_output: str) -> list[str]:
@@ -156,3 +278,29 @@ def content_lines(check_output: str) -> list[str]:
     return [line for line in check_output.splitlines()
             if line.strip() and not line.startswith("No problems found")
             and not (line.startswith("mkdocs.yml") and "warning:" in line and " is not set" in line)]
+
+
+# ---------------------------------------------------------------------------------------------
+# One Chromium per xdist worker
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """Debian's Chromium, launched once per worker for the whole run (``tests/browser_support.py``).
+    Tests take it through ``browser``."""
+    from tests.browser_support import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(chromium_browser: Browser) -> Iterator[Browser]:
+    """The worker's Chromium for one test. Isolation is per context: the test opens its own
+    (``browser.new_context`` / ``recorded_context``: fresh storage, cookies, permissions), and any it
+    leaves open, when it fails half-way say, is closed after it."""
+    before = list(chromium_browser.contexts)
+    yield chromium_browser
+    for context in chromium_browser.contexts:
+        if context not in before:
+            context.close()

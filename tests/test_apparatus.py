@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from lxml import html
 from lxml.html import HtmlElement
+from playwright.sync_api import Browser
 
 from edition import site_checks
 from edition.diagnostics import Diagnostics
 from edition.documents import load_documents
 from edition.entities import load_entities
 from edition.glossary import load_glossary
-from tests.browser_support import chromium, result_pages, search, serve_directory
+from tests.browser_support import result_pages, search, serve_directory
 from tests.conftest import ROOT, run_build
 
 ELLIPSIS = "…"
@@ -162,12 +163,12 @@ def search_queries(project_root: Path, site: Path) -> list[str]:
     return queries + ([used[0][1]] if used else [])
 
 
-def memo_ranks(project_root: Path, site: Path, queries: list[str]) -> dict[str, list[int]]:
+def memo_ranks(browser: Browser, project_root: Path, site: Path, queries: list[str]) -> dict[str, list[int]]:
     """For each query: the 1-based ranks of memo pages among the result pages."""
     slugs = set(memo_slugs(project_root))
     out = {}
-    with serve_directory(site) as base, chromium() as browser:
-        page = browser.new_page()
+    with serve_directory(site) as base:
+        page = browser.new_page()  # in a context of its own, closed after the test
         page.goto(base)
         for q in queries:
             pages = result_pages(search(page, q))
@@ -176,10 +177,10 @@ def memo_ranks(project_root: Path, site: Path, queries: list[str]) -> dict[str, 
     return out
 
 
-def test_search_answers_with_the_memos(built_site: Path) -> None:
+def test_search_answers_with_the_memos(browser: Browser, built_site: Path) -> None:
     queries = search_queries(ROOT, built_site)
     assert len(queries) >= 3
-    ranks = memo_ranks(ROOT, built_site, queries)
+    ranks = memo_ranks(browser, ROOT, built_site, queries)
     assert all(r and r[0] <= 3 for r in ranks.values()), ranks
 
 

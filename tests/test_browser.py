@@ -10,6 +10,7 @@ person, cite a work in a note), so they keep working as the edition grows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -24,15 +25,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser_support import (
     AXE_JS,
+    NOT_LOCAL,
     RequestRecorder,
-    chromium,
+    WarmContexts,
     is_local_url,
-    offline_bundle,
     recorded_context,
     result_pages,
     search,
     serve_directory,
     wait_for_material,
+    warm_contexts,
 )
 
 pytestmark = pytest.mark.browser
@@ -106,24 +108,18 @@ class Site:
         return memos if self.edition == "real" else memos[::4]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture(scope="module", params=["http", "offline"])
-def site(request: pytest.FixtureRequest, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, built_site: Path) -> Iterator[Site]:
     if request.param == "http":
         with serve_directory(built_site) as base:
             yield Site("http", built_site, base)
     else:
-        _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+        root = request.getfixturevalue("offline_bundle").site
         yield Site("offline", root, root.as_uri() + "/")
 
 
 @pytest.fixture(scope="module", params=["real-http", "generated-http"])
-def any_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def any_site(request: pytest.FixtureRequest) -> Iterator[Site]:
     """The real edition and a generated one of about 20 memos, for the tests that hold for any edition
     (the real edition's offline bundle is covered by ``site``, the generated one's by test_links)."""
     edition, _ = request.param.split("-")
@@ -151,24 +147,36 @@ class Tab:
         self.recorder.assert_local(f"{self.site.kind}: {what}")
 
 
-@pytest.fixture
-def tab(browser: Browser, site: Site) -> Iterator[Tab]:
-    with recorded_context(browser) as (context, recorder):
-        yield Tab(context.new_page(), recorder, site)
+@pytest.fixture(scope="module")
+def warm(chromium_browser: Browser, site: Site) -> Iterator[WarmContexts]:
+    """The module's contexts for ``site``, desktop and phone, each recording every request: tests get
+    fresh pages in them (``WarmContexts``, tests/browser_support.py), reset after each test."""
+    with warm_contexts(chromium_browser, site.url(""), {"desktop": {}, "phone": PHONE}, record=True) as contexts:
+        yield contexts
+
+
+def fresh_tab(warm: WarmContexts, name: str, site: Site) -> Iterator[Tab]:
+    page, recorder = warm.new_page(name)
+    try:
+        yield Tab(page, recorder, site)
+    finally:
+        warm.reset()
 
 
 @pytest.fixture
-def phone_tab(browser: Browser, site: Site) -> Iterator[Tab]:
-    with recorded_context(browser, **PHONE) as (context, recorder):
-        yield Tab(context.new_page(), recorder, site)
+def tab(warm: WarmContexts, site: Site) -> Iterator[Tab]:
+    yield from fresh_tab(warm, "desktop", site)
 
 
 @pytest.fixture
-def any_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:
+def phone_tab(warm: WarmContexts, site: Site) -> Iterator[Tab]:
+    yield from fresh_tab(warm, "phone", site)
+
+
+@pytest.fixture
+def any_tab(browser: Browser, any_site: Site) -> Iterator[Tab]:  # one test per site: a context of its own
     with recorded_context(browser) as (context, recorder):
         yield Tab(context.new_page(), recorder, any_site)
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,10 +224,47 @@ def test_recorder_tells_local_from_outside_requests() -> None:
                "https://127.0.0.1.example.org/"]
     assert [u for u in local if not is_local_url(u)] == []
     assert [u for u in outside if is_local_url(u)] == []
+    # the route that blocks what leaves the machine matches by the same rule
+    assert [u for u in local if NOT_LOCAL.search(u)] == []
+    assert [u for u in outside if not NOT_LOCAL.search(u)] == []
+    for url in ("http://127.0.0.300/", "http://localhost.example/", "https://user@127.0.0.1/x", "HTTP://LOCALHOST:8/", "http://[::2]/",
+                "javascript:x", "http://127.1.2.3/", "ws://[::1]/x"):
+        assert bool(NOT_LOCAL.search(url)) == (not is_local_url(url)), url
     recorder = RequestRecorder(urls=["http://127.0.0.1/a", "https://example.org/b"])
     assert recorder.outside() == ["https://example.org/b"]
     with pytest.raises(AssertionError, match=r"example\.org"):
         recorder.assert_local("self-test")
+
+
+@pytest.mark.parametrize("warm_context", [False, True], ids=["own-context", "warm-context"])
+def test_recorder_blocks_what_would_leave_in_chromium(browser: Browser, warm_context: bool, tmp_path: Path) -> None:
+    """In a real page: a request out is recorded, blocked by the route (never sent) and reported; a
+    local one is let through; in a warm context, the next test starts with an empty recorder and
+    none of the last test's pages or storage."""
+    (tmp_path / "index.html").write_text("<!doctype html><title>home</title>", encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        if warm_context:
+            home = stack.enter_context(serve_directory(tmp_path))
+            contexts = stack.enter_context(warm_contexts(browser, home, {"desktop": {}}, record=True))
+            page, recorder = contexts.new_page("desktop")
+            page.goto(home)
+            page.evaluate("localStorage.setItem('left', 'over')")
+        else:
+            context, recorder = stack.enter_context(recorded_context(browser))
+            page = context.new_page()
+        page.set_content('<img src="https://example.org/pixel.png"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">')
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        assert recorder.blocked == ["https://example.org/pixel.png"], recorder.blocked
+        assert "https://example.org/pixel.png" in recorder.urls
+        with pytest.raises(AssertionError, match=r"example\.org"):
+            recorder.assert_local("blocked request")
+        if warm_context:
+            contexts.reset()
+            page, after = contexts.new_page("desktop")
+            assert after is not recorder and after.urls == [] and after.blocked == []
+            assert len(contexts.warm["desktop"].context.pages) == 2, "the test's pages were not closed"
+            page.goto(home)
+            assert page.evaluate("localStorage.getItem('left')") is None, "the last test's storage is still there"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,27 +572,46 @@ def _site_pages(root: Path) -> list[str]:
     return pages
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_is_accessible_on_a_phone(browser: Browser, built_site: Path, scheme: str) -> None:
+SCHEMES = {"default": "light", "slate": "dark"}  # Material's palettes (mkdocs.yml), by their scheme
+
+
+def test_every_page_is_accessible_on_a_phone(browser: Browser, built_site: Path) -> None:
     """Issue 25: axe's WCAG 2.2 rules (A and AA: contrast, 24 px targets, focusable scroll regions…)
     at 375 px, in the light and the dark scheme, on every page of the edition: no serious or
-    critical violation."""
-    with serve_directory(built_site) as base, recorded_context(browser, **PHONE, color_scheme=scheme) as (context, recorder):
+    critical violation.
+
+    Each page is loaded once and checked in the scheme it opens in, then in the other, switched by
+    Material's palette (the site's style sheets know the scheme only by the body's
+    data-md-color-scheme, which the palette sets); the choice is remembered, so the pages open in
+    turn in the light and the dark scheme (the first in the light one, the phone's preference)."""
+    with serve_directory(built_site) as base, recorded_context(browser, **PHONE, color_scheme="light") as (context, recorder):
         site = Site("http", built_site, base)
         page = context.new_page()
         axe = AXE_JS.read_text(encoding="utf-8")
-        report = []
-        for name in _site_pages(built_site):
+        report: list[str] = []
+        checked = {scheme: 0 for scheme in SCHEMES}
+        pages = _site_pages(built_site)
+        for name in pages:
             page.goto(site.url(name))
             wait_for_material(page)
             page.wait_for_load_state("load")
             page.evaluate(axe)
-            violations = page.evaluate("""async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))
-                .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""", WCAG22)
-            report += [f"{name or 'home'}: {v}" for v in violations]
-        assert not report, f"{scheme}: serious or critical WCAG 2.2 violations at 375 px:\n" + "\n".join(report)
-        recorder.assert_local(f"every page, {scheme}")
+            opened = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            if name == pages[0]:
+                assert opened == "default", f"the first page opens in {opened!r}, not the light scheme the phone prefers"
+            for scheme in (opened, *(s for s in SCHEMES if s != opened)):
+                if scheme != opened:  # the palette's input for the scheme, as its toggle checks it
+                    page.locator(f'form[data-md-component="palette"] input[data-md-color-scheme="{scheme}"]').evaluate("i => i.click()")
+                    page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') === s"
+                                           " && !document.body.hasAttribute('data-md-color-switching')", arg=scheme)
+                violations = page.evaluate("""async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))
+                    .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""", WCAG22)
+                report += [f"{name or 'home'} ({SCHEMES[scheme]}): {v}" for v in violations]
+                checked[scheme] += 1
+        assert pages and checked == {scheme: len(pages) for scheme in SCHEMES}, checked
+        assert not report, "serious or critical WCAG 2.2 violations at 375 px:\n" + "\n".join(report)
+        recorder.assert_local("every page, light and dark")
 
 
 def _distinctive_phrase(site: Site) -> tuple[str, str, str]:

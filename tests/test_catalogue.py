@@ -1,13 +1,17 @@
 """The catalogue of bad inputs: each stops `make check` and the strict build, naming file and line.
 
-Every case breaks a copy of the real project the way a contributor might, then runs the real
-check command and the real `mkdocs build --strict`: the check must list the problem as
-`path:line: message (hint)` without a traceback, and the build must not produce a site.
+Every case breaks a copy of the real project the way a contributor might and runs the check:
+it must list the problem as `path:line: message (hint)` without a traceback, and the strict build
+the check runs (the very build `mkdocs build --strict` runs) must stop without writing a site.
+The cases run the check's own ``main()`` in the test's process (``tests/build_support.py``): one
+build per case. Two end-to-end tests keep the wiring honest: the real `make check` command line
+and the real `mkdocs build --strict`, each as a subprocess on a broken copy.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import content_lines, run_build
+from tests.build_support import CheckRun, check_in_process, throwaway_venv
+from tests.conftest import ROOT, content_lines, run_build
 
 CIA = "docs/documents/1983-09-07-cia-technology-leakage-from-japan.md"
 HERITAGE = "docs/documents/1987-10-26-heritage-us-japan-defense-technology-cooperation.md"
@@ -111,17 +116,17 @@ ONLY_PROBLEM = {"missing comma in BibTeX", "scaffold placeholder left in", "uncl
                 "malformed document-types registry"}
 
 
-def run_check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
-                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+def run_check(project: Path) -> CheckRun:
+    """`make check` on ``project``, in this process (the same ``edition_plugin.check.main``)."""
+    return check_in_process(project)
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_bad_input_is_stopped_with_file_and_line(name: str, project: Path, tmp_path: Path) -> None:
+def test_bad_input_is_stopped_with_file_and_line(name: str, project: Path) -> None:
     breaker, path, needle, message = CASES[name]
     breaker(project)
     check = run_check(project)
-    out = check.stdout + check.stderr
+    out = check.output
     assert check.returncode == 1, out
     assert "Traceback" not in out
     reported = [line for line in check.stdout.splitlines() if message in line]
@@ -133,8 +138,54 @@ def test_bad_input_is_stopped_with_file_and_line(name: str, project: Path, tmp_p
         assert content_lines(check.stdout) == reported, check.stdout
     if name in FIDELITY:
         return  # a fidelity problem: make check compares with the source, the build does not
+    # the strict build the check ran: it stops, says why, and writes no site
+    assert check.build_failed and message in check.build_log and "Traceback" not in check.build_log, check.build_log
+    assert not check.site_written
+
+
+# The wiring, end to end: the real command lines on a broken copy, as subprocesses.
+
+
+def _node_installed(project: Path) -> None:
+    """The copy's node_modules as `make node` leaves it: the packages (the checkout's, linked one by
+    one) and the stamp that says they were installed from this package-lock.json on this machine,
+    so make runs no `npm ci` (which would empty the checkout's node_modules through a link)."""
+    stamp = subprocess.run(["make", "-s", "--eval", "print-node-stamp: ; @echo $(NODE_STAMP)", "print-node-stamp"],
+                           cwd=project, capture_output=True, text=True, check=True).stdout.strip()
+    assert stamp.startswith("node_modules/.edition-"), stamp
+    modules = project / "node_modules"
+    if modules.is_symlink():
+        modules.unlink()
+    modules.mkdir()
+    for entry in (ROOT / "node_modules").iterdir():
+        if not entry.name.startswith(".edition-"):
+            (modules / entry.name).symlink_to(entry.resolve())
+    (project / stamp).touch()
+
+
+def test_make_check_reports_a_broken_copy(project: Path, tmp_path: Path) -> None:
+    """`make check` itself (the Makefile's recipe and `python -m edition_plugin.check`) names the problem and fails."""
+    breaker, path, needle, message = CASES["undefined acronym"]
+    breaker(project)
+    for part in ("Makefile", "requirements", "package.json", "package-lock.json"):
+        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, project / part)
+    _node_installed(project)
+    env = {**throwaway_venv(project, tmp_path), "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(["make", "-s", "check"], cwd=project, capture_output=True, text=True, env=env, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "check] Error 1" in proc.stderr, out  # the command exited 1, so make failed
+    assert "Traceback" not in out, out
+    assert (project / "node_modules" / "citeproc").is_symlink(), "make ran `npm ci`: the test's node_modules was replaced"
+    assert f"{path}:{line_of(project, path, needle)}: " in proc.stdout and message in proc.stdout, out
+    assert "problem(s) found; the site cannot be published" in proc.stderr, out
+
+
+def test_mkdocs_build_strict_stops_on_a_broken_copy(project: Path, tmp_path: Path) -> None:
+    """`mkdocs build --strict` itself refuses a broken copy: non-zero exit, the problem named, no site."""
+    breaker, _, _, message = CASES["dangling note marker"]
+    breaker(project)
     build = run_build(project, tmp_path / "site")
-    assert not build.ok and message in build.output and "Traceback" not in build.output
+    assert not build.ok and message in build.output and "Traceback" not in build.output, build.output
     assert not (tmp_path / "site" / "index.html").exists()
 
 

@@ -9,7 +9,6 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from edition.dates import format_partial_date
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
 from tests import cite_support
-from tests.browser_support import chromium, recorded_context, serve_directory, wait_for_material
+from tests.browser_support import recorded_context, serve_directory, wait_for_material
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.browser
 SITE_NAME = re.search(r'^site_name:\s*"?(.*?)"?\s*$', (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
 LOCAL = re.compile(r"127\.0\.0\.1|localhost|file:", re.I)
 DOCS: list[Document] = load_documents(ROOT / "docs", Diagnostics(), ROOT)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def _today() -> str:
@@ -81,9 +74,8 @@ def _check_citations(page: Page, doc: Document, copied: list[tuple[dict[str, str
     assert kinds["note"] == page.locator("li[id^='fn:'] button.para-cite").count()
 
 
-def test_every_cite_control_online_names_the_edition_and_the_canonical_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:
-    site = cite_support.published_site(tmp_path_factory)
-    with serve_directory(site) as base, recorded_context(browser) as (context, recorder):
+def test_every_cite_control_online_names_the_edition_and_the_canonical_url(browser: Browser, published_site: Path) -> None:
+    with serve_directory(published_site) as base, recorded_context(browser) as (context, recorder):
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
         page = context.new_page()
         for doc in DOCS:
@@ -96,8 +88,8 @@ def test_every_cite_control_online_names_the_edition_and_the_canonical_url(brows
         recorder.assert_local("cite controls online")
 
 
-def test_every_cite_control_offline_names_the_published_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:
-    root = cite_support.published_bundle(tmp_path_factory)
+def test_every_cite_control_offline_names_the_published_url(browser: Browser, published_bundle: Path) -> None:
+    root = published_bundle
     with recorded_context(browser) as (context, recorder):
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         page = context.new_page()
@@ -124,10 +116,8 @@ def test_without_a_site_url_the_controls_give_no_url(browser: Browser, built_sit
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) reads the printout")
-def test_the_printout_ends_with_the_citation_and_prints_no_screen_furniture(browser: Browser, tmp_path_factory: pytest.TempPathFactory,
-                                                                              tmp_path: Path) -> None:
-    site = cite_support.published_site(tmp_path_factory)
-    with serve_directory(site) as base, recorded_context(browser) as (context, _):
+def test_the_printout_ends_with_the_citation_and_prints_no_screen_furniture(browser: Browser, published_site: Path, tmp_path: Path) -> None:
+    with serve_directory(published_site) as base, recorded_context(browser) as (context, _):
         page = context.new_page()
         for doc in DOCS:
             page.goto(base + doc.url)

@@ -7,8 +7,6 @@ the broken cases break a copy of the real project, choosing what to break from i
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from edition.diagnostics import Diagnostics
@@ -24,12 +22,13 @@ from edition.fidelity import (
     running_heads,
     source_tokens,
 )
+from tests.build_support import CheckRun, check_in_process
 from tests.conftest import BuiltEdition, documents_of
 
 
-def run_check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
-                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+def run_check(project: Path) -> CheckRun:
+    """`make check` on ``project``, in this process (``tests/build_support.py``)."""
+    return check_in_process(project)
 
 
 def test_built_memo_has_every_source_word(edition: BuiltEdition) -> None:

@@ -37,6 +37,12 @@ def assert_same_site(warm: Path, cold: Path, what: str) -> None:
     assert not differ, f"{what}: {len(differ)} file(s) differ from a cold build, e.g. {differ[:5]}"
 
 
+def assert_same_files(a: Path, b: Path, what: str) -> None:
+    files = {p.relative_to(a).as_posix(): p.read_bytes() for p in a.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    others = {p.relative_to(b).as_posix(): p.read_bytes() for p in b.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert files == others, f"{what}: the inputs in {a.name}/ changed"
+
+
 def cache_entries(project: Path) -> list[Path]:
     return sorted(p for p in (project / ".cache" / "memos").rglob("*.json"))
 
@@ -143,23 +149,48 @@ SUMMARY = re.compile(r"memo cache: (\d+) memo\(s\) reused, (\d+) processed(?: in
 POOL = {"EDITION_WORKERS": "2"}  # the warm build processes its memos in two worker processes, the cold one in turn
 
 
-@pytest.mark.parametrize("change", list(PROCESSED), ids=lambda f: f.__name__)
-def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Callable[[Path], dict[str, str] | None]) -> None:
-    warm = tmp_path / "warm"
-    shutil.copytree(cached, warm)
-    env = {**ENV, **(change(warm) or {})}
-    cold = copy_project(tmp_path / "cold")  # the same inputs, no .cache
+def cold_build(warm: Path, dest: Path, env: dict[str, str]) -> Path:
+    """A cold build (no cache, no worker processes) of a copy of the project with ``warm``'s inputs; its site."""
+    cold = copy_project(dest / "cold")  # the same inputs, no .cache
     for part in ("docs", "data", "bib", "edition"):
         shutil.rmtree(cold / part)
         shutil.copytree(warm / part, cold / part, ignore=shutil.ignore_patterns("__pycache__"))
+    build = run_build(cold, dest / "cold-site", env={**env, "EDITION_CACHE": "off", "EDITION_WORKERS": "1"})
+    assert build.ok, build.output
+    return build.site
+
+
+# The changes that leave the project's inputs and the build's environment as they were (only the
+# cache is damaged, or nothing changes): their cold builds are one build, made once.
+SAME_INPUTS = (unchanged, damage_cache, damage_search_index, damage_results)
+
+
+@pytest.fixture(scope="module")
+def cold_of_unchanged(cached: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cold build of the project's inputs as they are, for the changes of SAME_INPUTS."""
+    return cold_build(cached, tmp_path_factory.mktemp("cold-of-unchanged"), ENV)
+
+
+@pytest.mark.parametrize("change", list(PROCESSED), ids=lambda f: f.__name__)
+def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Callable[[Path], dict[str, str] | None],
+                                      request: pytest.FixtureRequest) -> None:
+    warm = tmp_path / "warm"
+    shutil.copytree(cached, warm)
+    changed_env = change(warm) or {}
+    env = {**ENV, **changed_env}
+    if change in SAME_INPUTS:
+        assert not changed_env
+        for part in ("docs", "data", "bib", "edition"):  # what the shared cold build was made from
+            assert_same_files(warm / part, cached / part, change.__name__)
+        cold_site = request.getfixturevalue("cold_of_unchanged")
+    else:
+        cold_site = cold_build(warm, tmp_path, env)
     warm_build = run_build(warm, tmp_path / "warm-site", env={**env, **POOL})
     assert warm_build.ok, warm_build.output
-    cold_build = run_build(cold, tmp_path / "cold-site", env={**env, "EDITION_CACHE": "off", "EDITION_WORKERS": "1"})
-    assert cold_build.ok, cold_build.output
     if change is edit_code:
-        memo = first_memo(cold).stem
-        assert CODE_MARK in (tmp_path / "cold-site" / "documents" / memo / "index.html").read_text(encoding="utf-8")
-    assert_same_site(tmp_path / "warm-site", tmp_path / "cold-site", change.__name__)
+        memo = first_memo(warm).stem
+        assert CODE_MARK in (cold_site / "documents" / memo / "index.html").read_text(encoding="utf-8")
+    assert_same_site(tmp_path / "warm-site", cold_site, change.__name__)
 
     # exactly what depends on the change was done again
     memos = len(load_documents(warm / "docs", Diagnostics(), warm))

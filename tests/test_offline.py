@@ -5,57 +5,26 @@ site that would load something from the network."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
 from edition.offline import SEARCH_INDEX, ZIP_DATE, ZIP_NAME, ZIP_ROOT, check_offline_site, remote_loads_in_html, zip_site
-from tests.browser_support import chromium, recorded_context, result_pages, search, wait_for_material
-from tests.conftest import BuiltEdition
+from tests.browser_support import recorded_context, result_pages, search, wait_for_material
+from tests.conftest import BuiltEdition, OfflineBundle, run_offline
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_offline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "edition.offline", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def cli_bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """``python -m edition.offline --out <tmp>`` run for real, as ``make offline`` does."""
-    out = tmp_path_factory.mktemp("offline-cli")
-    proc = run_offline("--out", str(out))
-    assert proc.returncode == 0, f"edition.offline failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
-    return out, proc.stdout
-
-
-@pytest.fixture(scope="module")
-def unzipped(cli_bundle: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out, _ = cli_bundle
-    dest = tmp_path_factory.mktemp("offline-unzipped")
-    with zipfile.ZipFile(out / ZIP_NAME) as zf:
-        zf.extractall(dest)
-    return dest / ZIP_ROOT
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
+# ``offline_bundle`` (tests/conftest.py) is ``python -m edition.offline --out <tmp>`` run for real, as
+# ``make offline`` does, once per run: its output, its zip and the zip unzipped.
 
 
 # ---------------------------------------------------------------------------------------------
 # The command and its zip
 
 
-def test_command_writes_zip_and_reports_sizes(cli_bundle: tuple[Path, str]) -> None:
-    out, stdout = cli_bundle
+def test_command_writes_zip_and_reports_sizes(offline_bundle: OfflineBundle) -> None:
+    out, stdout = offline_bundle.out, offline_bundle.stdout
     zip_path = out / ZIP_NAME
     assert zip_path.is_file() and zip_path.stat().st_size > 0
     assert str(zip_path) in stdout, stdout
@@ -86,9 +55,8 @@ def test_zip_is_byte_identical_for_the_same_files(tmp_path: Path) -> None:
         assert zf.namelist() == [f"{ZIP_ROOT}/a.html", f"{ZIP_ROOT}/b/a.css", f"{ZIP_ROOT}/b/z.html"]
 
 
-def test_bundle_has_no_remote_loads(cli_bundle: tuple[Path, str]) -> None:
-    out, _ = cli_bundle
-    assert check_offline_site(out / "offline-site") == []
+def test_bundle_has_no_remote_loads(offline_bundle: OfflineBundle) -> None:
+    assert check_offline_site(offline_bundle.out / "offline-site") == []
 
 
 def test_every_bundle_has_no_remote_loads_and_every_memo(offline_edition: BuiltEdition) -> None:
@@ -147,7 +115,8 @@ def test_command_refuses_a_site_that_loads_from_the_network(project: Path, tmp_p
 
 
 @pytest.mark.browser
-def test_bundle_works_from_file_url(browser: Browser, unzipped: Path) -> None:
+def test_bundle_works_from_file_url(browser: Browser, offline_bundle: OfflineBundle) -> None:
+    unzipped = offline_bundle.site
     with recorded_context(browser) as (context, recorder):
         page = context.new_page()
         page.goto((unzipped / "index.html").as_uri())

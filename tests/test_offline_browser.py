@@ -10,26 +10,31 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from edition.offline import browser_check, check_offline_site, remote_loads_in_html
-from tests.browser_support import offline_bundle, serve_directory
+from tests.browser_support import in_own_thread, recorded_context, serve_directory
+from tests.conftest import OfflineBundle
+
+# ``browser_check`` starts a Playwright of its own: beside the worker's shared one, in another thread
+# (``in_own_thread``).
 
 
-@pytest.fixture(scope="module")
-def bundle_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return offline_bundle(tmp_path_factory.mktemp("offline-browser"))[1]
+@pytest.fixture
+def bundle_site(offline_bundle: OfflineBundle) -> Path:
+    return offline_bundle.site
 
 
 def test_every_page_of_the_bundle_stays_offline_in_chromium(bundle_site: Path) -> None:
     assert check_offline_site(bundle_site) == []
-    problems = browser_check(bundle_site)
+    problems = in_own_thread(browser_check, bundle_site)
     assert problems == [], "\n".join(problems)
 
 
 def test_every_page_of_the_online_site_keeps_its_policy(built_site: Path) -> None:
     """The same in the online site, served over HTTP: no request out, no CSP violation on any page."""
     with serve_directory(built_site) as base:
-        problems = browser_check(built_site, base_url=base)
+        problems = in_own_thread(browser_check, built_site, base_url=base)
     assert problems == [], "\n".join(problems)
 
 
@@ -45,7 +50,7 @@ def test_browser_check_catches_what_a_page_would_fetch(bundle_site: Path, tmp_pa
     no_policy = home.replace('http-equiv="Content-Security-Policy"', 'name="no-policy"')
     (site / "fetch-no-csp.html").write_text(no_policy.replace("</body>", pixel), encoding="utf-8")
     (site / "inline.html").write_text(home.replace("</body>", "<script>window.__pwned = 1</script></body>"), encoding="utf-8")
-    problems = browser_check(site)
+    problems = in_own_thread(browser_check, site)
     assert any(p.startswith("fetch-no-csp.html: request to https://evil.example/pixel.png") for p in problems), problems
     assert any(p.startswith("fetch.html") and "evil.example" in p for p in problems), problems  # the policy stops it first
     assert any(p.startswith("inline.html") and "script-src" in p for p in problems), problems
@@ -68,15 +73,13 @@ def test_static_scan_leaves_local_files_alone() -> None:
     assert remote_loads_in_html('<html><body><img src="assets/a.png"><a href="https://example.org">x</a></body></html>', "p.html") == []
 
 
-def test_the_404_page_is_styled_and_requests_nothing_offline(bundle_site: Path) -> None:
+def test_the_404_page_is_styled_and_requests_nothing_offline(browser: Browser, bundle_site: Path) -> None:
     """Issue 25: MkDocs writes its 404 page with the site's root as its base ("/assets/…"), for a
     host to serve at any depth; from file:// that root is the disk's, and the page came unstyled
     with 8 failed requests. In the bundle its addresses are relative to the page."""
-    from tests.browser_support import chromium, recorded_context
-
     page_html = (bundle_site / "404.html").read_text(encoding="utf-8")
     assert 'href="/' not in page_html and 'src="/' not in page_html, "absolute addresses in the bundle's 404 page"
-    with chromium() as browser, recorded_context(browser) as (context, recorder):
+    with recorded_context(browser) as (context, recorder):
         page = context.new_page()
         failed: list[str] = []
         page.on("requestfailed", lambda request: failed.append(request.url))

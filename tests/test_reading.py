@@ -14,7 +14,7 @@ import math
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
-from tests.browser_support import AXE_JS, ROOT, chromium, offline_bundle, serve_directory, wait_for_material
+from tests.browser_support import AXE_JS, ROOT, WarmContexts, serve_directory, wait_for_material, warm_contexts
+from tests.conftest import OfflineBundle
 
 ARTIFACTS = ROOT / "test-artifacts" / "reading"
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -145,20 +146,14 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def http_site(built_site: Path) -> Iterator[Served]:
     with serve_directory(built_site) as base:
         yield Served("http", built_site, base)
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Served:
-    _, root = offline_bundle(tmp_path_factory.getbasetemp() / "offline-bundle")
+def offline_site(offline_bundle: OfflineBundle) -> Served:
+    root = offline_bundle.site
     return Served("offline", root, root.as_uri() + "/")
 
 
@@ -168,10 +163,23 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def new_page(browser: Browser, **options: object) -> Page:
-    context = browser.new_context(**{**DESKTOP, **options})  # type: ignore[arg-type]
-    context.set_default_timeout(30_000)
-    return context.new_page()
+@pytest.fixture(scope="module")
+def warm(chromium_browser: Browser, http_site: Served) -> Iterator[WarmContexts]:
+    """The module's desktop and phone contexts for the site over HTTP (``WarmContexts``,
+    tests/browser_support.py): tests open fresh pages in them, reset after each test."""
+    with warm_contexts(chromium_browser, http_site.url(""), {"desktop": DESKTOP, "phone": PHONE}) as contexts:
+        yield contexts
+
+
+@pytest.fixture
+def new_page(warm: WarmContexts) -> Iterator[Callable[[str], Page]]:
+    """``new_page()`` (1280 px) or ``new_page("phone")`` (375 px): a fresh page for the site over HTTP,
+    with the storage, cookies and permissions of a fresh context (the test's pages are closed and
+    the context reset after it)."""
+    try:
+        yield lambda name="desktop": warm.new_page(name)[0]
+    finally:
+        warm.reset()
 
 
 def open_page(page: Page, url: str) -> None:
@@ -195,8 +203,8 @@ def resting_marks(built_site: Path, doc: Document) -> int:
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_marks_are_restrained_and_the_reader_can_turn_them_up_or_down(browser: Browser, http_site: Served, doc: Document, built_site: Path) -> None:
-    page = new_page(browser)
+def test_marks_are_restrained_and_the_reader_can_turn_them_up_or_down(new_page: Callable[..., Page], http_site: Served, doc: Document, built_site: Path) -> None:
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     essential = page.evaluate(VISIBLE_MARKS_JS)
     assert essential["marks"] > 0, f"{doc.slug}: no annotated mention at all"
@@ -220,14 +228,14 @@ def test_marks_are_restrained_and_the_reader_can_turn_them_up_or_down(browser: B
     assert page.locator(TOOLTIP).locator("visible=true").count() == 0, "a mention drawn as plain text shows a tooltip"
     page.get_by_role("button", name="Essential", exact=True).click()
     assert page.evaluate(VISIBLE_MARKS_JS)["marks"] == essential["marks"], "back to essential, the quiet mentions are text again"
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_quiet_marks_come_back_where_they_were(browser: Browser, http_site: Served, doc: Document) -> None:
+def test_quiet_marks_come_back_where_they_were(new_page: Callable[..., Page], http_site: Served, doc: Document) -> None:
     """'All' rebuilds each quiet mark from the page's data at its place: the element its data
     describes (tag, attributes, words), around the very words at that place in its block."""
-    page = new_page(browser)
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     page.keyboard.press("Tab")  # the paragraphs' controls made too: not counted in the places
     page.get_by_role("button", name="All", exact=True).click()
@@ -253,13 +261,18 @@ def test_quiet_marks_come_back_where_they_were(browser: Browser, http_site: Serv
         return out;
     }""")
     assert not problems, f"{doc.slug}: {problems[:5]}"
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("kind", ["http", "offline"])
-def test_annotation_control_by_keyboard_remembered_across_pages(browser: Browser, request: pytest.FixtureRequest, kind: str) -> None:
+def test_annotation_control_by_keyboard_remembered_across_pages(warm: WarmContexts, browser: Browser, request: pytest.FixtureRequest,
+                                                                  kind: str) -> None:
     site: Served = request.getfixturevalue(f"{kind}_site")
-    page = new_page(browser)
+    if kind == "http":  # (``warm`` is made before ``browser`` looks at the contexts there are: it is not closed as the test's)
+        page = request.getfixturevalue("new_page")()
+    else:  # another site: a context of its own (closed after the test)
+        page = browser.new_context(**DESKTOP).new_page()  # type: ignore[arg-type]
+        page.set_default_timeout(30_000)
     first, other = memo_page(DOCS[0]), memo_page(DOCS[-1])
     open_page(page, site.url(first))
     counts = page.evaluate(VISIBLE_MARKS_JS)
@@ -276,13 +289,13 @@ def test_annotation_control_by_keyboard_remembered_across_pages(browser: Browser
         open_page(page, site.url(first))
         now = page.evaluate(VISIBLE_MARKS_JS)
         assert expect(now), f"{kind}: level {level} gives {now} (essential: {counts})"
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_every_visible_acronym_explains_itself_on_focus(browser: Browser, http_site: Served, doc: Document) -> None:
+def test_every_visible_acronym_explains_itself_on_focus(new_page: Callable[..., Page], http_site: Served, doc: Document) -> None:
     """Each visible acronym mark (or the link it is part of) takes keyboard focus and shows its expansion."""
-    page = new_page(browser)
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     hosts = page.evaluate("""() => [...document.querySelectorAll('.memo-text [data-term][aria-description]')]
         .filter(a => getComputedStyle(a).borderBottomStyle !== 'none' || getComputedStyle(a).textDecorationLine !== 'none')
@@ -307,17 +320,17 @@ def test_every_visible_acronym_explains_itself_on_focus(browser: Browser, http_s
         if page.locator(TOOLTIP).is_visible():
             failures.append(f"{expansion}: Escape does not hide the tooltip")
     assert not failures, f"{doc.slug}: {failures}"
-    page.context.close()
+    page.close()
 
 
-def test_tapping_an_annotated_link_shows_its_tooltip_first(browser: Browser, http_site: Served) -> None:
+def test_tapping_an_annotated_link_shows_its_tooltip_first(new_page: Callable[..., Page], http_site: Served) -> None:
     """On a phone, the first tap on a marked acronym that is also a link explains it; it does not navigate."""
     for doc in DOCS:
-        page = new_page(browser, **PHONE)
+        page = new_page("phone")
         open_page(page, http_site.url(memo_page(doc)))
         mark = page.locator(".memo-text a.entity.term[aria-description]:not(.mark-rest)").first
         if mark.count() == 0:
-            page.context.close()
+            page.close()
             continue
         url = page.url
         expansion = " ".join((mark.get_attribute("aria-description") or "").split())[:40]
@@ -327,7 +340,7 @@ def test_tapping_an_annotated_link_shows_its_tooltip_first(browser: Browser, htt
         assert page.url == url, f"{doc.slug}: a tap on an acronym left the page for {page.url}"
         page.locator(TOOLTIP, has_text=expansion).wait_for(state="visible", timeout=3000)
         assert page.locator(TOOLTIP).evaluate("t => t.textContent") == mark.get_attribute("aria-description"), "the tooltip is not the mark's explanation, as text"
-        page.context.close()
+        page.close()
         return
     pytest.skip("no visible acronym inside a register link in any memo")
 
@@ -337,8 +350,8 @@ def test_tapping_an_annotated_link_shows_its_tooltip_first(browser: Browser, htt
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_editorial_marks_look_editorial_and_cite_controls_wait_for_the_reader(browser: Browser, http_site: Served, doc: Document) -> None:
-    page = new_page(browser)
+def test_editorial_marks_look_editorial_and_cite_controls_wait_for_the_reader(new_page: Callable[..., Page], http_site: Served, doc: Document) -> None:
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     assert page.evaluate(PSEUDO_CONTENT_JS) == [], "code-like punctuation drawn around editorial marks"
     comments = page.evaluate("() => [...document.querySelectorAll('.memo-text .critic.comment')].map(e => getComputedStyle(e, '::before').content)")
@@ -377,24 +390,24 @@ def test_editorial_marks_look_editorial_and_cite_controls_wait_for_the_reader(br
         page.keyboard.press("Tab")
         assert button.evaluate("b => document.activeElement === b"), "cite control not next in keyboard order after the number"
         assert float(button.evaluate("b => getComputedStyle(b).opacity")) == 1, "cite control not shown on keyboard focus"
-    page.context.close()
+    page.close()
     # a keyboard reader: the first Tab makes every paragraph's and note's controls, in the text's order
-    page = new_page(browser)
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     page.keyboard.press("Tab")
     missing = page.evaluate("""() => [...document.querySelectorAll('.memo-text [data-para], .memo-text li[id^="fn:"][data-cite-label]')]
         .filter(b => !b.querySelector('.para-cite') || (b.hasAttribute('data-para') && b.firstElementChild?.className !== 'para-anchor')).map(b => b.id)""")
     assert not missing, f"{doc.slug}: no controls after Tab for {missing[:5]}"
-    page.context.close()
+    page.close()
 
 
-def test_cite_controls_copy_the_contract_citation(browser: Browser, http_site: Served) -> None:
+def test_cite_controls_copy_the_contract_citation(new_page: Callable[..., Page], http_site: Served) -> None:
     """Any button.para-cite copies the page's citation in the edition (issue 24): '<original>[, its
     locator], <in the edition>[, the edition's locator][, accessed <today>, <canonical URL>#<anchor>].'
     The original's page and the edition's paragraph come from the button (data-cite-locator,
     data-cite-edition-locator); the URL only from the page's data-cite-url, never from location."""
     doc = DOCS[0]
-    page = new_page(browser)
+    page = new_page()
     page.on("dialog", lambda d: d.dismiss())
     open_page(page, http_site.url(memo_page(doc)))
     made = page.evaluate("""() => { const b = document.createElement('button'); b.className = 'para-cite';
@@ -420,7 +433,7 @@ def test_cite_controls_copy_the_contract_citation(browser: Browser, http_site: S
             assert copied.startswith(expected + ", accessed ") and copied.endswith(f", {url}#{anchor}."), copied
         else:
             assert copied == expected + ".", copied  # no site URL: no URL at all, not the page's local address
-    page.context.close()
+    page.close()
 
 
 def test_paragraph_furniture_stays_out_of_search(built_site: Path) -> None:
@@ -450,14 +463,14 @@ def test_paragraph_furniture_stays_out_of_search(built_site: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_memo_prints_as_an_edition_page(browser: Browser, http_site: Served, artifacts: Path, doc: Document) -> None:
-    page = new_page(browser)
+def test_memo_prints_as_an_edition_page(new_page: Callable[..., Page], http_site: Served, artifacts: Path, doc: Document) -> None:
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     breaks = page.evaluate("() => [...document.querySelectorAll('.memo-text .page-break')].map(e => e.getAttribute('data-page'))")
     page.emulate_media(media="print")
     pdf = artifacts / f"{doc.slug}.pdf"
     page.pdf(path=str(pdf), format="Letter")
-    page.context.close()
+    page.close()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     printed = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     if doc.pages:
@@ -478,8 +491,8 @@ def test_memo_prints_as_an_edition_page(browser: Browser, http_site: Served, art
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_memo_is_in_the_navigation_with_previous_and_next(browser: Browser, http_site: Served, doc: Document) -> None:
-    page = new_page(browser)
+def test_memo_is_in_the_navigation_with_previous_and_next(new_page: Callable[..., Page], http_site: Served, doc: Document) -> None:
+    page = new_page()
     open_page(page, http_site.url(memo_page(doc)))
     nav_docs = page.evaluate("""() => [...document.querySelectorAll('.md-nav--primary a.md-nav__link')]
         .map(a => a.getAttribute('href')).filter(h => !new URL(h, location.href).hash)
@@ -496,9 +509,9 @@ def test_memo_is_in_the_navigation_with_previous_and_next(browser: Browser, http
     if i < len(DOCS) - 1:
         assert DOCS[i + 1].slug in next_link.get_attribute("href")
     assert prev_link.count() + next_link.count() >= 1
-    page.context.close()
+    page.close()
     # On a phone the drawer holds the table of contents of the page.
-    phone = new_page(browser, **PHONE)
+    phone = new_page("phone")
     open_page(phone, http_site.url(memo_page(doc)))
     phone.locator('.md-header label[for="__drawer"]').click()
     headings = phone.locator(".md-content .memo-text h2[id]").count()
@@ -508,7 +521,7 @@ def test_memo_is_in_the_navigation_with_previous_and_next(browser: Browser, http
         toc = phone.locator(".md-nav--primary .md-nav--secondary a.md-nav__link")
         toc.first.wait_for(state="visible")
         assert toc.count() >= headings, "the phone's drawer has no table of contents for the memo"
-    phone.context.close()
+    phone.close()
 
 
 def test_register_pages_lead_back_to_their_index(built_site: Path) -> None:
@@ -537,10 +550,10 @@ def _table_pages(site: Path) -> list[str]:
     return pages
 
 
-def test_no_word_breaks_inside_a_table_cell_on_a_phone(browser: Browser, http_site: Served, built_site: Path) -> None:
+def test_no_word_breaks_inside_a_table_cell_on_a_phone(new_page: Callable[..., Page], http_site: Served, built_site: Path) -> None:
     pages = _table_pages(built_site)
     assert pages, "no page with a table"
-    page = new_page(browser, **PHONE)
+    page = new_page("phone")
     failures = {}
     for name in pages:
         open_page(page, http_site.url(name))
@@ -549,15 +562,15 @@ def test_no_word_breaks_inside_a_table_cell_on_a_phone(browser: Browser, http_si
         broken = page.evaluate(BROKEN_WORDS_JS)
         if broken or unwrapped:
             failures[name or "home"] = {"broken": broken[:8], "tables outside Material's wrapper": unwrapped}
-    page.context.close()
+    page.close()
     assert not failures, failures
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)
-def test_memo_is_accessible_in_light_and_dark(browser: Browser, http_site: Served, artifacts: Path, doc: Document, scheme: str) -> None:
-    for name, options in (("1280", DESKTOP), ("375", PHONE)):
-        page = new_page(browser, **options)
+def test_memo_is_accessible_in_light_and_dark(new_page: Callable[..., Page], http_site: Served, artifacts: Path, doc: Document, scheme: str) -> None:
+    for name, context in (("1280", "desktop"), ("375", "phone")):
+        page = new_page(context)
         open_page(page, http_site.url(memo_page(doc)))
         toggle = page.locator('form[data-md-component="palette"] label')
         assert toggle.count() >= 1, "no palette toggle"
@@ -579,7 +592,7 @@ def test_memo_is_accessible_in_light_and_dark(browser: Browser, http_site: Serve
             return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
               .map(v => `${v.id}: ${v.nodes.length} × ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`); }""", WCAG22)
         assert not result, f"{doc.slug} ({name} px, {scheme}): {result}"
-        page.context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=MEMO_IDS)

@@ -16,6 +16,7 @@ import pytest
 from edition.diagnostics import Diagnostics
 from edition.document_types import load_document_types
 from edition.documents import COMMON_NAMES, DOCUMENT_FIELDS
+from tests.build_support import CheckRun, check_in_process, throwaway_venv
 from tests.conftest import ROOT, content_lines
 
 DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
@@ -54,9 +55,9 @@ def scaffold(project: Path, *args: str, env: dict[str, str] | None = None) -> su
                           env={**os.environ, **(env or {})})
 
 
-def check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+def check(project: Path) -> CheckRun:
+    """`make check` on ``project``, in this process (``tests/build_support.py``)."""
+    return check_in_process(project)
 
 
 def fill_in(project: Path) -> None:
@@ -159,27 +160,11 @@ def test_a_title_cannot_inject_bibtex_or_yaml(project: Path) -> None:
     assert yaml.safe_load(memo.split("---")[1])["title"] == title
 
 
-def _throwaway_venv(project: Path, tmp_path: Path) -> dict[str, str]:
-    """A VENV for make whose python runs this one, its requirement stamps in place: make reuses it
-    and installs nothing (the shared environment is never touched)."""
-    venv = tmp_path / "venv"
-    (venv / "bin").mkdir(parents=True)
-    (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
-    (venv / "bin" / "python").chmod(0o755)
-    # not the MAKEFLAGS of a `make test VENV=…` running this test: its VENV would override this one in the nested make
-    env = {**{k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}, "VENV": str(venv)}
-    stamps = subprocess.run(["make", "-s", "print-stamps"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout.split()
-    assert stamps and all(s.startswith(str(venv)) for s in stamps), stamps
-    for stamp in stamps:
-        Path(stamp).touch()
-    return env
-
-
 def test_make_new_memo_hands_values_over_without_a_shell(project: Path, tmp_path: Path) -> None:
     """`make new-memo TITLE='a`id`'` must not run `id`: the recipe passes the values through the environment."""
     shutil.copy2(ROOT / "Makefile", project / "Makefile")
     shutil.copytree(ROOT / "requirements", project / "requirements")
-    env = _throwaway_venv(project, tmp_path)
+    env = throwaway_venv(project, tmp_path)
     marker = tmp_path / "ran"
     title = f"a`touch {marker}`$(touch {marker}) \"q\" 'q' $HOME"
     proc = subprocess.run(["make", "-s", "new-memo", f"DATE={DATE}", f"TITLE={title}", "SLUG=robotics"],
@@ -206,7 +191,7 @@ def test_make_new_memo_hands_values_over_without_a_shell(project: Path, tmp_path
 def test_make_reuses_a_venv_whose_requirements_are_unchanged(project: Path, tmp_path: Path) -> None:
     shutil.copy2(ROOT / "Makefile", project / "Makefile")
     shutil.copytree(ROOT / "requirements", project / "requirements")
-    env = _throwaway_venv(project, tmp_path)
+    env = throwaway_venv(project, tmp_path)
     dry = subprocess.run(["make", "-n", "setup", "setup-test"], cwd=project, capture_output=True, text=True, env=env, check=True).stdout
     assert "pip install" not in dry and "-m venv" not in dry, dry
     with (project / "requirements/build.txt").open("a") as f:

@@ -21,7 +21,8 @@ from playwright.sync_api import Browser
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
 from edition.search import document_record, note_records, page_facts, records_pages
-from tests.browser_support import chromium, offline_bundle, recorded_context, result_pages, search, serve_directory
+from tests.browser_support import recorded_context, result_pages, search, serve_directory
+from tests.conftest import OfflineBundle
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_DATA = ("/search/", "/pagefind/", "/assets/search/", "/workers/search.")
@@ -146,12 +147,6 @@ def clear(page) -> None:  # type: ignore[no-untyped-def]
     box.fill("")
     box.press("End")  # Material reads the query on keyup
     page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
@@ -357,8 +352,8 @@ def test_a_name_finds_its_entry(browser: Browser, served: str, built_site: Path)
         recorder.assert_local("name queries")
 
 
-def test_offline_bundle_search(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:
-    _, site = offline_bundle(tmp_path_factory.mktemp("search-offline"))
+def test_offline_bundle_search(browser: Browser, offline_bundle: OfflineBundle) -> None:
+    site = offline_bundle.site
     assert (site / "pagefind" / "pagefind.classic.js").is_file(), "the offline bundle has no file:// copy of Pagefind"
     with recorded_context(browser) as (context, recorder):
         page = context.new_page()

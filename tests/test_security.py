@@ -13,12 +13,8 @@ directly: no traceback, a path-naming message, bounded output.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +32,8 @@ from edition.edition import Edition
 from edition.entities import load_entities
 from edition.glossary import load_glossary
 from edition.offline import CSP_LISTENER, find_remote_loads, make_bundle
-from tests.browser_support import chromium, recorded_context, search, serve_directory, wait_for_material
+from tests.browser_support import recorded_context, search, serve_directory, wait_for_material
+from tests.build_support import check_in_process
 from tests.conftest import ROOT, build_site, copy_project, run_build
 
 PAYLOAD = "window.__pwned = 1"
@@ -188,10 +185,9 @@ def refused_output(tmp_path_factory: pytest.TempPathFactory) -> str:
             (project / case.path).symlink_to(targets[case.path])
         else:
             _write(project, case.path, content)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, env=env, timeout=600)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    return proc.stdout + proc.stderr
+    check = check_in_process(project)  # `make check`, in this process
+    assert check.returncode == 1, check.output
+    return check.output
 
 
 @pytest.mark.parametrize("case", [c for c, _ in REFUSED], ids=lambda c: c.name)
@@ -299,12 +295,6 @@ def text_site(text_project: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 @pytest.fixture(scope="module")
 def text_bundle(text_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_bundle(tmp_path_factory.mktemp("text-bundle"), text_project).site
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 PAGES = ["documents/1991-01-01-zorblax", "glossary", "bibliography", "entities/pat-zorblax", "errata", "documents/", "", "404"]

@@ -12,8 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from edition.paragraphs import number_paragraphs
 from edition.reading import markdown_reading, markdown_witness, reading_words
 from edition.redactions import MarkerPattern, mark_redactions
 from edition.witness import WitnessExtension, check_markup, mark_readings
+from tests.build_support import CheckRun, check_in_process
 from tests.conftest import ROOT, content_lines, copy_project, run_build
 
 MISREAD = {"O": "0", "I": "1", "l": "1", "o": "0", "e": "c", "h": "b", "m": "rn"}  # what OCR makes of a letter
@@ -62,9 +61,9 @@ def misread(word: str) -> str:
     raise AssertionError(f"no letter of {word!r} to misread")
 
 
-def run_check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edition_plugin.check"], cwd=project, capture_output=True, text=True, timeout=600,
-                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+def run_check(project: Path) -> CheckRun:
+    """`make check` on ``project``, in this process (``tests/build_support.py``)."""
+    return check_in_process(project)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +315,7 @@ def add_ocr_document(project: Path) -> OcrDocument:
     return OcrDocument(project, f"documents/{slug}.md", slug, person.id, name, acronym, readings, header)
 
 
-Built = tuple[OcrDocument, subprocess.CompletedProcess[str], Path]
+Built = tuple[OcrDocument, CheckRun, Path]
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,6 @@ from lxml import html
 from edition.bibtex import Library, load_library
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
-from tests import cite_support
 from tests.cite_support import PUBLISHED_URL, canonical
 from tests.conftest import ROOT
 
@@ -334,11 +333,6 @@ def bibtex_import(text: str) -> list[dict[str, Any]]:
 
 
 # -- the edition's documents --------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return cite_support.published_site(tmp_path_factory)
-
 
 def _documents() -> list[Document]:
     docs = load_documents(ROOT / "docs", Diagnostics(), ROOT)
