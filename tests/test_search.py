@@ -396,12 +396,11 @@ def indexed_text(site: Path) -> str:
 # data-search-exclude at all (edition/sanitize.py refuses data-* attributes: tests/test_security.py).
 
 
-def test_index_reused_only_for_unchanged_pages(tmp_path: Path) -> None:
+def test_index_reused_only_for_unchanged_pages(project: Path, tmp_path: Path) -> None:
     """A build whose pages are those of the last build copies the kept index; a changed page
     is indexed again (its new word is found in the index)."""
-    from tests.conftest import copy_project, run_build
+    from tests.conftest import run_build
 
-    project = copy_project(tmp_path / "project")
     first = run_build(project, tmp_path / "site-1")
     assert first.ok, first.output
     second = run_build(project, tmp_path / "site-2")
