@@ -101,18 +101,22 @@ def citation_renderings(built_site: Path, shared_builds: SharedBuilds) -> Path |
     return kept if kept.is_file() else None
 
 
+def with_renderings(project: Path, renderings: Path | None) -> Path:
+    """``project`` (a copy) with the library's citation renderings in its ``.cache``, as a
+    contributor's checkout has them after one build: a build of the copy starts Node (about 2 s of
+    CPU) only for the citations the test changed. The renderings are keyed by their input and signed
+    with this machine's key, checked when read (tests/test_bibliography.py); the copy's memos, pages
+    and search index are still built from nothing. Not for a test of the caches themselves."""
+    if renderings:
+        (project / ".cache").mkdir(exist_ok=True)
+        shutil.copy2(renderings, project / ".cache" / "citations.json")
+    return project
+
+
 @pytest.fixture
 def project(tmp_path: Path, citation_renderings: Path | None) -> Path:
-    """A copy of the project that a test may break. Its ``.cache`` holds the library's citation
-    renderings, as a contributor's checkout does after one build: a build of the copy starts Node
-    (about 2 s of CPU) only for the citations the test changed. The renderings are keyed by their
-    input and signed with this machine's key, checked when read (tests/test_bibliography.py); the
-    copy's memos, pages and search index are still built from nothing."""
-    project = copy_project(tmp_path / "project")
-    if citation_renderings:
-        (project / ".cache").mkdir(exist_ok=True)
-        shutil.copy2(citation_renderings, project / ".cache" / "citations.json")
-    return project
+    """A copy of the project that a test may break, with the library's citation renderings (``with_renderings``)."""
+    return with_renderings(copy_project(tmp_path / "project"), citation_renderings)
 
 
 def memo_pages(site: Path) -> dict[str, Path]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -328,11 +329,28 @@ def _fresh(cache: Path, text: str = SAMPLE_ONE) -> Formatter:
     return Formatter(parse_library(text, "s.bib", Diagnostics()), cache)
 
 
-def test_renderings_are_reused_from_the_cache(tmp_path: Path) -> None:
-    cache = tmp_path / "citations.json"
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """A cache file holding SAMPLE_ONE's note and entry, rendered once for the module's cache tests
+    (each Node run costs 1.5-2 s of CPU), with the note and the entry as rendered. Tests copy the
+    file before changing it."""
+    cache = tmp_path_factory.mktemp("rendered") / "citations.json"
     first = _fresh(cache)
-    expected = (first.note("jda1986"), first.entry("jda1986"))
+    note, entry = first.note("jda1986"), first.entry("jda1986")
+    assert first.node_runs >= 1
     first.save()
+    return cache, note, entry
+
+
+def _copy(rendered: tuple[Path, str, str], tmp_path: Path) -> Path:
+    cache = tmp_path / "citations.json"
+    shutil.copy2(rendered[0], cache)
+    return cache
+
+
+def test_renderings_are_reused_from_the_cache(rendered: tuple[Path, str, str], tmp_path: Path) -> None:
+    cache = _copy(rendered, tmp_path)
+    expected = rendered[1:]
     second = _fresh(cache)
     assert (second.note("jda1986"), second.entry("jda1986")) == expected
     assert second.node_runs == 0  # nothing rendered again
@@ -360,13 +378,10 @@ def _keep(cache: Path, data: dict) -> None:
     cache.write_bytes(sign(CACHE_NAME, json.dumps(data).encode()))
 
 
-def test_a_forged_cache_is_never_read(tmp_path: Path) -> None:
+def test_a_forged_cache_is_never_read(rendered: tuple[Path, str, str], tmp_path: Path) -> None:
     """A cache committed to the repository, keyed by digests anyone can compute: without this
     machine's signature its forged citation is never shown, and the work is rendered afresh."""
-    cache = tmp_path / "citations.json"
-    good = _fresh(cache)
-    good.note("jda1986"), good.entry("jda1986")
-    good.save()
+    cache = _copy(rendered, tmp_path)
     forged = {digest: "FORGED" if isinstance(value, str) else [[value[0][0], "FORGED"]] for digest, value in _kept(cache).items()}
     cache.write_text(json.dumps(forged))  # the bytes an attacker can write: unsigned
     again = _fresh(cache)
@@ -374,11 +389,8 @@ def test_a_forged_cache_is_never_read(tmp_path: Path) -> None:
     assert again.node_runs == 2  # the note and the entry, each rendered afresh
 
 
-def test_wrongly_typed_cache_entries_are_dropped_and_rendered_again(tmp_path: Path) -> None:
-    cache = tmp_path / "citations.json"
-    good = _fresh(cache)
-    good.note("jda1986"), good.entry("jda1986")
-    good.save()
+def test_wrongly_typed_cache_entries_are_dropped_and_rendered_again(rendered: tuple[Path, str, str], tmp_path: Path) -> None:
+    cache = _copy(rendered, tmp_path)
     data = _kept(cache)
     assert len(data) == 2
     for digest, value in data.items():
@@ -390,11 +402,8 @@ def test_wrongly_typed_cache_entries_are_dropped_and_rendered_again(tmp_path: Pa
     assert again.node_runs == 2  # both dropped entries rendered afresh
 
 
-def test_cached_markup_is_sanitised_like_fresh_output(tmp_path: Path) -> None:
-    cache = tmp_path / "citations.json"
-    good = _fresh(cache)
-    good.note("jda1986"), good.entry("jda1986")
-    good.save()
+def test_cached_markup_is_sanitised_like_fresh_output(rendered: tuple[Path, str, str], tmp_path: Path) -> None:
+    cache = _copy(rendered, tmp_path)
     data = _kept(cache)
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)"><i style="color:red">Defense</i> <a href="javascript:x">of</a> Japan'
     for digest, value in data.items():
@@ -426,11 +435,8 @@ def test_the_cache_key_names_the_installed_citeproc_and_another_version_renders_
     assert again.entry("jda1986") == expected and again.node_runs == 1  # not served from the old version's cache
 
 
-def test_a_missing_citeproc_stops_the_build_with_a_clear_message(tmp_path: Path) -> None:
-    cache = tmp_path / "citations.json"
-    good = _fresh(cache)
-    good.entry("jda1986")
-    good.save()
+def test_a_missing_citeproc_stops_the_build_with_a_clear_message(rendered: tuple[Path, str, str], tmp_path: Path) -> None:
+    cache = _copy(rendered, tmp_path)
     diags = Diagnostics()
     fmt = Formatter(parse_library(SAMPLE_ONE, "s.bib", Diagnostics()), cache, diags, citeproc_dir=tmp_path / "node_modules" / "citeproc")
     assert fmt.entry("jda1986") == "" and fmt.node_runs == 0  # a cache made by an unknown version is not trusted either

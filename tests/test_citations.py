@@ -27,7 +27,7 @@ from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
 from edition.notes import ResolvedNote, extract_notes, resolve_notes
 from tests.build_support import check_in_process
-from tests.conftest import ROOT, copy_project, run_build
+from tests.conftest import ROOT, copy_project, run_build, with_renderings
 
 SCHEMA = ROOT / "edition" / "csl" / "csl-data.json"
 SITE_NAME = re.search(r'^site_name:\s*"?(.*?)"?\s*$', (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
@@ -463,20 +463,20 @@ def _configured(project: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dated_site(tmp_path_factory: pytest.TempPathFactory, citation_renderings: Path | None) -> Path:
     """The edition with its options set, built with the builder's SOURCE_DATE_EPOCH and a site URL."""
     base = tmp_path_factory.mktemp("dated")
-    project = copy_project(base / "project")
+    project = with_renderings(copy_project(base / "project"), citation_renderings)
     _configured(project)
     _build(project, base / "site", {"SOURCE_DATE_EPOCH": EPOCH, "SITE_URL": URL})
     return base / "site"
 
 
 @pytest.fixture(scope="module")
-def undated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def undated_site(tmp_path_factory: pytest.TempPathFactory, citation_renderings: Path | None) -> Path:
     """The edition built from a copy without git (as from `git archive`) and with no SOURCE_DATE_EPOCH."""
     base = tmp_path_factory.mktemp("undated")
-    project = copy_project(base / "project")
+    project = with_renderings(copy_project(base / "project"), citation_renderings)
     _build(project, base / "site", {"SITE_URL": URL})
     return base / "site"
 
@@ -572,8 +572,7 @@ def test_the_source_note_says_what_is_known_and_what_is_not(built_site: Path) ->
 
 # -- the edition as a citable work: SITE_URL, canonical links, sitemap ------------------------------
 
-def test_site_url_from_the_environment_gives_canonical_links_sitemap_and_urls(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def test_site_url_from_the_environment_gives_canonical_links_sitemap_and_urls(project: Path, tmp_path: Path) -> None:
     url = "https://editions.example.org/memos/"
     result = run_build(project, tmp_path / "site", env={"SITE_URL": url, "EDITION_VERSION": "v-test"})
     assert result.ok, result.output
@@ -625,8 +624,7 @@ def _line(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
 
 
-def test_bad_citation_input_is_a_check_error_with_path_and_line(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def test_bad_citation_input_is_a_check_error_with_path_and_line(project: Path) -> None:
     bib = project / "bib" / "references.bib"
     text = bib.read_text(encoding="utf-8")
     text += "\n@book{badcorp,\n  author = {Defense Agency, Japan},\n  title = {X}, publisher = {P}, date = {1980}\n}\n"
@@ -651,11 +649,10 @@ def test_bad_citation_input_is_a_check_error_with_path_and_line(tmp_path: Path) 
     assert re.search(rf"{re.escape(shown)}:{note_start}: note \S+: the locator 'somewhere near the end' cannot be read", out), out
 
 
-def test_a_site_url_an_identifier_and_a_copy_address_that_cannot_be_cited_are_errors(tmp_path: Path) -> None:
+def test_a_site_url_an_identifier_and_a_copy_address_that_cannot_be_cited_are_errors(project: Path) -> None:
     """Issue 24's bad input, each at its file and line: a site URL that is not absolute http(s), an
     identifier not in the form of the repository the document names (data/repositories.yml), a copy's
     address that is not http(s); and a document that says nothing of where its text comes from is a warning."""
-    project = copy_project(tmp_path / "project")
     cia, heritage = (project / "docs" / _doc(w).path for w in ("cia", "heritage"))
     text = cia.read_text(encoding="utf-8")
     text = text.replace("archival_source: null", 'archival_source: "CIA Records Search Tool (CREST), National Archives at College Park, MD"', 1)
@@ -683,8 +680,7 @@ def test_a_site_url_an_identifier_and_a_copy_address_that_cannot_be_cited_are_er
     assert "is not in the form of" not in out and "copy_url '" not in out, out
 
 
-def test_a_document_type_with_no_citation_form_is_an_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def test_a_document_type_with_no_citation_form_is_an_error(project: Path) -> None:
     registry = project / "data" / "document-types.yml"
     text = registry.read_text(encoding="utf-8")
     report = text.index("- id: report")

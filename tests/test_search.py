@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from lxml import html as lxml_html
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
 from edition.search import document_record, note_records, page_facts, records_pages
-from tests.browser_support import recorded_context, result_pages, search, serve_directory
+from tests.browser_support import RequestRecorder, WarmContexts, recorded_context, result_pages, search, serve_directory, warm_contexts
 from tests.conftest import OfflineBundle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,20 +155,37 @@ def served(built_site: Path) -> Iterator[str]:
         yield base
 
 
-def test_register_names_find_their_memos_first(browser: Browser, served: str) -> None:
-    with recorded_context(browser) as (context, recorder):
-        page = context.new_page()
-        page.goto(f"{served}documents/{documents()[0].slug}/")
-        for name, memos in names_in_memos():
-            hrefs = search(page, name)
-            pages = result_pages(hrefs)
-            assert pages, f"{name!r}: no result"
-            assert page_slug(pages[0]), f"{name!r}: the first result is not a memo: {pages[:5]}"
-            shown = [page_slug(p) for p in pages]
-            missing = [m for m in memos if m not in shown]
-            assert not missing, f"{name!r}: memos naming it are missing from the results: {missing}; results {pages[:8]}"
-            clear(page)
-        recorder.assert_local("searches for every register name")
+@pytest.fixture(scope="module")
+def warm(chromium_browser: Browser, served: str) -> Iterator[WarmContexts]:
+    """A context kept for the module's searches of the site over HTTP, recording every request
+    (``WarmContexts``, tests/browser_support.py)."""
+    with warm_contexts(chromium_browser, served, {"desktop": {}}, record=True) as contexts:
+        yield contexts
+
+
+@pytest.fixture
+def fresh(warm: WarmContexts) -> Iterator[tuple[Page, RequestRecorder]]:
+    """A fresh page of the module's context and the recorder of this test's requests; the test's
+    pages, permissions, cookies and storage are gone after it."""
+    try:
+        yield warm.new_page("desktop")
+    finally:
+        warm.reset()
+
+
+def test_register_names_find_their_memos_first(fresh: tuple[Page, RequestRecorder], served: str) -> None:
+    page, recorder = fresh
+    page.goto(f"{served}documents/{documents()[0].slug}/")
+    for name, memos in names_in_memos():
+        hrefs = search(page, name)
+        pages = result_pages(hrefs)
+        assert pages, f"{name!r}: no result"
+        assert page_slug(pages[0]), f"{name!r}: the first result is not a memo: {pages[:5]}"
+        shown = [page_slug(p) for p in pages]
+        missing = [m for m in memos if m not in shown]
+        assert not missing, f"{name!r}: memos naming it are missing from the results: {missing}; results {pages[:8]}"
+        clear(page)
+    recorder.assert_local("searches for every register name")
 
 
 def test_a_query_transfers_less_than_one_megabyte(browser: Browser, served: str) -> None:
@@ -186,33 +203,32 @@ def test_a_query_transfers_less_than_one_megabyte(browser: Browser, served: str)
         recorder.assert_local(f"search {name!r}")
 
 
-def test_filters_in_the_search_box(browser: Browser, served: str) -> None:
+def test_filters_in_the_search_box(fresh: tuple[Page, RequestRecorder], served: str) -> None:
     docs = documents()
     name, memos = names_in_memos()[0]
-    with recorded_context(browser) as (context, recorder):
-        page = context.new_page()
-        page.goto(served)
-        for doc in docs:
-            year = doc.date.year
-            pages = result_pages(search(page, f"{name} year:{year}"))
-            in_year = {d.slug for d in docs if d.date.year == year}
-            assert all(page_slug(p) in in_year for p in pages), f"year:{year} gave {pages}"
-            expected = {m for m in memos if m in in_year}
-            assert expected <= {page_slug(p) for p in pages}, f"year:{year} lost {expected}: {pages}"
-            assert pages or not expected, f"year:{year} found nothing"
-            clear(page)
-            pages = result_pages(search(page, f"{name} document:{doc.slug}"))
-            assert {page_slug(p) for p in pages} <= {doc.slug}, f"document:{doc.slug} gave {pages}"
-            if doc.slug in memos:
-                assert doc.slug in {page_slug(p) for p in pages}, f"document:{doc.slug} did not find {name!r} in it"
-            clear(page)
-        hrefs = search(page, f"{name} kind:register")
-        assert hrefs and all("/entities/" in urlsplit(h).path for h in hrefs), hrefs
+    page, recorder = fresh
+    page.goto(served)
+    for doc in docs:
+        year = doc.date.year
+        pages = result_pages(search(page, f"{name} year:{year}"))
+        in_year = {d.slug for d in docs if d.date.year == year}
+        assert all(page_slug(p) in in_year for p in pages), f"year:{year} gave {pages}"
+        expected = {m for m in memos if m in in_year}
+        assert expected <= {page_slug(p) for p in pages}, f"year:{year} lost {expected}: {pages}"
+        assert pages or not expected, f"year:{year} found nothing"
         clear(page)
-        recorder.assert_local("filtered searches")
+        pages = result_pages(search(page, f"{name} document:{doc.slug}"))
+        assert {page_slug(p) for p in pages} <= {doc.slug}, f"document:{doc.slug} gave {pages}"
+        if doc.slug in memos:
+            assert doc.slug in {page_slug(p) for p in pages}, f"document:{doc.slug} did not find {name!r} in it"
+        clear(page)
+    hrefs = search(page, f"{name} kind:register")
+    assert hrefs and all("/entities/" in urlsplit(h).path for h in hrefs), hrefs
+    clear(page)
+    recorder.assert_local("filtered searches")
 
 
-def test_notes_are_found_by_kind(browser: Browser, served: str, built_site: Path) -> None:
+def test_notes_are_found_by_kind(fresh: tuple[Page, RequestRecorder], served: str, built_site: Path) -> None:
     with_notes = []
     for doc in documents():
         page_html = (built_site / "documents" / doc.slug / "index.html").read_text(encoding="utf-8")
@@ -223,34 +239,33 @@ def test_notes_are_found_by_kind(browser: Browser, served: str, built_site: Path
         pytest.skip("no memo has notes")
     doc, notes = with_notes[0]
     word = max(re.findall(r"[A-Za-z]{6,}", notes[0].text), key=len)
-    with recorded_context(browser) as (context, recorder):
-        page = context.new_page()
-        page.goto(served)
-        hrefs = search(page, f"{word} kind:note")
-        # Material's page-and-sections: each memo (no fragment), then its notes that match
-        assert hrefs and all(urlsplit(h).fragment.startswith("fn:") or (page_slug(h) and not urlsplit(h).fragment) for h in hrefs), hrefs
-        assert any(urlsplit(h).fragment == notes[0].url.split("#")[1] and page_slug(h) == doc.slug for h in hrefs), hrefs
-        # each note listed on its own line: its number, and its own words quoted
-        shown = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", """links => links.map(a => ({
-            href: a.href, title: a.querySelector('h1, h2')?.textContent || '',
-            text: a.querySelector('article')?.textContent.slice((a.querySelector('h1, h2')?.textContent || '').length) || ''}))""")
-        first = next(s for s in shown if urlsplit(s["href"]).fragment == notes[0].url.split("#")[1] and page_slug(s["href"]) == doc.slug)
-        assert first["title"].strip() == f"Note {notes[0].number}", first
-        quoted = " ".join(first["text"].replace("…", " ").split())
-        assert word in quoted and quoted in notes[0].text, first
-        assert any(s["title"].strip() == doc.title and not urlsplit(s["href"]).fragment for s in shown), shown  # under its document
-        # filters alone (no words to match): every note of the memo is listed, in order
-        clear(page)
-        box = page.locator("input.md-search__input")
-        box.fill(f"kind:note document:{doc.slug}")
-        box.press("End")
-        page.wait_for_function("() => document.querySelectorAll('.md-search-result__item a.md-search-result__link').length > 1")
-        listed = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
-        assert [urlsplit(h).fragment for h in listed if page_slug(h) == doc.slug and urlsplit(h).fragment] == [n.url.split("#")[1] for n in notes], listed
-        recorder.assert_local("note search")
+    page, recorder = fresh
+    page.goto(served)
+    hrefs = search(page, f"{word} kind:note")
+    # Material's page-and-sections: each memo (no fragment), then its notes that match
+    assert hrefs and all(urlsplit(h).fragment.startswith("fn:") or (page_slug(h) and not urlsplit(h).fragment) for h in hrefs), hrefs
+    assert any(urlsplit(h).fragment == notes[0].url.split("#")[1] and page_slug(h) == doc.slug for h in hrefs), hrefs
+    # each note listed on its own line: its number, and its own words quoted
+    shown = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", """links => links.map(a => ({
+        href: a.href, title: a.querySelector('h1, h2')?.textContent || '',
+        text: a.querySelector('article')?.textContent.slice((a.querySelector('h1, h2')?.textContent || '').length) || ''}))""")
+    first = next(s for s in shown if urlsplit(s["href"]).fragment == notes[0].url.split("#")[1] and page_slug(s["href"]) == doc.slug)
+    assert first["title"].strip() == f"Note {notes[0].number}", first
+    quoted = " ".join(first["text"].replace("…", " ").split())
+    assert word in quoted and quoted in notes[0].text, first
+    assert any(s["title"].strip() == doc.title and not urlsplit(s["href"]).fragment for s in shown), shown  # under its document
+    # filters alone (no words to match): every note of the memo is listed, in order
+    clear(page)
+    box = page.locator("input.md-search__input")
+    box.fill(f"kind:note document:{doc.slug}")
+    box.press("End")
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item a.md-search-result__link').length > 1")
+    listed = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)")
+    assert [urlsplit(h).fragment for h in listed if page_slug(h) == doc.slug and urlsplit(h).fragment] == [n.url.split("#")[1] for n in notes], listed
+    recorder.assert_local("note search")
 
 
-def test_many_matches_are_counted_truly(browser: Browser, served: str, built_site: Path) -> None:
+def test_many_matches_are_counted_truly(fresh: tuple[Page, RequestRecorder], served: str, built_site: Path) -> None:
     """`kind:register` alone lists every register page: past the worker's LIMIT the list ends
     with a line that gives the true total and leads to the search help on the About page (after
     the results, never above them), and Material's count above the list says the same."""
@@ -260,19 +275,18 @@ def test_many_matches_are_counted_truly(browser: Browser, served: str, built_sit
         pytest.skip(f"{pages} register pages: not more than the {limit} listed")
     about = lxml_html.fromstring((built_site / "about" / "index.html").read_text(encoding="utf-8"))
     assert about.xpath('//*[@id="searching-the-edition"]'), "the search help the first line leads to is gone"
-    with recorded_context(browser) as (context, recorder):
-        page = context.new_page()
-        page.goto(served)
-        hrefs = search(page, "kind:register")
-        meta = page.locator(".md-search-result__meta").inner_text()
-        assert meta == f"{pages} matching pages, {limit} listed", meta
-        assert len({urlsplit(h).path for h in hrefs}) == limit and all("/entities/" in h for h in hrefs), hrefs
-        items = page.locator(".md-search-result__item")
-        first = items.first.locator("a").first.get_attribute("href") or ""
-        last = items.last.locator("a").first.get_attribute("href") or ""
-        assert "/entities/" in first, f"the list does not start with a result: {first}"
-        assert urlsplit(last).path.endswith("about/") and urlsplit(last).fragment == "searching-the-edition", last
-        recorder.assert_local("many matches")
+    page, recorder = fresh
+    page.goto(served)
+    hrefs = search(page, "kind:register")
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert meta == f"{pages} matching pages, {limit} listed", meta
+    assert len({urlsplit(h).path for h in hrefs}) == limit and all("/entities/" in h for h in hrefs), hrefs
+    items = page.locator(".md-search-result__item")
+    first = items.first.locator("a").first.get_attribute("href") or ""
+    last = items.last.locator("a").first.get_attribute("href") or ""
+    assert "/entities/" in first, f"the list does not start with a result: {first}"
+    assert urlsplit(last).path.endswith("about/") and urlsplit(last).fragment == "searching-the-edition", last
+    recorder.assert_local("many matches")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,18 +315,17 @@ def distinctive_passages(built_site: Path) -> list[tuple[Document, str, str]]:
     return chosen
 
 
-def test_a_paragraph_query_opens_the_paragraph(browser: Browser, served: str, built_site: Path) -> None:
+def test_a_paragraph_query_opens_the_paragraph(fresh: tuple[Page, RequestRecorder], served: str, built_site: Path) -> None:
     """Words of a paragraph lead to that paragraph (#p12) under its document, as the first passage."""
-    with recorded_context(browser) as (context, recorder):
-        page = context.new_page()
-        page.goto(served)
-        for doc, pid, phrase in distinctive_passages(built_site):
-            hrefs = search(page, phrase)
-            assert hrefs and page_slug(hrefs[0]) == doc.slug and not urlsplit(hrefs[0]).fragment, (phrase, hrefs[:3])
-            anchors = [urlsplit(h).fragment for h in hrefs if page_slug(h) == doc.slug and urlsplit(h).fragment]
-            assert anchors and anchors[0] == pid, f"{phrase!r} is in {doc.slug}#{pid}; the results lead to {anchors[:5]}"
-            clear(page)
-        recorder.assert_local("paragraph queries")
+    page, recorder = fresh
+    page.goto(served)
+    for doc, pid, phrase in distinctive_passages(built_site):
+        hrefs = search(page, phrase)
+        assert hrefs and page_slug(hrefs[0]) == doc.slug and not urlsplit(hrefs[0]).fragment, (phrase, hrefs[:3])
+        anchors = [urlsplit(h).fragment for h in hrefs if page_slug(h) == doc.slug and urlsplit(h).fragment]
+        assert anchors and anchors[0] == pid, f"{phrase!r} is in {doc.slug}#{pid}; the results lead to {anchors[:5]}"
+        clear(page)
+    recorder.assert_local("paragraph queries")
 
 
 def test_excerpts_are_reading_text(built_site: Path) -> None:
@@ -333,23 +346,22 @@ def test_excerpts_are_reading_text(built_site: Path) -> None:
         assert "marker-line" not in records_pages([record])[0]
 
 
-def test_a_name_finds_its_entry(browser: Browser, served: str, built_site: Path) -> None:
+def test_a_name_finds_its_entry(fresh: tuple[Page, RequestRecorder], served: str, built_site: Path) -> None:
     """A query that is the name of a glossary entry, exemption code or register entry (its acronym)
     finds that entry among the first three pages: the glossary's section, the markings page's code."""
     glossary = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
     codes = [t["term"] for t in glossary if t.get("kind") == "exemption"]
     acronyms = [t["term"] for t in glossary if t.get("kind") == "acronym" and t.get("entity")]
     assert codes and acronyms, "no exemption code or acronym of a register entry in data/glossary.yml"
-    with recorded_context(browser) as (context, recorder):
-        page = context.new_page()
-        page.goto(served)
-        for name in [*codes, *acronyms[:3]]:
-            hrefs = search(page, name)
-            top = result_pages(hrefs)[:3]
-            entries = [h for h in hrefs if urlsplit(h).path.rstrip("/").endswith(("glossary", "markings")) and urlsplit(h).fragment]
-            assert any(urlsplit(h)._replace(query="", fragment="").geturl() in top for h in entries), f"{name!r}: top pages {top}"
-            clear(page)
-        recorder.assert_local("name queries")
+    page, recorder = fresh
+    page.goto(served)
+    for name in [*codes, *acronyms[:3]]:
+        hrefs = search(page, name)
+        top = result_pages(hrefs)[:3]
+        entries = [h for h in hrefs if urlsplit(h).path.rstrip("/").endswith(("glossary", "markings")) and urlsplit(h).fragment]
+        assert any(urlsplit(h)._replace(query="", fragment="").geturl() in top for h in entries), f"{name!r}: top pages {top}"
+        clear(page)
+    recorder.assert_local("name queries")
 
 
 def test_offline_bundle_search(browser: Browser, offline_bundle: OfflineBundle) -> None:
@@ -384,12 +396,11 @@ def indexed_text(site: Path) -> str:
 # data-search-exclude at all (edition/sanitize.py refuses data-* attributes: tests/test_security.py).
 
 
-def test_index_reused_only_for_unchanged_pages(tmp_path: Path) -> None:
+def test_index_reused_only_for_unchanged_pages(project: Path, tmp_path: Path) -> None:
     """A build whose pages are those of the last build copies the kept index; a changed page
     is indexed again (its new word is found in the index)."""
-    from tests.conftest import copy_project, run_build
+    from tests.conftest import run_build
 
-    project = copy_project(tmp_path / "project")
     first = run_build(project, tmp_path / "site-1")
     assert first.ok, first.output
     second = run_build(project, tmp_path / "site-2")

@@ -34,7 +34,7 @@ from edition.glossary import load_glossary
 from edition.offline import CSP_LISTENER, find_remote_loads, make_bundle
 from tests.browser_support import recorded_context, search, serve_directory, wait_for_material
 from tests.build_support import check_in_process
-from tests.conftest import ROOT, build_site, copy_project, run_build
+from tests.conftest import ROOT, build_site, copy_project, run_build, with_renderings
 
 PAYLOAD = "window.__pwned = 1"
 MAX_MESSAGE = 1000  # a diagnostic line, whatever the input
@@ -203,9 +203,8 @@ def test_refusals_never_crash_and_stay_short(refused_output: str) -> None:
     assert all(len(line) <= MAX_MESSAGE for line in output.splitlines()), max(output.splitlines(), key=len)
 
 
-def test_nothing_outside_the_repository_is_published(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_nothing_outside_the_repository_is_published(project: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """A symlink to a file outside: the build fails naming it, and never writes its content."""
-    project = copy_project(tmp_path / "project")
     outside = tmp_path_factory.mktemp("elsewhere")
     (outside / "secret.md").write_text("# secret\n\nSECRET-WORDS\n", encoding="utf-8")
     (project / "docs" / "leak.md").symlink_to(outside / "secret.md")
@@ -214,9 +213,8 @@ def test_nothing_outside_the_repository_is_published(tmp_path: Path, tmp_path_fa
     assert not any("SECRET-WORDS" in p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*") if p.is_file())
 
 
-def test_relative_config_file_builds(tmp_path: Path) -> None:
+def test_relative_config_file_builds(project: Path, tmp_path: Path) -> None:
     """`mkdocs build -f mkdocs.yml` used to crash Edition.load with a ValueError."""
-    project = copy_project(tmp_path / "project")
     result = run_build(project, tmp_path / "site", "-f", "mkdocs.yml")
     assert result.ok, result.output
 
@@ -257,9 +255,9 @@ TEXT_PAYLOADS = {
 
 
 @pytest.fixture(scope="module")
-def text_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def text_project(tmp_path_factory: pytest.TempPathFactory, citation_renderings: Path | None) -> Path:
     """A copy with payloads that are plain text: every field and syntax that must show them as text."""
-    project = copy_project(tmp_path_factory.mktemp("text") / "project")
+    project = with_renderings(copy_project(tmp_path_factory.mktemp("text") / "project"), citation_renderings)
     yaml_q = lambda s: "'" + s.replace("'", "''") + "'"  # noqa: E731
     title = TEXT_PAYLOADS["title"]
     body = (

@@ -40,7 +40,7 @@ from edition.reading import markdown_reading, markdown_witness, reading_words
 from edition.redactions import MarkerPattern, mark_redactions
 from edition.witness import WitnessExtension, check_markup, mark_readings
 from tests.build_support import CheckRun, check_in_process
-from tests.conftest import ROOT, content_lines, copy_project, run_build
+from tests.conftest import ROOT, content_lines, copy_project, run_build, with_renderings
 
 MISREAD = {"O": "0", "I": "1", "l": "1", "o": "0", "e": "c", "h": "b", "m": "rn"}  # what OCR makes of a letter
 RELEASE_STAMP = "Approved For Release 2008/03/12 : CIA-RDP85T00287R000500140001-9"
@@ -319,9 +319,9 @@ Built = tuple[OcrDocument, CheckRun, Path]
 
 
 @pytest.fixture(scope="module")
-def ocr(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def ocr(tmp_path_factory: pytest.TempPathFactory, citation_renderings: Path | None) -> Built:
     """The project with the OCR document: `make check`'s output on it, and its strict build."""
-    project = copy_project(tmp_path_factory.mktemp("ocr") / "project")
+    project = with_renderings(copy_project(tmp_path_factory.mktemp("ocr") / "project"), citation_renderings)
     doc = add_ocr_document(project)
     check = run_check(project)
     site = tmp_path_factory.mktemp("ocr-site")
@@ -400,8 +400,7 @@ def test_the_page_break_is_marked_and_cited(ocr: Built) -> None:
 # The word-by-word comparison is never skipped silently
 
 
-def test_the_comparison_runs_while_another_problem_exists_and_says_what_it_left_out(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+def test_the_comparison_runs_while_another_problem_exists_and_says_what_it_left_out(project: Path) -> None:
     docs = load_documents(project / "docs", Diagnostics(), project)
     assert len(docs) >= 2
     with (project / "data" / "glossary.yml").open("a", encoding="utf-8") as f:  # a problem of no memo's
