@@ -211,8 +211,8 @@ document.addEventListener('securitypolicyviolation', e => window.__edition_csp.p
 """
 
 
-def browser_check(site: Path, chromium: str = "/usr/bin/chromium", base_url: str | None = None) -> list[str]:
-    """Every page of ``site`` opened from ``file://`` (or ``base_url``, a local server of it) in Chromium with the network blocked.
+def browser_check(site: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
+    """Every page of ``site`` opened from ``file://`` in Chromium with the network blocked.
 
     Returns each request that would have left the machine and each Content-Security-Policy
     violation, as ``page: what``. Sees what the static scan cannot (script-made requests,
@@ -226,21 +226,21 @@ def browser_check(site: Path, chromium: str = "/usr/bin/chromium", base_url: str
         browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                      args=["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"])
         try:
-            context = browser.new_context(offline=base_url is None)  # a local server needs the loopback
+            context = browser.new_context(offline=True)
             current = {"name": ""}
 
             def block(route, request) -> None:
                 problems.append(f"{current['name']}: request to {request.url}")
                 route.abort("blockedbyclient")
 
-            local = ("file:", "data:", "blob:", "about:", *((base_url,) if base_url else ()))
+            local = ("file:", "data:", "blob:", "about:")
             context.route(lambda url: not url.startswith(local), block)
             context.add_init_script(CSP_LISTENER)
             page = context.new_page()
             page.on("console", lambda m: problems.append(f"{current['name']}: {m.text}") if "Content Security Policy" in m.text else None)
             for path in pages:
                 current["name"] = path.relative_to(site).as_posix()
-                page.goto(base_url + current["name"] if base_url else path.as_uri(), wait_until="load")
+                page.goto(path.as_uri(), wait_until="load")
                 problems += [f"{current['name']}: CSP {v}" for v in page.evaluate("window.__edition_csp || []")]
         finally:
             browser.close()

@@ -42,6 +42,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 TOOLTIP = '#edition-tip[role="tooltip"]'  # the edition's one shared tooltip of the marks (docs/assets/edition.js)
 WCAG22 = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]  # axe's rules of WCAG 2.2 A and AA
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # of those, the rules that read colours
 SHORT_MS = 3_000  # for what happens at once (a tooltip on focus): still generous
 
 
@@ -575,26 +576,34 @@ def _site_pages(root: Path) -> list[str]:
 SCHEMES = {"default": "light", "slate": "dark"}  # Material's palettes (mkdocs.yml), by their scheme
 
 
-def test_every_page_is_accessible_on_a_phone(browser: Browser, built_site: Path) -> None:
+def test_every_page_is_accessible_on_a_phone_and_keeps_its_policy(browser: Browser, built_site: Path) -> None:
     """Issue 25: axe's WCAG 2.2 rules (A and AA: contrast, 24 px targets, focusable scroll regions…)
     at 375 px, in the light and the dark scheme, on every page of the edition: no serious or
-    critical violation.
+    critical violation. The same walk is the online site's policy check (issue 23): on no page a
+    request leaves the machine or the Content-Security-Policy refuses something.
 
-    Each page is loaded once and checked in the scheme it opens in, then in the other, switched by
-    Material's palette (the site's style sheets know the scheme only by the body's
-    data-md-color-scheme, which the palette sets); the choice is remembered, so the pages open in
-    turn in the light and the dark scheme (the first in the light one, the phone's preference)."""
+    Each page is loaded once and checked with every rule in the scheme it opens in, then with the
+    rules that read colours in the other, switched by Material's palette (the site's style sheets
+    know the scheme only by the body's data-md-color-scheme, which the palette sets; a scheme
+    changes colours only, so the other rules would give the same answer twice). The choice is
+    remembered, so the pages open in turn in the light and the dark scheme (the first in the light
+    one, the phone's preference): every rule meets both schemes across the site."""
+    from edition.offline import CSP_LISTENER
+
     with serve_directory(built_site) as base, recorded_context(browser, **PHONE, color_scheme="light") as (context, recorder):
+        context.add_init_script(CSP_LISTENER)
         site = Site("http", built_site, base)
         page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
         axe = AXE_JS.read_text(encoding="utf-8")
         report: list[str] = []
-        checked = {scheme: 0 for scheme in SCHEMES}
+        refused: list[str] = []
+        checked = {scheme: {"all": 0, "colour": 0} for scheme in SCHEMES}
         pages = _site_pages(built_site)
-        for name in pages:
-            page.goto(site.url(name))
+        for name in [*pages, "404.html"]:
+            page.goto(base + name if name == "404.html" else site.url(name), wait_until="load")
             wait_for_material(page)
-            page.wait_for_load_state("load")
             page.evaluate(axe)
             opened = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             if name == pages[0]:
@@ -604,13 +613,19 @@ def test_every_page_is_accessible_on_a_phone(browser: Browser, built_site: Path)
                     page.locator(f'form[data-md-component="palette"] input[data-md-color-scheme="{scheme}"]').evaluate("i => i.click()")
                     page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') === s"
                                            " && !document.body.hasAttribute('data-md-color-switching')", arg=scheme)
-                violations = page.evaluate("""async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))
+                rules = {"type": "tag", "values": WCAG22} if scheme == opened else {"type": "rule", "values": COLOUR_RULES}
+                violations = page.evaluate("""async rules => (await axe.run(document, {runOnly: rules, resultTypes: ['violations']}))
                     .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                    .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""", WCAG22)
+                    .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""", rules)
                 report += [f"{name or 'home'} ({SCHEMES[scheme]}): {v}" for v in violations]
-                checked[scheme] += 1
-        assert pages and checked == {scheme: len(pages) for scheme in SCHEMES}, checked
+                checked[scheme]["all" if scheme == opened else "colour"] += 1
+            refused += [f"{name or 'home'}: CSP {v}" for v in page.evaluate("window.__edition_csp || []")]
+            refused += [f"{name or 'home'}: {text}" for text in console]
+            console.clear()
+        for scheme in SCHEMES:  # every page in both schemes, every rule in each scheme on some pages
+            assert sum(checked[scheme].values()) == len(pages) + 1 and checked[scheme]["all"], checked
         assert not report, "serious or critical WCAG 2.2 violations at 375 px:\n" + "\n".join(report)
+        assert not refused, "the policy refused something:\n" + "\n".join(refused)
         recorder.assert_local("every page, light and dark")
 
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from edition.offline import browser_check, check_offline_site, remote_loads_in_html
-from tests.browser_support import in_own_thread, recorded_context, serve_directory
+from tests.browser_support import in_own_thread, recorded_context
 from tests.conftest import OfflineBundle
 
 # ``browser_check`` starts a Playwright of its own: beside the worker's shared one, in another thread
@@ -31,11 +31,8 @@ def test_every_page_of_the_bundle_stays_offline_in_chromium(bundle_site: Path) -
     assert problems == [], "\n".join(problems)
 
 
-def test_every_page_of_the_online_site_keeps_its_policy(built_site: Path) -> None:
-    """The same in the online site, served over HTTP: no request out, no CSP violation on any page."""
-    with serve_directory(built_site) as base:
-        problems = in_own_thread(browser_check, built_site, base_url=base)
-    assert problems == [], "\n".join(problems)
+# The online site's pages are checked the same way in test_browser's walk over every page at 375 px
+# (test_every_page_is_accessible_on_a_phone_and_keeps_its_policy), which loads each page once for both.
 
 
 def test_browser_check_catches_what_a_page_would_fetch(bundle_site: Path, tmp_path: Path) -> None:
