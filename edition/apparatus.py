@@ -303,7 +303,7 @@ def annotate_footnotes(root: HtmlElement, notes: list[ResolvedNote], fmt: Format
         how = {"ibid": "Ibid.", "op. cit.": "op. cit."}.get(rn.how)
         if not (how or adds_something(rn.note.wording.replace("*", ""), plain(ref_html))):
             continue
-        prefix = f'<span class="note-reference__how">{esc(how)} = </span>' if how else '<span class="note-reference__how">Full reference: </span>'
+        prefix = f"{esc(how)} = " if how else "Full reference: "  # roman, as CMOS 17 sets ibid. (7.55)
         span = lxml_html.fragment_fromstring(
             f'<span class="note-reference">{prefix}<a href="#{esc(ref_anchor(rn.key))}" class="note-reference__work">{ref_html}</a></span>')
         target = li.find("p") if li.find("p") is not None else li
@@ -344,7 +344,7 @@ def works_cited(notes: list[ResolvedNote], fmt: Formatter, bibliography_url: str
         backs = note_numbers(by_key[key], lambda lbl: "#" + note_anchor(lbl))
         items.append(
             f'<li id="{esc(ref_anchor(key))}">{entry} <span class="cited-in">Cited in {backs}. '
-            f'<span class="screen-only">{link(bibliography_url + "#" + ref_anchor(key), "In the bibliography")}</span></span></li>'
+            f'{link(bibliography_url + "#" + ref_anchor(key), "In the bibliography", class_="screen-only")}</span></li>'
         )
     return f'<section class="works-cited"><h2 id="works-cited">Works cited</h2><ul>{"".join(items)}</ul></section>'
 
