@@ -19,6 +19,7 @@ from pathlib import Path
 _LOOK = frozenset({("extra_css",), ("extra_javascript",), ("theme", "custom_dir"), ("extra", "polyfills")})
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<dash>-\s+)?(?P<key>[^\s:#'\"][^:#]*?)\s*(?::(?:\s|$)|$)")
 _NAV_PAGE = re.compile(r"^\s*-\s*(?:[^:]+:\s*)?(\S+\.md)\s*$")
+DOCUMENTS_INDEX = "documents/index.md"
 _NAV_SECTION = re.compile(r"^(\s*)-\s*[^:#]+:\s*(?:#.*)?$")
 
 
@@ -38,6 +39,7 @@ def plain_material_config(project: Path, *, edition_look: bool = True, name: str
 
     Always left out: ``hooks:``, any plugin that is neither MkDocs' nor Material's (the edition as a
     plugin), and the nav entries of pages only the edition generates (with sections left empty).
+    The documents, which the edition adds to the navigation, are listed after their index by hand.
     With ``edition_look=False`` also the edition's ``extra_css``, ``extra_javascript``, template
     overrides (``theme.custom_dir``) and polyfill: the page as plain Material draws it (the phone
     benchmark). The build benchmarks keep the look (``True``), as they always have, so that their
@@ -71,6 +73,10 @@ def plain_material_config(project: Path, *, edition_look: bool = True, name: str
         if path[:1] == ("nav",) and (page := _NAV_PAGE.match(line)) and not (docs / page.group(1)).exists():
             continue
         out.append(line)
+        if path[:1] == ("nav",) and (page := _NAV_PAGE.match(line)) and page.group(1) == DOCUMENTS_INDEX:
+            # the documents, which the edition adds to the navigation, listed by hand as a plain
+            # Material site lists its pages: each then has its place (and contents) in the navigation
+            out += [f"{line[:indent]}- {p.relative_to(docs).as_posix()}" for p in sorted((docs / "documents").glob("*.md")) if p.name != "index.md"]
     kept = [line for i, line in enumerate(out) if not _empty_section(out, i)]
     path = project / name
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")

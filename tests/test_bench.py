@@ -106,17 +106,20 @@ def test_plain_material_config_keeps_only_material(tmp_path: Path) -> None:
     """The B side of every comparison: no hooks, no third-party or edition plugin; the look only on request."""
     from bench.variants import plain_material_config
 
-    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "documents").mkdir(parents=True)
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    for name in ("index", "1985-01-02-b", "1983-04-05-a"):
+        (tmp_path / "docs" / "documents" / f"{name}.md").write_text("# X\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: x\ntheme:\n  name: material\n  custom_dir: overrides\n  features:\n    - content.tooltips   # note:\n"
         "extra_css:\n  - assets/edition.css\nplugins:\n  - search\n  - edition:\n      cache: true\n  - offline:\n"
         "      enabled: !ENV [EDITION_OFFLINE, false]\nhooks:\n  - hooks/edition_hooks.py\n"
-        "nav:\n  - Home: index.md\n  - Register:\n      - People: entities/person.md\nextra:\n  polyfills:\n    - shim.js\n  generator: false\n",
+        "nav:\n  - Home: index.md\n  - Documents:\n      - documents/index.md\n  - Register:\n      - People: entities/person.md\nextra:\n  polyfills:\n    - shim.js\n  generator: false\n",
         encoding="utf-8")
     builds = plain_material_config(tmp_path).read_text(encoding="utf-8")
     for gone in ("hooks", "edition:", "cache: true", "Register", "person.md"):
         assert gone not in builds
+    assert "      - documents/index.md\n      - documents/1983-04-05-a.md\n      - documents/1985-01-02-b.md\n" in builds  # by hand, in date order
     for kept in ("custom_dir: overrides", "content.tooltips   # note:", "edition.css", "- search", "!ENV [EDITION_OFFLINE, false]", "shim.js", "- Home: index.md"):
         assert kept in builds
     phone = plain_material_config(tmp_path, edition_look=False, name="bare.yml").read_text(encoding="utf-8")
