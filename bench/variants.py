@@ -14,13 +14,15 @@ from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from edition.documents import FILE_NAME
+
 # Parts of the configuration that are the edition's look rather than its processing: its CSS and
 # JS, the template overrides and the worker shim it ships as Material's polyfill.
 _LOOK = frozenset({("extra_css",), ("extra_javascript",), ("theme", "custom_dir"), ("extra", "polyfills")})
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<dash>-\s+)?(?P<key>[^\s:#'\"][^:#]*?)\s*(?::(?:\s|$)|$)")
 _NAV_PAGE = re.compile(r"^\s*-\s*(?:[^:]+:\s*)?(\S+\.md)\s*$")
-DOCUMENTS_INDEX = "documents/index.md"
 _NAV_SECTION = re.compile(r"^(\s*)-\s*[^:#]+:\s*(?:#.*)?$")
+DOCUMENTS_INDEX = "documents/index.md"
 
 
 @cache
@@ -70,13 +72,16 @@ def plain_material_config(project: Path, *, edition_look: bool = True, name: str
         if path in drop or (plugin and path[1][1:] not in _theme_plugins()):
             dropping = indent
             continue
-        if path[:1] == ("nav",) and (page := _NAV_PAGE.match(line)) and not (docs / page.group(1)).exists():
+        page = _NAV_PAGE.match(line) if path[:1] == ("nav",) else None
+        if page and not (docs / page.group(1)).exists():
             continue
         out.append(line)
-        if path[:1] == ("nav",) and (page := _NAV_PAGE.match(line)) and page.group(1) == DOCUMENTS_INDEX:
+        if page and page.group(1) == DOCUMENTS_INDEX:
             # the documents, which the edition adds to the navigation, listed by hand as a plain
-            # Material site lists its pages: each then has its place (and contents) in the navigation
-            out += [f"{line[:indent]}- {p.relative_to(docs).as_posix()}" for p in sorted((docs / "documents").glob("*.md")) if p.name != "index.md"]
+            # Material site lists its pages: each then has its place (and contents) in the navigation.
+            # Only names of the documents' form (edition.documents.FILE_NAME, the edge's rule): a
+            # file name is a pull request's data, and written here it would be a line of YAML.
+            out += [f"{line[:indent]}- documents/{p.name}" for p in sorted((docs / "documents").glob("*.md")) if FILE_NAME.fullmatch(p.name)]
     kept = [line for i, line in enumerate(out) if not _empty_section(out, i)]
     path = project / name
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")

@@ -54,7 +54,8 @@ def check_page(text: str, shown: str, diags: Diagnostics, is_document: bool, doc
     """The text MkDocs may read for the page at ``shown``: ``text`` itself, or without its front
     matter when the front matter is refused (every problem reported to ``diags`` with its line)."""
     yaml_text, body, body_line = split_front_matter(text)
-    if not _nesting_ok(body.lstrip("\n"), body_line, shown, diags) or not _brackets_ok(body.lstrip("\n"), body_line, shown, diags):
+    markdown = body.lstrip("\n")
+    if not _nesting_ok(markdown, body_line, shown, diags) or not _brackets_ok(markdown, body_line, shown, diags):
         text = body = text[: len(text) - len(body)]  # the front matter alone: the parser would not return
     if yaml_text is None:
         return text

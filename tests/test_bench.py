@@ -108,7 +108,7 @@ def test_plain_material_config_keeps_only_material(tmp_path: Path) -> None:
 
     (tmp_path / "docs" / "documents").mkdir(parents=True)
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    for name in ("index", "1985-01-02-b", "1983-04-05-a"):
+    for name in ("index", "1985-01-02-b", "1983-04-05-a", "notes", "1999-01-01-x.md\nhooks:\n  - evil"):  # a file name is data
         (tmp_path / "docs" / "documents" / f"{name}.md").write_text("# X\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: x\ntheme:\n  name: material\n  custom_dir: overrides\n  features:\n    - content.tooltips   # note:\n"
@@ -120,6 +120,7 @@ def test_plain_material_config_keeps_only_material(tmp_path: Path) -> None:
     for gone in ("hooks", "edition:", "cache: true", "Register", "person.md"):
         assert gone not in builds
     assert "      - documents/index.md\n      - documents/1983-04-05-a.md\n      - documents/1985-01-02-b.md\n" in builds  # by hand, in date order
+    assert "notes.md" not in builds and "evil" not in builds, builds  # only names of the documents' form
     for kept in ("custom_dir: overrides", "content.tooltips   # note:", "edition.css", "- search", "!ENV [EDITION_OFFLINE, false]", "shim.js", "- Home: index.md"):
         assert kept in builds
     phone = plain_material_config(tmp_path, edition_look=False, name="bare.yml").read_text(encoding="utf-8")
