@@ -180,6 +180,25 @@ class RequestRecorder:
         assert self.since(mark), f"{what}: no request was recorded at all (is the recorder attached?)"
 
 
+class PolicyWatch:
+    """What the Content-Security-Policy refused in a page: the violations the page's own listener
+    saw (``edition.offline.CSP_LISTENER``, given to every page of the context) and Chromium's
+    console reports of them. ``take()`` gives those since the last take, as "CSP …" lines."""
+
+    def __init__(self, context: BrowserContext, page: Page) -> None:
+        from edition.offline import CSP_LISTENER
+
+        context.add_init_script(CSP_LISTENER)
+        self.page = page
+        self.console: list[str] = []
+        page.on("console", lambda m: self.console.append(m.text) if "Content Security Policy" in m.text else None)
+
+    def take(self) -> list[str]:
+        found = [f"CSP {v}" for v in self.page.evaluate("window.__edition_csp || []")] + self.console
+        self.console = []
+        return found
+
+
 @contextmanager
 def recorded_context(browser: Browser, **options: object) -> Iterator[tuple[BrowserContext, RequestRecorder]]:
     context = browser.new_context(**options)  # type: ignore[arg-type]
@@ -240,6 +259,20 @@ class WarmContexts:
         warm = self.warm[name]
         warm.recorder = RequestRecorder()
         return warm.context.new_page(), warm.recorder
+
+    @contextmanager
+    def resetting(self) -> Iterator[WarmContexts]:
+        """The contexts for one test, ``reset`` after it whatever happens."""
+        try:
+            yield self
+        finally:
+            self.reset()
+
+    @contextmanager
+    def fresh(self, name: str) -> Iterator[tuple[Page, RequestRecorder]]:
+        """``new_page(name)`` for one test, the contexts reset after it."""
+        with self.resetting():
+            yield self.new_page(name)
 
     def reset(self) -> None:
         for warm in self.warm.values():

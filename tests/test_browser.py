@@ -26,6 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.browser_support import (
     AXE_JS,
     NOT_LOCAL,
+    PolicyWatch,
     RequestRecorder,
     WarmContexts,
     is_local_url,
@@ -157,11 +158,8 @@ def warm(chromium_browser: Browser, site: Site) -> Iterator[WarmContexts]:
 
 
 def fresh_tab(warm: WarmContexts, name: str, site: Site) -> Iterator[Tab]:
-    page, recorder = warm.new_page(name)
-    try:
+    with warm.fresh(name) as (page, recorder):
         yield Tab(page, recorder, site)
-    finally:
-        warm.reset()
 
 
 @pytest.fixture
@@ -266,6 +264,22 @@ def test_recorder_blocks_what_would_leave_in_chromium(browser: Browser, warm_con
             assert len(contexts.warm["desktop"].context.pages) == 2, "the test's pages were not closed"
             page.goto(home)
             assert page.evaluate("localStorage.getItem('left')") is None, "the last test's storage is still there"
+
+
+def test_policy_watch_reports_what_the_policy_refused(browser: Browser, tmp_path: Path) -> None:
+    """The walks' policy check bites: an inline script under the pages' policy is reported, once,
+    and a page without one is clean."""
+    policy_meta = '<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
+    (tmp_path / "inline.html").write_text(f"<!doctype html><head>{policy_meta}</head><script>window.x = 1</script>", encoding="utf-8")
+    (tmp_path / "clean.html").write_text(f"<!doctype html><head>{policy_meta}</head><p>words</p>", encoding="utf-8")
+    with serve_directory(tmp_path) as base, recorded_context(browser) as (context, _):
+        page = context.new_page()
+        policy = PolicyWatch(context, page)
+        page.goto(base + "inline.html", wait_until="load")
+        refused = policy.take()
+        assert any(line.startswith("CSP script-src") for line in refused), refused
+        page.goto(base + "clean.html", wait_until="load")
+        assert policy.take() == [], "the last page's reports were not taken"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,15 +602,11 @@ def test_every_page_is_accessible_on_a_phone_and_keeps_its_policy(browser: Brows
     changes colours only, so the other rules would give the same answer twice). The choice is
     remembered, so the pages open in turn in the light and the dark scheme (the first in the light
     one, the phone's preference): every rule meets both schemes across the site."""
-    from edition.offline import CSP_LISTENER
-
     with serve_directory(built_site) as base, recorded_context(browser, **PHONE, color_scheme="light") as (context, recorder):
-        context.add_init_script(CSP_LISTENER)
         context.add_init_script(AXE_JS.read_text(encoding="utf-8"))  # by the driver, not a <script>: the CSP would refuse one
         site = Site("http", built_site, base)
         page = context.new_page()
-        console: list[str] = []
-        page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+        policy = PolicyWatch(context, page)
         report: list[str] = []
         refused: list[str] = []
         checked = {scheme: {"all": 0, "colour": 0} for scheme in SCHEMES}
@@ -618,9 +628,7 @@ def test_every_page_is_accessible_on_a_phone_and_keeps_its_policy(browser: Brows
                     .map(v => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)""", rules)
                 report += [f"{name or 'home'} ({SCHEMES[scheme]}): {v}" for v in violations]
                 checked[scheme]["all" if scheme == opened else "colour"] += 1
-            refused += [f"{name or 'home'}: CSP {v}" for v in page.evaluate("window.__edition_csp || []")]
-            refused += [f"{name or 'home'}: {text}" for text in console]
-            console.clear()
+            refused += [f"{name or 'home'}: {what}" for what in policy.take()]
         for scheme in SCHEMES:  # every page in both schemes, every rule in each scheme on some pages
             assert sum(checked[scheme].values()) == len(pages) + 1 and checked[scheme]["all"], checked
         assert not report, "serious or critical WCAG 2.2 violations at 375 px:\n" + "\n".join(report)

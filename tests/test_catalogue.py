@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.build_support import CheckRun, check_in_process, throwaway_venv
+from tests.build_support import check_in_process, throwaway_venv
 from tests.conftest import ROOT, content_lines, run_build
 
 CIA = "docs/documents/1983-09-07-cia-technology-leakage-from-japan.md"
@@ -116,16 +116,12 @@ ONLY_PROBLEM = {"missing comma in BibTeX", "scaffold placeholder left in", "uncl
                 "malformed document-types registry"}
 
 
-def run_check(project: Path) -> CheckRun:
-    """`make check` on ``project``, in this process (the same ``edition_plugin.check.main``)."""
-    return check_in_process(project)
-
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_is_stopped_with_file_and_line(name: str, project: Path) -> None:
     breaker, path, needle, message = CASES[name]
     breaker(project)
-    check = run_check(project)
+    check = check_in_process(project)
     out = check.output
     assert check.returncode == 1, out
     assert "Traceback" not in out
@@ -192,7 +188,7 @@ def test_mkdocs_build_strict_stops_on_a_broken_copy(project: Path, tmp_path: Pat
 def test_all_problems_are_reported_at_once(project: Path) -> None:
     for name in ("unknown front-matter field", "undefined acronym", "missing cited work", "alias claimed twice"):
         CASES[name][0](project)
-    check = run_check(project)
+    check = check_in_process(project)
     for name in ("unknown front-matter field", "undefined acronym", "missing cited work", "alias claimed twice"):
         assert CASES[name][3] in check.stdout, name
 
@@ -208,12 +204,12 @@ def test_html_in_a_title_is_escaped_not_an_error(project: Path, tmp_path: Path) 
 def test_html_in_a_front_matter_title_is_refused(project: Path) -> None:
     """Front matter is plain text (issue 15): Material puts the title into <title> and search unescaped."""
     edit(CIA, 'title: "Technology Leakage from Japan"', 'title: "Technology Leakage <em>from</em> Japan"')(project)
-    check = run_check(project)
+    check = check_in_process(project)
     assert f"{CIA}:2: field 'title' holds markup" in check.stdout, check.stdout
 
 
 def test_clean_project_passes_the_check(project: Path) -> None:
-    check = run_check(project)
+    check = check_in_process(project)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No problems found" in check.stdout, check.stdout
     assert content_lines(check.stdout) == [], check.stdout  # not even a warning about the content on a clean checkout
@@ -221,7 +217,7 @@ def test_clean_project_passes_the_check(project: Path) -> None:
 
 def test_a_front_matter_error_adds_no_knock_on_warning(project: Path) -> None:
     edit(HERITAGE, "pages: 11\n", "pages: 11\ncolour: red\n")(project)
-    check = run_check(project)
+    check = check_in_process(project)
     assert check.returncode == 1 and "unknown field 'colour'" in check.stdout
     assert "cited by no note" not in check.stdout and "occurs in no document" not in check.stdout, check.stdout
     # what could not be checked is said, with the reason, never skipped in silence
@@ -231,7 +227,7 @@ def test_a_front_matter_error_adds_no_knock_on_warning(project: Path) -> None:
 
 def test_an_unknown_page_count_is_allowed(project: Path) -> None:
     edit(CIA, "pages: 4\n", "pages: null\n")(project)
-    check = run_check(project)
+    check = check_in_process(project)
     assert check.returncode == 0, check.stdout
 
 

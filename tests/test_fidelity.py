@@ -22,13 +22,8 @@ from edition.fidelity import (
     running_heads,
     source_tokens,
 )
-from tests.build_support import CheckRun, check_in_process
+from tests.build_support import check_in_process
 from tests.conftest import BuiltEdition, documents_of
-
-
-def run_check(project: Path) -> CheckRun:
-    """`make check` on ``project``, in this process (``tests/build_support.py``)."""
-    return check_in_process(project)
 
 
 def test_built_memo_has_every_source_word(edition: BuiltEdition) -> None:
@@ -82,7 +77,7 @@ def test_deleting_a_sentence_fails_the_check_naming_file_and_line(project: Path)
     text = memo.read_text(encoding="utf-8")
     number = text.splitlines().index(line) + 1
     memo.write_text(text.replace(sentence, "", 1), encoding="utf-8")
-    check = run_check(project)
+    check = check_in_process(project)
     rel = memo.relative_to(project).as_posix()
     reported = [ln for ln in check.stdout.splitlines() if ln.startswith(f"{rel}:") and "differs from" in ln]
     assert check.returncode == 1 and reported, check.stdout + check.stderr
@@ -95,7 +90,7 @@ def test_an_added_word_is_named_as_extra(project: Path) -> None:
     memo, sentence, _ = _longest_sentence(project)
     text = memo.read_text(encoding="utf-8")
     memo.write_text(text.replace(sentence, sentence.replace(" ", " Xylophonic ", 1), 1), encoding="utf-8")
-    check = run_check(project)
+    check = check_in_process(project)
     assert check.returncode == 1 and "not in the source 'Xylophonic'" in check.stdout, check.stdout
 
 
@@ -105,7 +100,7 @@ def test_a_missing_source_fails_the_check_naming_the_memo(project: Path) -> None
     text = memo.read_text(encoding="utf-8")
     memo.write_text(text.replace(f"source: {doc.source}", "source: sources/no-such-file.txt"), encoding="utf-8")
     line = next(n for n, ln in enumerate(memo.read_text().splitlines(), start=1) if ln.startswith("source:"))
-    check = run_check(project)
+    check = check_in_process(project)
     assert check.returncode == 1
     assert f"docs/{doc.path}:{line}: source 'sources/no-such-file.txt' does not exist" in check.stdout, check.stdout
 
@@ -117,7 +112,7 @@ def test_a_source_outside_sources_is_refused(project: Path) -> None:
     for bad, message in [("/etc/passwd", "is an absolute path"), ("sources/../mkdocs.yml", "must be a relative path under sources/"),
                          ("docs/index.md", "must be a relative path under sources/")]:
         memo.write_text(text.replace(f"source: {doc.source}", f"source: {bad}"), encoding="utf-8")
-        check = run_check(project)
+        check = check_in_process(project)
         assert check.returncode == 1 and f"docs/{doc.path}:" in check.stdout and message in check.stdout, (bad, check.stdout)
         assert "root:" not in check.stdout  # nothing of the file named is shown
 

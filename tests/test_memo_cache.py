@@ -25,9 +25,14 @@ ENV = {"SOURCE_DATE_EPOCH": "1700000000"}  # the sitemap's date: the same in eve
 CODE_MARK = "<!-- edition code changed -->"
 
 
+def files(root: Path, leave_out: str) -> dict[str, bytes]:
+    """Every file below ``root`` by its relative path, but those in a folder named ``leave_out``."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and leave_out not in p.relative_to(root).parts}
+
+
 def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and p.relative_to(site).parts[0] != "pagefind"}
+    return files(site, leave_out="pagefind")
 
 
 def assert_same_site(warm: Path, cold: Path, what: str) -> None:
@@ -38,9 +43,7 @@ def assert_same_site(warm: Path, cold: Path, what: str) -> None:
 
 
 def assert_same_files(a: Path, b: Path, what: str) -> None:
-    files = {p.relative_to(a).as_posix(): p.read_bytes() for p in a.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    others = {p.relative_to(b).as_posix(): p.read_bytes() for p in b.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    assert files == others, f"{what}: the inputs in {a.name}/ changed"
+    assert files(a, "__pycache__") == files(b, "__pycache__"), f"{what}: the inputs in {a.name}/ changed"
 
 
 def cache_entries(project: Path) -> list[Path]:
@@ -147,12 +150,13 @@ PROCESSED = {unchanged: "none", edit_memo: "one", edit_registry: "all", edit_lib
              damage_cache: "all", new_release: "all", damage_search_index: "none", damage_results: "none", add_page: "all"}
 SUMMARY = re.compile(r"memo cache: (\d+) memo\(s\) reused, (\d+) processed(?: in (\d+) worker processes)?; (\d+) generated page\(s\) reused")
 POOL = {"EDITION_WORKERS": "2"}  # the warm build processes its memos in two worker processes, the cold one in turn
+INPUTS = ("docs", "data", "bib", "edition")  # the parts of the project the changes above touch
 
 
 def cold_build(warm: Path, dest: Path, env: dict[str, str]) -> Path:
     """A cold build (no cache, no worker processes) of a copy of the project with ``warm``'s inputs; its site."""
     cold = copy_project(dest / "cold")  # the same inputs, no .cache
-    for part in ("docs", "data", "bib", "edition"):
+    for part in INPUTS:
         shutil.rmtree(cold / part)
         shutil.copytree(warm / part, cold / part, ignore=shutil.ignore_patterns("__pycache__"))
     build = run_build(cold, dest / "cold-site", env={**env, "EDITION_CACHE": "off", "EDITION_WORKERS": "1"})
@@ -180,7 +184,7 @@ def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Call
     env = {**ENV, **changed_env}
     if change in SAME_INPUTS:
         assert not changed_env
-        for part in ("docs", "data", "bib", "edition"):  # what the shared cold build was made from
+        for part in INPUTS:  # what the shared cold build was made from
             assert_same_files(warm / part, cached / part, change.__name__)
         cold_site = request.getfixturevalue("cold_of_unchanged")
     else:

@@ -176,10 +176,8 @@ def new_page(warm: WarmContexts) -> Iterator[Callable[[str], Page]]:
     """``new_page()`` (1280 px) or ``new_page("phone")`` (375 px): a fresh page for the site over HTTP,
     with the storage, cookies and permissions of a fresh context (the test's pages are closed and
     the context reset after it)."""
-    try:
+    with warm.resetting():
         yield lambda name="desktop": warm.new_page(name)[0]
-    finally:
-        warm.reset()
 
 
 def open_page(page: Page, url: str) -> None:

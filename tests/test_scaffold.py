@@ -16,7 +16,7 @@ import pytest
 from edition.diagnostics import Diagnostics
 from edition.document_types import load_document_types
 from edition.documents import COMMON_NAMES, DOCUMENT_FIELDS
-from tests.build_support import CheckRun, check_in_process, throwaway_venv
+from tests.build_support import check_in_process, throwaway_venv
 from tests.conftest import ROOT, content_lines
 
 DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
@@ -55,10 +55,6 @@ def scaffold(project: Path, *args: str, env: dict[str, str] | None = None) -> su
                           env={**os.environ, **(env or {})})
 
 
-def check(project: Path) -> CheckRun:
-    """`make check` on ``project``, in this process (``tests/build_support.py``)."""
-    return check_in_process(project)
-
 
 def fill_in(project: Path) -> None:
     """What CONTRIBUTING.md asks of a contributor: the source in sources/, every FILL IN replaced, the text transcribed."""
@@ -92,7 +88,7 @@ def test_scaffolded_memo_is_refused_until_filled_in(project: Path) -> None:
     memorandum = load_document_types(project, Diagnostics(), COMMON_NAMES).get("memorandum")
     for field in (*(f.name for f in DOCUMENT_FIELDS if f.required), *(f.name for f in memorandum.fields if f.required), "source", "editor_note"):
         assert re.search(rf"^{field}:", memo, re.M), f"the scaffold does not write '{field}'"
-    result = check(project)
+    result = check_in_process(project)
     assert result.returncode == 1
     fill_lines = [line for line in result.stdout.splitlines() if "template text" in line]
     texts = {f.name for f in memorandum.fields if f.required and f.kind == "str"}
@@ -106,7 +102,7 @@ def test_a_third_memo_filled_in_as_contributing_says_passes_check_and_tests(proj
     and the data-driven tests of the suite, run unchanged on the copy (real edition only)."""
     assert scaffold(project, "--date", DATE, "--title", TITLE).returncode == 0
     fill_in(project)
-    result = check(project)
+    result = check_in_process(project)
     assert result.returncode == 0 and "No problems found" in result.stdout, result.stdout + result.stderr
     assert content_lines(result.stdout) == [], result.stdout
     for folder in ("tests", "bench"):  # the suite's fixtures copy projects with bench/project.py
@@ -119,7 +115,7 @@ def test_a_third_memo_filled_in_as_contributing_says_passes_check_and_tests(proj
     # and the memo was really taken into account: the deleted sentence of the new memo is caught
     memo = project / MEMO
     memo.write_text(memo.read_text().replace(" Prime Minister Nakasone has promised further measures.", ""))
-    result = check(project)
+    result = check_in_process(project)
     assert result.returncode == 1 and f"{MEMO}:" in result.stdout and "'Nakasone'" in result.stdout, result.stdout
 
 
@@ -256,7 +252,7 @@ def test_a_newspaper_article_from_the_scaffold_passes_the_check_and_shows_an_art
     body = f"{parts[0]}\n\n# {ARTICLE_TITLE}\n\n" + "\n\n".join(" ".join(part.split()) for part in parts[2:]) + "\n"
     memo.write_text(front + "\n---\n\n" + body, encoding="utf-8")
     fill_bib(project, {"author": "Burgess, John", "journaltitle": "Chicago Tribune", "pages": "9"})
-    result = check(project)
+    result = check_in_process(project)
     assert result.returncode == 0 and "No problems found" in result.stdout, result.stdout + result.stderr
     assert content_lines(result.stdout) == [], result.stdout
     build = run_build(project, tmp_path / "site")

@@ -167,10 +167,8 @@ def warm(chromium_browser: Browser, served: str) -> Iterator[WarmContexts]:
 def fresh(warm: WarmContexts) -> Iterator[tuple[Page, RequestRecorder]]:
     """A fresh page of the module's context and the recorder of this test's requests; the test's
     pages, permissions, cookies and storage are gone after it."""
-    try:
-        yield warm.new_page("desktop")
-    finally:
-        warm.reset()
+    with warm.fresh("desktop") as fresh:
+        yield fresh
 
 
 def test_register_names_find_their_memos_first(fresh: tuple[Page, RequestRecorder], served: str) -> None:

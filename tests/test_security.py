@@ -31,8 +31,8 @@ from edition.documents import load_documents, read_document
 from edition.edition import Edition
 from edition.entities import load_entities
 from edition.glossary import load_glossary
-from edition.offline import CSP_LISTENER, find_remote_loads, make_bundle
-from tests.browser_support import recorded_context, search, serve_directory, wait_for_material
+from edition.offline import find_remote_loads, make_bundle
+from tests.browser_support import PolicyWatch, recorded_context, search, serve_directory, wait_for_material
 from tests.build_support import check_in_process
 from tests.conftest import ROOT, build_site, copy_project, run_build, with_renderings
 
@@ -316,7 +316,7 @@ HOVER_AND_FOCUS = """async selector => {
 }"""
 
 
-def _exercise(page: Page, url: str) -> list[str]:
+def _exercise(page: Page, url: str, policy: PolicyWatch) -> list[str]:
     """Load, hover and focus every visible mark, search; return what went wrong (payload run, policy violated)."""
     page.goto(url)
     wait_for_material(page)
@@ -331,15 +331,13 @@ def _exercise(page: Page, url: str) -> list[str]:
     page.locator(".md-search-result__item").first.hover()
     search(page, "onmouseover")
     page.wait_for_timeout(200)
-    return page.evaluate("[...(window.__edition_csp || []), ...(window.__pwned ? ['window.__pwned was set'] : [])]")
+    return policy.take() + (["window.__pwned was set"] if page.evaluate("!!window.__pwned") else [])
 
 
 def _run_pages(browser: Browser, base: str, suffix: str) -> None:
     with recorded_context(browser) as (context, recorder):
-        context.add_init_script(CSP_LISTENER)
-        console: list[str] = []
         page = context.new_page()
-        page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+        policy = PolicyWatch(context, page)
         problems: dict[str, list[str]] = {}
         for name in PAGES:
             if name == "404" and suffix == ".html":
@@ -349,8 +347,7 @@ def _run_pages(browser: Browser, base: str, suffix: str) -> None:
                 url = base + name
             if name == "404":
                 url = base + "404.html"
-            found = _exercise(page, url) + console
-            console.clear()
+            found = _exercise(page, url, policy)
             if found:
                 problems[name or "home"] = found
         assert not problems, problems

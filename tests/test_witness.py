@@ -61,10 +61,6 @@ def misread(word: str) -> str:
     raise AssertionError(f"no letter of {word!r} to misread")
 
 
-def run_check(project: Path) -> CheckRun:
-    """`make check` on ``project``, in this process (``tests/build_support.py``)."""
-    return check_in_process(project)
-
 
 # ---------------------------------------------------------------------------------------------
 # The layers of a transcription
@@ -323,7 +319,7 @@ def ocr(tmp_path_factory: pytest.TempPathFactory, citation_renderings: Path | No
     """The project with the OCR document: `make check`'s output on it, and its strict build."""
     project = with_renderings(copy_project(tmp_path_factory.mktemp("ocr") / "project"), citation_renderings)
     doc = add_ocr_document(project)
-    check = run_check(project)
+    check = check_in_process(project)
     site = tmp_path_factory.mktemp("ocr-site")
     build = run_build(project, site)
     assert build.ok, build.output
@@ -413,7 +409,7 @@ def test_the_comparison_runs_while_another_problem_exists_and_says_what_it_left_
     text = broken.read_text(encoding="utf-8")
     prose = next(ln for ln in split_front_matter(text)[1].splitlines() if ln[:1].isalpha() and " the " in ln)
     broken.write_text(text.replace(prose, prose.replace(" the ", " [[tbe~>the ", 1), 1), encoding="utf-8")
-    check = run_check(project)
+    check = check_in_process(project)
     assert check.returncode == 1
     assert any(ln.startswith("data/glossary.yml:") for ln in check.stdout.splitlines()), check.stdout
     differs = [ln for ln in check.stdout.splitlines() if ln.startswith(f"docs/{docs[0].path}:") and "differs from" in ln]
