@@ -12,8 +12,9 @@ from edition.dates import MONTH_NAMES, format_partial_date
 from edition.diagnostics import Diagnostics
 from edition.entities import Entity, load_entities
 from edition.htmltext import parse_fragment
+from tests.build_support import check_in_process
 from tests.conftest import ROOT, documents_of
-from tests.test_catalogue import CIA, edit, line_of, run_check
+from tests.test_catalogue import CIA, edit, line_of
 
 
 def _entities() -> dict[str, Entity]:
@@ -77,7 +78,7 @@ def test_a_contradicting_pin_is_a_check_warning_with_file_and_line(project: Path
     ent = _dated("soviet-expulsion-1983")
     right, wrong = named_month(ent.date[1]), _other_month(ent.date[1])
     edit(CIA, f"[The expulsion in {right} of two Soviets](entity:{ent.id})", f"[The expulsion in {wrong} of two Soviets](entity:{ent.id})")(project)
-    check = run_check(project)
+    check = check_in_process(project)
     line = line_of(project, CIA, f"entity:{ent.id}")
     assert f"{CIA}:{line}: warning: the pin 'The expulsion in {wrong} of two Soviets'" in check.stdout, check.stdout
     assert f"but its words say {wrong}" in check.stdout, check.stdout
@@ -91,7 +92,7 @@ def test_a_document_whose_date_no_line_before_its_title_gives_is_a_check_problem
     heading = f"# {doc.title}\n"
     assert f"{dateline}\n\n{heading}" in text, "the CIA memo's dateline stands right before its title"
     (project / CIA).write_text(text.replace(f"{dateline}\n\n{heading}", f"{heading}\n{dateline}\n"), encoding="utf-8")
-    check = run_check(project)
+    check = check_in_process(project)
     line = line_of(project, CIA, heading.strip())
     assert check.returncode == 1, check.stdout
     assert f"{CIA}:{line}: the chronology row of this document" in check.stdout and "no line before its title gives its date" in check.stdout, check.stdout
