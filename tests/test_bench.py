@@ -127,3 +127,27 @@ def test_plain_material_config_keeps_only_material(tmp_path: Path) -> None:
     for gone in ("custom_dir", "extra_css", "edition.css", "polyfills", "shim.js", "hooks"):
         assert gone not in phone
     assert "generator: false" in phone and "- offline:" in phone
+
+
+def test_the_bench_server_takes_a_reset_connection_quietly(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A browser may reset a kept-alive connection; the bench's server must not print a traceback
+    for it (the tiny runs above fail on one), and must go on serving."""
+    import socket
+    import struct
+    import time
+    import urllib.request
+
+    from bench.static_server import serve
+
+    (tmp_path / "index.html").write_text("<p>x</p>", encoding="utf-8")
+    with serve(tmp_path) as base:
+        host, port = base.split("/")[2].split(":")
+        sock = socket.create_connection((host, int(port)))
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /ind")  # a second request cut short…
+        sock.recv(4096)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # …then reset (RST), as Chromium does to a connection it gives up
+        time.sleep(0.3)
+        assert urllib.request.urlopen(base).read() == b"<p>x</p>"
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err
