@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.config import base
@@ -178,6 +179,11 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # The theme's templates compiled once per machine, not at every build (a sixth of a small
+        # build's time): Jinja's own cache, in its per-user folder outside every checkout (Jinja
+        # checks its owner and mode), since compiled templates are code and a pull request's files
+        # are only data. A template whose source changed is compiled again.
+        env.bytecode_cache = FileSystemBytecodeCache()
         ed = self.ed
         ed.formatter.wait()  # the citations started at load: collected before anything can stop the build
         self.run.process_pending(ed)  # every page is rendered: the memos the cache lacked, now, side by side

@@ -85,6 +85,8 @@ def test_a_tracked_cache_is_ignored_and_refused(tmp_path: Path) -> None:
     assert ".cache/: .cache/ is tracked by git" in result.output, result.output[-2000:]
     assert "memo cache ignored" in result.output or "The edition has" in result.output
     assert not written.exists(), "a committed pickle ran"
+    # the theme's compiled templates (code, like a pickle) are kept outside the checkout, never in it
+    assert not [p for p in project.rglob("__jinja2_*")], "compiled templates were written into the checkout"
 
 
 def test_a_site_url_that_is_not_an_address_stops_the_build(tmp_path: Path) -> None:
