@@ -19,7 +19,7 @@ import pytest
 from bench.copies import copy_edition
 from edition.diagnostics import Diagnostics
 from edition.documents import load_documents
-from tests.conftest import ROOT, copy_project, run_build
+from tests.conftest import ROOT, copy_project, run_build, with_renderings
 
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}  # the sitemap's date: the same in every build
 CODE_MARK = "<!-- edition code changed -->"
@@ -51,9 +51,11 @@ def cache_entries(project: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def cached(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project built once, so its .cache holds an entry for every memo."""
-    project = copy_project(tmp_path_factory.mktemp("cached") / "project")
+def cached(tmp_path_factory: pytest.TempPathFactory, citation_renderings: Path | None) -> Path:
+    """A copy of the project built once, so its .cache holds an entry for every memo (its citations
+    start from the library's renderings, as a contributor's checkout does: the caches under test are
+    the memos', the generated pages' and Pagefind's)."""
+    project = with_renderings(copy_project(tmp_path_factory.mktemp("cached") / "project"), citation_renderings)
     result = run_build(project, project.parent / "site", env=ENV)
     assert result.ok, result.output
     memos = load_documents(project / "docs", Diagnostics(), project)
@@ -153,9 +155,11 @@ POOL = {"EDITION_WORKERS": "2"}  # the warm build processes its memos in two wor
 INPUTS = ("docs", "data", "bib", "edition")  # the parts of the project the changes above touch
 
 
-def cold_build(warm: Path, dest: Path, env: dict[str, str]) -> Path:
-    """A cold build (no cache, no worker processes) of a copy of the project with ``warm``'s inputs; its site."""
-    cold = copy_project(dest / "cold")  # the same inputs, no .cache
+def cold_build(warm: Path, dest: Path, env: dict[str, str], renderings: Path | None = None) -> Path:
+    """A cold build (no cache, no worker processes) of a copy of the project with ``warm``'s inputs; its
+    site. With ``renderings``, its citations start from them (a rendering is keyed by its input: a
+    changed entry is rendered afresh); without, nothing at all is kept."""
+    cold = with_renderings(copy_project(dest / "cold"), renderings)  # the same inputs, no memo cache
     for part in INPUTS:
         shutil.rmtree(cold / part)
         shutil.copytree(warm / part, cold / part, ignore=shutil.ignore_patterns("__pycache__"))
@@ -171,13 +175,15 @@ SAME_INPUTS = (unchanged, damage_cache, damage_search_index, damage_results)
 
 @pytest.fixture(scope="module")
 def cold_of_unchanged(cached: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The cold build of the project's inputs as they are, for the changes of SAME_INPUTS."""
+    """The cold build of the project's inputs as they are, for the changes of SAME_INPUTS: nothing
+    kept at all, not even the citations' renderings, so the warm build with every cache is compared
+    with a build from nothing."""
     return cold_build(cached, tmp_path_factory.mktemp("cold-of-unchanged"), ENV)
 
 
 @pytest.mark.parametrize("change", list(PROCESSED), ids=lambda f: f.__name__)
 def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Callable[[Path], dict[str, str] | None],
-                                      request: pytest.FixtureRequest) -> None:
+                                      request: pytest.FixtureRequest, citation_renderings: Path | None) -> None:
     warm = tmp_path / "warm"
     shutil.copytree(cached, warm)
     changed_env = change(warm) or {}
@@ -188,7 +194,7 @@ def test_warm_build_equals_cold_build(cached: Path, tmp_path: Path, change: Call
             assert_same_files(warm / part, cached / part, change.__name__)
         cold_site = request.getfixturevalue("cold_of_unchanged")
     else:
-        cold_site = cold_build(warm, tmp_path, env)
+        cold_site = cold_build(warm, tmp_path, env, citation_renderings)
     warm_build = run_build(warm, tmp_path / "warm-site", env={**env, **POOL})
     assert warm_build.ok, warm_build.output
     if change is edit_code:
