@@ -25,7 +25,7 @@ TEST_STAMP := $(VENV)/.edition-test-$(call hash_of,requirements/build.txt requir
 NODE_STAMP := node_modules/.edition-$(call hash_of,package.json package-lock.json)-$(MACHINE_TOKEN)
 SYSTEM_PACKAGES := chromium biber poppler-utils pandoc default-jre-headless
 
-.PHONY: setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
+.PHONY: source-only setup setup-test browser system node serve build check test offline bench new-memo lint lock print-stamps clean
 
 $(VENV_MARK):
 	@[ -n "$(MACHINE_TOKEN)" ] || { echo "no machine token in $(TOKEN_FILE)"; exit 1; }
@@ -49,8 +49,19 @@ $(TEST_STAMP): | $(BUILD_STAMP)
 	rm -f $(VENV)/.edition-test-*
 	touch $@
 
-setup: $(BUILD_STAMP)
-setup-test: $(TEST_STAMP)
+# Compiled Python that came with the repository would run in place of the source a reviewer reads:
+# Python imports an extension module (.so) before the .py of the same name, and an unchecked .pyc in
+# __pycache__/ without looking at its source. None may be tracked; every target that runs Python
+# checks first (bytecode is never written into the checkout: PYTHONDONTWRITEBYTECODE above).
+COMPILED := '*.so' '*.pyd' '*.pyc' '*.pyo'
+source-only:
+	@tracked=$$(git ls-files -- $(COMPILED) 2>/dev/null); \
+	if [ -n "$$tracked" ]; then \
+	  echo "compiled code is tracked by git and would run in place of its source; untrack it (git rm --cached) and keep only the .py files:"; \
+	  echo "$$tracked"; exit 1; fi
+
+setup: source-only $(BUILD_STAMP)
+setup-test: source-only $(TEST_STAMP)
 
 # Debian packages: Chromium for the browser tests (Playwright drives it; it never downloads a
 # browser), biber and pdftotext (poppler-utils) for the bibliography and print tests, pandoc as the

@@ -54,6 +54,31 @@ def test_a_committed_venv_is_made_again_before_anything_in_it_runs(tmp_path: Pat
     assert any(".edition-made-" in s for s in stamps)
 
 
+def test_committed_compiled_code_stops_every_target_before_python_runs(tmp_path: Path) -> None:
+    """An extension module shadowing a source file, and a bytecode file in __pycache__/, committed:
+    Python would run either instead of the source a reviewer read. Every target that runs Python
+    refuses first, naming the files; without them the same check passes."""
+    project = _make_project(tmp_path)
+    shadow = "edition/memo.cpython-311-x86_64-linux-gnu.so"
+    bytecode = "edition/__pycache__/dates.cpython-311.pyc"
+    for name in (shadow, bytecode):
+        (project / name).parent.mkdir(exist_ok=True)
+        (project / name).write_bytes(b"\x7fELF not really")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(project)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", "Makefile", shadow, bytecode], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], check=True)
+    guard = subprocess.run(["make", "-s", "source-only"], cwd=project, capture_output=True, text=True, timeout=60)
+    assert guard.returncode != 0 and "compiled code is tracked by git" in guard.stdout, guard.stdout + guard.stderr
+    assert shadow in guard.stdout and bytecode in guard.stdout, guard.stdout
+    for target in ("serve", "build", "check", "test", "offline", "bench", "new-memo", "lint"):
+        dry = _dry(project, target)  # the guard's command comes before any other
+        assert dry.lstrip().startswith("tracked=$(git ls-files"), f"make {target}: {dry[:300]}"
+    subprocess.run([*git, "rm", "-q", "--cached", shadow, bytecode], check=True)
+    clean = subprocess.run(["make", "-s", "source-only"], cwd=project, capture_output=True, text=True, timeout=60)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
 def test_a_committed_node_modules_is_replaced_by_npm_ci(tmp_path: Path) -> None:
     project = _make_project(tmp_path)
     (project / "node_modules").unlink()  # the copy's link to the shared packages
