@@ -182,8 +182,12 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         # The theme's templates compiled once per machine, not at every build (a sixth of a small
         # build's time): Jinja's own cache, in its per-user folder outside every checkout (Jinja
         # checks its owner and mode), since compiled templates are code and a pull request's files
-        # are only data. A template whose source changed is compiled again.
-        env.bytecode_cache = FileSystemBytecodeCache()
+        # are only data. A template whose source changed is compiled again. No usable folder
+        # (not writable, or not this user's alone): templates are compiled as before.
+        try:
+            env.bytecode_cache = FileSystemBytecodeCache()
+        except (OSError, RuntimeError) as exc:
+            log.debug(f"templates compiled at each build: {exc}")
         ed = self.ed
         ed.formatter.wait()  # the citations started at load: collected before anything can stop the build
         self.run.process_pending(ed)  # every page is rendered: the memos the cache lacked, now, side by side

@@ -121,3 +121,16 @@ def test_a_site_url_that_is_not_an_address_stops_the_build(tmp_path: Path) -> No
     assert not result.ok
     assert "is not an absolute http(s) address" in result.output, result.output[-2000:]
     assert not any("__pwned" in p.read_text(errors="replace") for p in (tmp_path / "site").rglob("*.html"))
+
+
+def test_a_template_cache_folder_not_the_users_own_is_passed_over(project: Path, tmp_path: Path) -> None:
+    """Compiled templates are kept in Jinja's per-user folder under the temporary directory, which
+    Jinja refuses when it is not this user's own directory (here a file stands in its place, as
+    another user's folder or a link would): the build compiles its templates itself and goes on."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    squatted = temp / f"_jinja2-cache-{os.getuid()}"
+    squatted.write_text("not a folder")
+    result = run_build(project, tmp_path / "site", env={"TMPDIR": str(temp)})
+    assert result.ok, result.output[-3000:]
+    assert squatted.read_text() == "not a folder"
