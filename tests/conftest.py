@@ -128,6 +128,33 @@ def project(tmp_path: Path, citation_renderings: Path | None) -> Path:
     return with_renderings(copy_project(tmp_path / "project"), citation_renderings)
 
 
+@pytest.fixture(scope="session")
+def subject_renderings(citation_renderings: Path | None, shared_builds: SharedBuilds) -> Path | None:
+    """The citations of a copy with the tests' own document (tests/subject.py), rendered once per run."""
+    from tests.build_support import check_in_process
+    from tests.subject import add_subject
+
+    def render(folder: Path) -> None:
+        project = add_subject(with_renderings(copy_project(folder / "project"), citation_renderings))
+        check = check_in_process(project)
+        assert check.returncode == 0, check.output
+        rendered = project / ".cache" / "citations.json"
+        if rendered.is_file():
+            shutil.copy2(rendered, folder / "citations.json")
+
+    kept = shared_builds.get("subject-citations", render) / "citations.json"
+    return kept if kept.is_file() else None
+
+
+@pytest.fixture
+def subject(tmp_path: Path, subject_renderings: Path | None) -> Path:
+    """A copy of the project with the tests' own document (tests/subject.py) to break, and the
+    renderings of every citation, its own included."""
+    from tests.subject import add_subject
+
+    return add_subject(with_renderings(copy_project(tmp_path / "project"), subject_renderings))
+
+
 def memo_pages(site: Path) -> dict[str, Path]:
     return {p.parent.name: p for p in (site / "documents").glob("*/index.html") if p.parent.name[:4].isdigit()}
 

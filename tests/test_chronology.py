@@ -7,24 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from edition.chronology import date_contradictions, named_dates
+from edition.chronology import CHRONOLOGY_TYPES, date_contradictions, named_dates
 from edition.dates import MONTH_NAMES, format_partial_date
 from edition.diagnostics import Diagnostics
 from edition.entities import Entity, load_entities
 from edition.htmltext import parse_fragment
 from tests.build_support import check_in_process
 from tests.conftest import ROOT, documents_of
-from tests.test_catalogue import CIA, edit, line_of
+from tests.subject import SOURCE, SUBJECT, edit, line_of
 
 
 def _entities() -> dict[str, Entity]:
     return load_entities(ROOT / "data" / "entities.yml", Diagnostics(), "data/entities.yml")
 
 
-def _dated(eid: str) -> Entity:
-    ent = _entities()[eid]
-    assert ent.date is not None and ent.date[1], f"{eid} must be dated to the month for these cases"
-    return ent
+def _dated() -> Entity:
+    """An entry of the chronology (an event, a law…) dated to the month and to no later date: the
+    first such in the register's order."""
+    dated = [ent for ent in _entities().values() if ent.type in CHRONOLOGY_TYPES and ent.date is not None and ent.date[1] and ent.end_date is None]
+    if not dated:
+        pytest.skip("no entry of the register is dated to the month")
+    return dated[0]
 
 
 def named_month(month: int) -> str:
@@ -42,7 +45,7 @@ def test_named_dates() -> None:
 
 
 def test_a_pin_whose_words_name_another_month_is_reported() -> None:
-    ent = _dated("soviet-expulsion-1983")
+    ent = _dated()
     wrong, right = _other_month(ent.date[1]), named_month(ent.date[1])
     html = '<p id="p1">{} was the latest development.</p>'
     found = date_contradictions(parse_fragment(html.format(f'<a href="entity:{ent.id}">The expulsion in {wrong} of two Soviets</a>')), _entities())
@@ -51,7 +54,7 @@ def test_a_pin_whose_words_name_another_month_is_reported() -> None:
 
 
 def test_an_editors_comment_after_the_words_says_it_already() -> None:
-    ent = _dated("nakasone-takes-office")
+    ent = _dated()
     wrong = f"{_other_month(ent.date[1])} {ent.date[0]}"
     pin = f'<a href="entity:{ent.id}">assumed office in {wrong}</a>'
     comment = '<span class="critic comment">He took office on another day.</span>'
@@ -74,25 +77,30 @@ def test_date_marks_against_their_words_and_sentence(sentence: str, contradicts:
     assert bool(found) == contradicts, [c.named for c in found]
 
 
-def test_a_contradicting_pin_is_a_check_warning_with_file_and_line(project: Path) -> None:
-    ent = _dated("soviet-expulsion-1983")
-    right, wrong = named_month(ent.date[1]), _other_month(ent.date[1])
-    edit(CIA, f"[The expulsion in {right} of two Soviets](entity:{ent.id})", f"[The expulsion in {wrong} of two Soviets](entity:{ent.id})")(project)
-    check = check_in_process(project)
-    line = line_of(project, CIA, f"entity:{ent.id}")
-    assert f"{CIA}:{line}: warning: the pin 'The expulsion in {wrong} of two Soviets'" in check.stdout, check.stdout
+def test_a_contradicting_pin_is_a_check_warning_with_file_and_line(subject: Path) -> None:
+    """The tests' own document (tests/subject.py) gains a sentence, in its source too, whose pin
+    names another month than its entry's date."""
+    ent = _dated()
+    wrong = _other_month(ent.date[1])
+    words = f"The expulsion in {wrong} of two Soviets"
+    edit(SUBJECT, "within the week.\n", f"within the week.\n\n[{words}](entity:{ent.id}) followed.\n")(subject)
+    edit(SOURCE, "within the week.\n", f"within the week.\n\n{words} followed.\n")(subject)
+    check = check_in_process(subject)
+    line = line_of(subject, SUBJECT, f"entity:{ent.id}")
+    assert f"{SUBJECT}:{line}: warning: the pin '{words}'" in check.stdout, check.stdout
     assert f"but its words say {wrong}" in check.stdout, check.stdout
+    assert [ln for ln in check.stdout.splitlines() if ln.startswith(SUBJECT)] == [ln for ln in check.stdout.splitlines() if "the pin" in ln], check.stdout
 
 
-def test_a_document_whose_date_no_line_before_its_title_gives_is_a_check_problem(project: Path) -> None:
+def test_a_document_whose_date_no_line_before_its_title_gives_is_a_check_problem(subject: Path) -> None:
     """Its chronology row would lead to no paragraph (make check reads the built chronology as the tests do)."""
-    doc = next(d for d in documents_of(project) if d.path == CIA.removeprefix("docs/"))
+    doc = next(d for d in documents_of(subject) if d.path == SUBJECT.removeprefix("docs/"))
     dateline = format_partial_date(doc.date)
-    text = (project / CIA).read_text(encoding="utf-8")
+    text = (subject / SUBJECT).read_text(encoding="utf-8")
     heading = f"# {doc.title}\n"
-    assert f"{dateline}\n\n{heading}" in text, "the CIA memo's dateline stands right before its title"
-    (project / CIA).write_text(text.replace(f"{dateline}\n\n{heading}", f"{heading}\n{dateline}\n"), encoding="utf-8")
-    check = check_in_process(project)
-    line = line_of(project, CIA, heading.strip())
+    assert f"{dateline}\n\n{heading}" in text, "the document's dateline stands right before its title"
+    (subject / SUBJECT).write_text(text.replace(f"{dateline}\n\n{heading}", f"{heading}\n{dateline}\n"), encoding="utf-8")
+    check = check_in_process(subject)
+    line = line_of(subject, SUBJECT, heading.strip())
     assert check.returncode == 1, check.stdout
-    assert f"{CIA}:{line}: the chronology row of this document" in check.stdout and "no line before its title gives its date" in check.stdout, check.stdout
+    assert f"{SUBJECT}:{line}: the chronology row of this document" in check.stdout and "no line before its title gives its date" in check.stdout, check.stdout
