@@ -24,8 +24,6 @@ from edition.diagnostics import Diagnostics
 from edition.exports import citation_meta, to_csl_json, to_ris
 from tests.conftest import ROOT
 
-HERITAGE = "1987-10-26-heritage-us-japan-defense-technology-cooperation"
-
 
 def test_library_reads_cleanly_in_bibtexparser_and_pybtex() -> None:
     for path in (ROOT / "bib").glob("*.bib"):
