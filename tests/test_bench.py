@@ -33,13 +33,14 @@ TINY = {  # each documented command, and the arguments that make it tiny
     "-m bench.copies": ["-m", "bench.copies", "{tmp}/copies", "2"],
     "-m bench.phone": ["-m", "bench.phone", "--tiny", "--json", "{tmp}/phone.json", "--markdown"],
     "-m bench.adversarial": ["-m", "bench.adversarial", "--scale", "0.002", "--runs", "1", "--no-double"],
+    "-m bench.cpu": ["-m", "bench.cpu", "--", "true"],  # what it counts: test_the_cpu_of_orphaned_processes_is_counted
 }
 EXPECT = {  # what each prints when it worked
     "make bench": "Total benchmark time", "-m bench.run --quick": "Total benchmark time", "-m bench.run --tiny": "Total benchmark time", "-m bench.run --sizes": "Total benchmark time",
     "-m bench.run --breakdown": "citeproc-js batch", "-m bench.run --profile": "HTML report:",
     "-m bench.generate": "wrote a synthetic edition of 3 memos", "-m bench.offline_bench": "generated edition",
     "-m bench.archive": "Total:", "-m bench.search_bench": "N=2 offline", "-m bench.copies": "copies",
-    "-m bench.phone": "JSON:", "-m bench.adversarial": "| edition's outcome |",
+    "-m bench.phone": "JSON:", "-m bench.adversarial": "| edition's outcome |", "-m bench.cpu": "wall ",
 }
 
 
@@ -151,3 +152,20 @@ def test_the_bench_server_takes_a_reset_connection_quietly(tmp_path: Path, capfd
         assert urllib.request.urlopen(base).read() == b"<p>x</p>"
     err = capfd.readouterr().err
     assert "Traceback" not in err, err
+
+
+def test_the_cpu_of_orphaned_processes_is_counted() -> None:
+    """A process that outlives its parent (as Chromium's do when Playwright closes the browser):
+    waiting for the parent alone, as /usr/bin/time does, misses its CPU; bench.cpu counts it."""
+    import resource
+
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass"
+    parent = [sys.executable, "-c", f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {burn!r}])"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(parent, check=True, timeout=60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) < 0.5  # the orphan's CPU is not there
+    proc = subprocess.run([sys.executable, "-m", "bench.cpu", "--", *parent], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    found = re.search(r"CPU ([0-9.]+) s \(user ([0-9.]+), system ([0-9.]+)\)", proc.stderr)
+    assert found and float(found[1]) >= 0.5, proc.stderr
