@@ -28,6 +28,7 @@ from edition.documents import Document, load_documents
 from edition.notes import ResolvedNote, extract_notes, resolve_notes
 from tests.build_support import check_in_process
 from tests.conftest import ROOT, copy_project, run_build, with_renderings
+from tests.subject import SUBJECT
 
 SCHEMA = ROOT / "edition" / "csl" / "csl-data.json"
 SITE_NAME = re.search(r'^site_name:\s*"?(.*?)"?\s*$', (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
@@ -72,10 +73,6 @@ def _norm(text: str) -> str:
 
 def _text(el: html.HtmlElement) -> str:
     return " ".join(el.text_content().replace("\u00a0", " ").split())
-
-
-def _doc(word: str) -> Document:
-    return next(d for d in _documents() if word in d.slug)
 
 
 # -- biber and the CSL data schema ----------------------------------------------------------------
@@ -345,26 +342,43 @@ def _settings(**changes: object) -> EditionSettings:
     return EditionSettings(**values)  # type: ignore[arg-type]
 
 
+# The tests' own entries, of the shapes of the edition's two originals (bib/ may correct those).
+FORMS = r"""
+@report{series1987, author = {Rubinstein, Gregg A.}, title = {Guidelines for Increase of {U.S.-Japanese} Defense Technology Cooperation},
+  type = {Asian Backgrounder}, number = {70}, institution = {Heritage Foundation}, date = {1987-10-26}}
+@report{unpublished1983, author = {{Office of East Asian Analysis}}, title = {Technology Leakage from {Japan}}, type = {memorandum},
+  entrysubtype = {unpublished}, institution = {Central Intelligence Agency, Directorate of Intelligence}, date = {1983-09-07}}
+@report{copy1983, author = {{Office of East Asian Analysis}}, title = {Technology Leakage from {Japan}}, type = {memorandum},
+  entrysubtype = {unpublished}, institution = {Central Intelligence Agency, Directorate of Intelligence}, date = {1983-09-07}}
+"""
+CREST = "CIA Records Search Tool (CREST), National Archives at College Park, MD"
+
+
 @pytest.fixture(scope="module")
 def fmt() -> Formatter:
-    return Formatter(_site_library(), ROOT / ".cache" / "citations.json")
+    """The tests' own entries (one of them kept in a repository, as a document's front matter says) in one run of the processor."""
+    library = parse_library(FORMS, "forms.bib", Diagnostics())
+    library.references["copy1983"] = library.references["copy1983"].with_copy(CREST, "CIA-RDP85T00287R000500140001-9")
+    return Formatter(library, None)
 
 
-def test_the_originals_in_chicago_form(fmt: Formatter) -> None:
-    heritage, cia = _doc("heritage"), _doc("cia")
-    assert fmt.note(heritage.bibkey) == HERITAGE_NOTE and fmt.entry(heritage.bibkey) == HERITAGE_BIB
-    assert fmt.note(cia.bibkey) == CIA_NOTE and fmt.entry(cia.bibkey) == CIA_BIB
-    assert "The Heritage Foundation" not in fmt.note(heritage.bibkey) and "Ltd." not in fmt.note("jda1986defense")
+def test_a_report_in_a_series_and_an_unpublished_memorandum_in_chicago_form(fmt: Formatter) -> None:
+    assert fmt.note("series1987") == HERITAGE_NOTE and fmt.entry("series1987") == HERITAGE_BIB
+    assert fmt.note("unpublished1983") == CIA_NOTE and fmt.entry("unpublished1983") == CIA_BIB
 
 
-def test_an_unpublished_document_names_its_repository_and_identifier_when_known() -> None:
-    library = _library()
-    cia = _doc("cia")
-    library.references[cia.bibkey] = library.references[cia.bibkey].with_copy(
-        "CIA Records Search Tool (CREST), National Archives at College Park, MD", "CIA-RDP85T00287R000500140001-9")
-    fmt = Formatter(library, None)
-    assert fmt.note(cia.bibkey) == CIA_NOTE[:-1] + ", CIA-RDP85T00287R000500140001-9, CIA Records Search Tool (CREST), National Archives at College Park, MD."
-    assert fmt.entry(cia.bibkey) == CIA_BIB[:-1] + ". CIA-RDP85T00287R000500140001-9. CIA Records Search Tool (CREST), National Archives at College Park, MD."
+def test_an_unpublished_document_names_its_repository_and_identifier_when_known(fmt: Formatter) -> None:
+    assert fmt.note("copy1983") == CIA_NOTE[:-1] + f", CIA-RDP85T00287R000500140001-9, {CREST}."
+    assert fmt.entry("copy1983") == CIA_BIB[:-1] + f". CIA-RDP85T00287R000500140001-9. {CREST}."
+
+
+def test_no_publisher_in_the_library_carries_the_or_ltd() -> None:
+    """CMOS 17, 14.141: a publisher's name without an initial "The" and without "Ltd.", "Inc."
+    (every work of bib/, as the originals' notes print them or not)."""
+    for ref in _library().references.values():
+        for field in ("publisher", "institution"):
+            name = ref.fields.get(field, "")
+            assert not re.match(r"(?i)the\s", name) and not re.search(r"(?i),?\s(ltd|inc|co)\.?$", name), f"{ref.path}:{ref.line}: {field} = {name!r}"
 
 
 def test_the_document_in_the_edition_with_its_locators() -> None:
@@ -649,35 +663,36 @@ def test_bad_citation_input_is_a_check_error_with_path_and_line(project: Path) -
     assert re.search(rf"{re.escape(shown)}:{note_start}: note \S+: the locator 'somewhere near the end' cannot be read", out), out
 
 
-def test_a_site_url_an_identifier_and_a_copy_address_that_cannot_be_cited_are_errors(project: Path) -> None:
+def test_a_site_url_an_identifier_and_a_copy_address_that_cannot_be_cited_are_errors(subject: Path) -> None:
     """Issue 24's bad input, each at its file and line: a site URL that is not absolute http(s), an
     identifier not in the form of the repository the document names (data/repositories.yml), a copy's
-    address that is not http(s); and a document that says nothing of where its text comes from is a warning."""
-    cia, heritage = (project / "docs" / _doc(w).path for w in ("cia", "heritage"))
-    text = cia.read_text(encoding="utf-8")
-    text = text.replace("archival_source: null", 'archival_source: "CIA Records Search Tool (CREST), National Archives at College Park, MD"', 1)
+    address that is not http(s); and a document that says nothing of where its text comes from is a
+    warning. What is broken is the tests' own document (tests/subject.py)."""
+    memo = subject / SUBJECT
+    original = memo.read_text(encoding="utf-8")
+    text = original.replace("archival_source: null", f'archival_source: "{CREST}"', 1)
     text = text.replace("identifier: null", 'identifier: "CIA-RDP85T00287R00050014001-9"', 1)  # a digit lost in copying
-    text = text.replace("copy_url: null", 'copy_url: "ftp://archive.example.org/scan.pdf"', 1)
-    cia.write_text(text, encoding="utf-8")
-    htext = heritage.read_text(encoding="utf-8")
-    htext = re.sub(r"^transcribed_from: .*\n", "", htext, count=1, flags=re.M)
-    heritage.write_text(htext, encoding="utf-8")
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("transcribed_from: scan\n", 'transcribed_from: scan\ncopy_url: "ftp://archive.example.org/scan.pdf"\n', 1)
+    memo.write_text(text, encoding="utf-8")
+    config = (subject / "mkdocs.yml").read_text(encoding="utf-8")
     # MkDocs itself refuses a site URL without a scheme, before the edition reads its configuration
-    out = _check(project, SITE_URL="editions.example.org/us-japan/")
+    out = _check(subject, SITE_URL="editions.example.org/us-japan/")
     assert re.search(rf"^mkdocs.yml:{_line(config, 'site_url:')}: site_url: .*http.* \(write it as https://", out, re.M), out
-    out = _check(project)
-    shown = cia.relative_to(project).as_posix()
-    assert (f"{shown}:{_line(text, 'identifier:')}: identifier 'CIA-RDP85T00287R00050014001-9' is not in the form of "
-            "CIA Records Search Tool (CREST), National Archives at College Park, MD's identifiers") in out, out
+    out = _check(subject)
+    assert (f"{SUBJECT}:{_line(text, 'identifier:')}: identifier 'CIA-RDP85T00287R00050014001-9' is not in the form of "
+            f"{CREST}'s identifiers") in out, out
     assert "e.g. 'CIA-RDP85T00287R000500140001-9' (data/repositories.yml:" in out
-    assert f"{shown}:{_line(text, 'copy_url:')}: copy_url 'ftp://archive.example.org/scan.pdf' is not an absolute http(s) address" in out, out
-    hshown = heritage.relative_to(project).as_posix()
-    assert f"{hshown}:{_line(htext, 'archival_source:')}: warning: the document says nothing of where its text comes from" in out, out
+    assert f"{SUBJECT}:{_line(text, 'copy_url:')}: copy_url 'ftp://archive.example.org/scan.pdf' is not an absolute http(s) address" in out, out
     # the identifier as the repository gives it passes
-    cia.write_text(text.replace("R00050014001-9", "R000500140001-9").replace("ftp://", "https://"), encoding="utf-8")
-    out = _check(project)
+    memo.write_text(text.replace("R00050014001-9", "R000500140001-9").replace("ftp://", "https://"), encoding="utf-8")
+    out = _check(subject)
     assert "is not in the form of" not in out and "copy_url '" not in out, out
+    assert "says nothing of where its text comes from" not in out, out
+    # no repository, no identifier, no copy's address and no word of what the text was made from
+    bare = original.replace("transcribed_from: scan\n", "", 1)
+    memo.write_text(bare, encoding="utf-8")
+    out = _check(subject)
+    assert f"{SUBJECT}:{_line(bare, 'archival_source:')}: warning: the document says nothing of where its text comes from" in out, out
 
 
 def test_a_document_type_with_no_citation_form_is_an_error(project: Path) -> None:
