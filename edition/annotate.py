@@ -195,15 +195,20 @@ class Annotator:
                 link.set("data-term", term.key)
                 link.set(TIP, term.tooltip)
                 return link
-            title = f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}"
-            if nested:  # acronyms in the name ('FY' in 'FY 1987 Defense Authorization Act'): expanded in its description
-                expansions = "; ".join(f"{n.text}: {self.terms[n.targets[0].id].tooltip}" for n in nested)
-                title = f"{title} ({expansions})"
             if titled or nested:
-                link.set(TIP, title)  # once per paragraph: the explanation is the same for every mention
+                link.set(TIP, self._description(ent, nested))  # once per paragraph: the explanation is the same for every mention
             return link
 
         return make
+
+    def _description(self, ent: Entity, nested: list[Match]) -> str:
+        """A register entry's explanation on its link, with the acronyms inside the linked words
+        expanded ('FY' in 'FY 1987 Defense Authorization Act', 'SDI' in a pin's 'framework agreement
+        for SDI participation'): the link is one element, so the acronym has no tooltip of its own."""
+        title = f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}"
+        if not nested:
+            return title
+        return f"{title} ({'; '.join(f'{n.text}: {self.terms[n.targets[0].id].tooltip}' for n in nested)})"
 
     def apply_pins(self, root: HtmlElement, doc_path: str, url_for: UrlFor, found: Found) -> None:
         """``[words](entity:id)`` pins a mention; ``[words](entity:-)`` marks words as no mention."""
@@ -227,10 +232,12 @@ class Annotator:
             a.set("href", url_for(ent.page))
             a.set("class", f"entity entity--{ent.type}")
             a.set("data-entity", ent.id)
-            a.set(TIP, f"{ent.name}: {ent.role or shorten(ent.description, 120, between_words=True)}")
+            nested = self.acronyms_only.find(words)  # indexed and explained as in a matched name
+            a.set(TIP, self._description(ent, nested))
             pid = block_id_of(a)
             if pid:
                 found.entities.append(Mention(doc_path, pid, ent.id, words, words))
+                found.terms.extend(Mention(doc_path, pid, n.targets[0].id, n.text, words) for n in nested)
 
     def annotate(self, doc_path: str, blocks: list[tuple[str, HtmlElement]], url_for: UrlFor, found: Found) -> None:
         make = self._make(url_for)
