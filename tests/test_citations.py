@@ -21,7 +21,7 @@ from lxml import html
 
 from edition.apparatus import EditionSettings, adds_something, edition_date, edition_forms, edition_self_forms, note_numbers
 from edition.bibtex import Library, load_library, parse_library
-from edition.citeproc import LOCALE_FILE, RENDERER, STYLE_FILE, Formatter, plain
+from edition.citeproc import LOCALE_FILE, RENDERER, STYLE_FILE, BibliographyJob, Formatter, NoteJob, plain
 from edition.csl import parse_locator, processor_item
 from edition.diagnostics import Diagnostics
 from edition.documents import Document, load_documents
@@ -359,7 +359,11 @@ def fmt() -> Formatter:
     """The tests' own entries (one of them kept in a repository, as a document's front matter says) in one run of the processor."""
     library = parse_library(FORMS, "forms.bib", Diagnostics())
     library.references["copy1983"] = library.references["copy1983"].with_copy(CREST, "CIA-RDP85T00287R000500140001-9")
-    return Formatter(library, None)
+    fmt = Formatter(library, None)
+    keys = list(library.references)
+    fmt.prepare([*(NoteJob(k) for k in keys), *(BibliographyJob((k,)) for k in keys)])  # one Node run, not one per string
+    assert fmt.node_runs == 1
+    return fmt
 
 
 def test_a_report_in_a_series_and_an_unpublished_memorandum_in_chicago_form(fmt: Formatter) -> None:
