@@ -55,7 +55,6 @@ def scaffold(project: Path, *args: str, env: dict[str, str] | None = None) -> su
                           env={**os.environ, **(env or {})})
 
 
-
 def fill_in(project: Path) -> None:
     """What CONTRIBUTING.md asks of a contributor: the source in sources/, every FILL IN replaced, the text transcribed."""
     (project / "sources" / f"{DATE}-soviet-robotics.txt").write_text(SOURCE_TEXT, encoding="utf-8")

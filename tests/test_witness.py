@@ -61,7 +61,6 @@ def misread(word: str) -> str:
     raise AssertionError(f"no letter of {word!r} to misread")
 
 
-
 # ---------------------------------------------------------------------------------------------
 # The layers of a transcription
 
