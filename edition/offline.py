@@ -203,6 +203,11 @@ def check_offline_site(site: Path) -> list[str]:
     return problems
 
 
+# Every URL but the local schemes a bundle may load, as a regular expression: Playwright's driver
+# matches one itself, where a Python function as the route's matcher has every request of every
+# page sent to Python and back (a tenth of the check's CPU).
+LEAVES_THE_MACHINE = re.compile(r"^(?!(?:file|data|blob|about):)", re.IGNORECASE)
+
 # Collects what the Content-Security-Policy refuses, in every frame, before the page's own scripts run.
 CSP_LISTENER = """
 window.__edition_csp = [];
@@ -233,8 +238,7 @@ def browser_check(site: Path, chromium: str = "/usr/bin/chromium") -> list[str]:
                 problems.append(f"{current['name']}: request to {request.url}")
                 route.abort("blockedbyclient")
 
-            local = ("file:", "data:", "blob:", "about:")
-            context.route(lambda url: not url.startswith(local), block)
+            context.route(LEAVES_THE_MACHINE, block)
             context.add_init_script(CSP_LISTENER)
             page = context.new_page()
             page.on("console", lambda m: problems.append(f"{current['name']}: {m.text}") if "Content Security Policy" in m.text else None)
