@@ -62,16 +62,18 @@ Taro Testperson wrote to Jiro Otherperson about the machines.[^1] The reply came
 {NOTE}
 """
 
-LIBRARY = f"""
-@report{{catalogue2001subject,
-  author       = {{{{Office of Test Documents}}}},
-  title        = {{Catalogue Subject}},
-  type         = {{memorandum}},
-  entrysubtype = {{unpublished}},
-  institution  = {{Office of Test Documents}},
-  date         = {{2001-02-03}}
-}}
+ENTRY = """
+@report{catalogue2001subject,
+  author       = {{Office of Test Documents}},
+  title        = {Catalogue Subject},
+  type         = {memorandum},
+  entrysubtype = {unpublished},
+  institution  = {Office of Test Documents},
+  date         = {2001-02-03}
+}
+"""
 
+WORK = f"""
 @book{{{BOOK},
   author    = {{Author, Hanako}},
   title     = {{A Book for the Catalogue}},
@@ -98,13 +100,24 @@ REGISTER = """
 """
 
 
-def add_subject(project: Path) -> Path:
-    """``project`` (a copy) with the tests' document, its source, its two works and its two people."""
-    (project / SUBJECT).write_text(DOCUMENT, encoding="utf-8")
-    (project / SOURCE).write_text(SOURCE_TEXT, encoding="utf-8")
-    for path, text in ((BIB, LIBRARY), (ENTITIES, REGISTER)):
+def add_people_and_work(project: Path) -> Path:
+    """``project`` (a copy) with the tests' two people and the work their document cites, for a
+    document of a test's own to name and cite (each must then be named and cited, or the check
+    reports it)."""
+    for path, text in ((BIB, WORK), (ENTITIES, REGISTER)):
         with (project / path).open("a", encoding="utf-8") as f:
             f.write(text)
+    return project
+
+
+def add_subject(project: Path) -> Path:
+    """``project`` (a copy) with the tests' document, its source, its library entry, the work it
+    cites and its two people."""
+    add_people_and_work(project)
+    (project / SUBJECT).write_text(DOCUMENT, encoding="utf-8")
+    (project / SOURCE).write_text(SOURCE_TEXT, encoding="utf-8")
+    with (project / BIB).open("a", encoding="utf-8") as f:
+        f.write(ENTRY)
     return project
 
 

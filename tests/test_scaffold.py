@@ -18,6 +18,7 @@ from edition.document_types import load_document_types
 from edition.documents import COMMON_NAMES, DOCUMENT_FIELDS
 from tests.build_support import check_in_process, throwaway_venv
 from tests.conftest import ROOT, content_lines
+from tests.subject import NOTE, add_people_and_work
 
 DATE, TITLE = "1985-04-02", "Soviet Acquisition of Japanese Robotics"
 MEMO = f"docs/documents/{DATE}-soviet-acquisition-of-japanese-robotics.md"
@@ -27,10 +28,10 @@ Soviet Acquisition of Japanese Robotics
 
 25X1
 
-Moscow continues to seek robotics technology in Japan, despite tighter controls by MITI under COCOM rules.¹ Prime
-Minister Nakasone has promised further measures. [redacted]
+Robotics technology continues to be sought abroad, despite tighter controls.¹ Taro
+Testperson has promised Jiro Otherperson further measures. [redacted]
 
-1. Japan Defense Agency, Defense of Japan 1986 (Tokyo: The Japan Times, Ltd., 1986), p. 12.
+1. Hanako Author, A Book for the Catalogue (Tokyo: Test Press, 2000), p. 12.
 """
 BODY = f"""2 April 1985
 
@@ -38,9 +39,9 @@ BODY = f"""2 April 1985
 
 25X1
 
-Moscow continues to seek robotics technology in Japan, despite tighter controls by MITI under COCOM rules.[^1] Prime Minister Nakasone has promised further measures. [redacted]
+Robotics technology continues to be sought abroad, despite tighter controls.[^1] Taro Testperson has promised Jiro Otherperson further measures. [redacted]
 
-[^1]: Japan Defense Agency, *Defense of Japan 1986* (Tokyo: The Japan Times, Ltd., 1986), p. 12. [@jda1986defense, p. 12]
+{NOTE}
 """
 FILLED = {
     "issuing_body": "Central Intelligence Agency, Directorate of Intelligence",
@@ -56,7 +57,10 @@ def scaffold(project: Path, *args: str, env: dict[str, str] | None = None) -> su
 
 
 def fill_in(project: Path) -> None:
-    """What CONTRIBUTING.md asks of a contributor: the source in sources/, every FILL IN replaced, the text transcribed."""
+    """What CONTRIBUTING.md asks of a contributor: the source in sources/, every FILL IN replaced, the
+    text transcribed. The people it names and the work it cites are the tests' own (tests/subject.py),
+    registered and entered in the library beside the edition's."""
+    add_people_and_work(project)
     (project / "sources" / f"{DATE}-soviet-robotics.txt").write_text(SOURCE_TEXT, encoding="utf-8")
     memo = project / MEMO
     front = memo.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n\n"
@@ -113,9 +117,9 @@ def test_a_third_memo_filled_in_as_contributing_says_passes_check_and_tests(proj
     assert re.search(r"\d+ passed", run.stdout) and "failed" not in run.stdout, run.stdout[-2000:]
     # and the memo was really taken into account: the deleted sentence of the new memo is caught
     memo = project / MEMO
-    memo.write_text(memo.read_text().replace(" Prime Minister Nakasone has promised further measures.", ""))
+    memo.write_text(memo.read_text().replace(" Taro Testperson has promised Jiro Otherperson further measures.", ""))
     result = check_in_process(project)
-    assert result.returncode == 1 and f"{MEMO}:" in result.stdout and "'Nakasone'" in result.stdout, result.stdout
+    assert result.returncode == 1 and f"{MEMO}:" in result.stdout and "'promised'" in result.stdout, result.stdout
 
 
 def test_scaffold_refuses_an_impossible_date(project: Path) -> None:
@@ -207,18 +211,19 @@ def test_slug_and_key_are_made_of_real_words() -> None:
     assert citation_key("The Soviet Acquisition of Japanese Robotics", dt.date(1985, 4, 2)) == "soviet1985acquisitionjapanese"
 
 
-ARTICLE_DATE, ARTICLE_TITLE = "1982-01-05", "U.S. Effort to Curb Technology Sales to Moscow Gains in Japan"
+# the tests' own article: its words name nothing the edition's glossary or register must know
+ARTICLE_DATE, ARTICLE_TITLE = "1982-01-05", "American Effort to Curb Technology Sales to Moscow Gains in Japan"
 ARTICLE_SOURCE = """Chicago Tribune, 5 January 1982
 
-U.S. Effort to Curb Technology Sales to Moscow Gains in Japan
+American Effort to Curb Technology Sales to Moscow Gains in Japan
 
 By John Burgess
 
 Tokyo, Jan. 4 -- Japanese officials said today that Tokyo would tighten its controls on
-exports of advanced technology to the Soviet Union, in line with COCOM rules and with U.S.
+exports of advanced technology to the Soviet Union, in line with allied rules and with American
 requests.
 
-The Foreign Ministry and MITI will review licenses for machine tools, officials said.
+The Foreign Ministry and the trade ministry will review licenses for machine tools, officials said.
 """
 ARTICLE_FIELDS = {"periodical": "Chicago Tribune", "page": "9", "byline": "By John Burgess", "dateline": "Tokyo, Jan. 4"}
 
