@@ -91,10 +91,23 @@ def test_acronym_detector() -> None:
     assert unknown_acronyms("the S&TF and U.N. and BMC³ in FY 1987; R&D, NATO-led, U.S.-Japan, GmbH, Phase II. Japan", known) == ["R&D", "NATO", "U.S.", "GmbH", "II"]
 
 
-def _annotator() -> Annotator:
+# The tests' own register: names of the kinds that compete for the same words (a person's surname,
+# a title before it, a company and its subsidiary, an administration named after its president).
+REGISTER = """
+- {id: shintaro-abe, name: Shintaro Abe, type: person, aliases: [Abe, Foreign Minister Abe], description: d}
+- {id: ronald-reagan, name: Ronald Reagan, type: person, aliases: [Reagan], description: d}
+- {id: william-howard-taft-iv, name: William Howard Taft IV, type: person, aliases: [William Howard Taft, Taft], description: d}
+- {id: reagan-administration, name: Reagan Administration, type: organisation, description: d}
+- {id: toshiba-machine, name: Toshiba Machine Company, type: organisation, aliases: [Toshiba Machine], description: d}
+- {id: toshiba, name: Toshiba Corporation, type: organisation, aliases: [Toshiba], description: d}
+"""
+
+
+def _annotator(tmp_path: Path) -> Annotator:
     diags = Diagnostics()
-    terms = {t.key: t for t in load_glossary(ROOT / "data/glossary.yml", diags, "g")}
-    return Annotator(terms, load_entities(ROOT / "data/entities.yml", diags, "e"), set())
+    entities = load_entities(write(tmp_path, "entities.yml", REGISTER), diags, "entities.yml")
+    assert diags.errors == [], [str(d) for d in diags.errors]
+    return Annotator({}, entities, set())
 
 
 @pytest.mark.parametrize(("sentence", "words", "entity"), [
@@ -105,17 +118,17 @@ def _annotator() -> Annotator:
     ("Despite the damage done by Toshiba's violation", "Toshiba", "toshiba"),
     ("a central element in the Reagan administration's approach", "Reagan administration", "reagan-administration"),
 ])
-def test_disambiguation(sentence: str, words: str, entity: str) -> None:
+def test_disambiguation(sentence: str, words: str, entity: str, tmp_path: Path) -> None:
     root = parse_fragment(f'<p id="p1">{sentence}</p>')
     found = Found()
-    _annotator().annotate("d.md", [("p1", root[0])], lambda p: p, found)
+    _annotator(tmp_path).annotate("d.md", [("p1", root[0])], lambda p: p, found)
     assert (words, entity) in [(m.text, m.target) for m in found.entities]
 
 
 def test_pins_override_and_suppress(tmp_path: Path) -> None:
     root = parse_fragment('<p id="p1"><a href="entity:toshiba-machine">Toshiba</a> and <a href="entity:-">Abe</a> and <a href="entity:nobody">X</a></p>')
     found = Found()
-    ann = _annotator()
+    ann = _annotator(tmp_path)
     ann.apply_pins(root, "d.md", lambda p: p, found)
     ann.annotate("d.md", [("p1", root[0])], lambda p: p, found)
     assert [(m.text, m.target) for m in found.entities] == [("Toshiba", "toshiba-machine")]
