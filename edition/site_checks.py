@@ -21,10 +21,8 @@ from .documents import Document, load_documents
 from .entities import Entity, load_entities
 from .glossary import Term, load_glossary
 from .htmltext import TIP
+from .reading import NOT_READING_CLASSES
 
-# Built-page furniture: never words of a document.
-FURNITURE = frozenset({"para-anchor", "para-cite", "page-break", "comment", "note-reference", "footnote-ref",
-                       "footnote-backref", "headerlink"})
 ELLIPSIS = "…"
 ENTITIES = "data/entities.yml"
 GLOSSARY = "data/glossary.yml"
@@ -63,8 +61,8 @@ class BuiltSite:
                       if p.parent.name in self.entities)
 
 
-def text_of(el: HtmlElement, skip: frozenset[str] = FURNITURE) -> str:
-    """The words of an element, without the edition's furniture."""
+def text_of(el: HtmlElement, skip: frozenset[str] = NOT_READING_CLASSES) -> str:
+    """The words of an element, without the edition's furniture and comments (``edition.reading``)."""
     parts: list[str] = []
 
     def walk(node: HtmlElement) -> None:
