@@ -86,7 +86,7 @@ def test_locators_from_wording() -> None:
 def test_ibid_first_is_an_error() -> None:
     _, diags = run("A.[^1]\n\n[^1]: *Ibid.*, p. 3.\n")
     (err,) = diags.errors
-    assert (err.line, "says 'Ibid.'") == (12, "says 'Ibid.'") and "Ibid." in err.message and err.hint
+    assert err.line == 12 and "says 'Ibid.'" in err.message and err.hint, (err.line, err.message)
 
 
 def test_op_cit_without_earlier_work_is_an_error() -> None:

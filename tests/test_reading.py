@@ -408,11 +408,11 @@ def test_cite_controls_copy_the_contract_citation(new_page: Callable[..., Page],
     page = new_page()
     page.on("dialog", lambda d: d.dismiss())
     open_page(page, http_site.url(memo_page(doc)))
-    made = page.evaluate("""() => { const b = document.createElement('button'); b.className = 'para-cite';
+    page.evaluate("""() => { const b = document.createElement('button'); b.className = 'para-cite';
         b.setAttribute('data-cite-label', 'n. 6'); b.setAttribute('data-cite-anchor', 'fn:6');
         b.setAttribute('data-cite-locator', 'n. 6'); b.textContent = 'cite';
-        document.querySelector('.memo-text').prepend(b); return true; }""")
-    assert made
+        document.querySelector('.memo-text').prepend(b); }""")
+    assert page.locator('.memo-text > button.para-cite[data-cite-label="n. 6"]').count() == 1
     page.locator("#p1").hover()  # the paragraph's controls are made when the reader points at it
     first = page.locator("#p1 > .para-cite")
     label = first.get_attribute("data-cite-label") or ""

@@ -198,11 +198,18 @@ def test_every_entry_page_lists_its_mentions(built_site: Path) -> None:
 
 
 def test_term_and_entity_are_linked_not_duplicated(built_site: Path) -> None:
+    """A glossary term that is also a register entry (its ``entity:``): the glossary entry links to
+    the register page, and the register page back to the glossary entry."""
     glossary = html.parse(str(built_site / "glossary/index.html")).getroot()
-    entry = glossary.get_element_by_id("term-COCOM").getparent()
-    assert any("entities/cocom" in h for h in entry.xpath(".//a/@href"))
-    page = html.parse(str(built_site / "entities/cocom/index.html")).getroot()
-    assert any("glossary" in h and "#term-COCOM" in h for h in page.xpath("//dl[@class='entity-facts']//a/@href"))
+    both = [t for t in _terms().values() if t.entity and (built_site / "entities" / t.entity / "index.html").is_file()]
+    if not both:
+        pytest.skip("no glossary term of data/glossary.yml names a register entry with a page")
+    for term in both:
+        anchor = term.key
+        entry = glossary.get_element_by_id(anchor).getparent()
+        assert any(f"entities/{term.entity}/" in h for h in entry.xpath(".//a/@href")), anchor
+        page = html.parse(str(built_site / "entities" / term.entity / "index.html")).getroot()
+        assert any("glossary" in h and f"#{anchor}" in h for h in page.xpath("//dl[@class='entity-facts']//a/@href")), term.entity
 
 
 def test_acronym_inside_an_entity_name_keeps_its_tooltip(built_site: Path) -> None:
