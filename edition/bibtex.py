@@ -300,7 +300,7 @@ def _add_entry(entry: Entry, shown: str, diags: Diagnostics, library: Library) -
     if not ref.csl_type or ref.csl_type == "document":
         diags.error(shown, line, f"{label}: the Chicago style has no form for this entry type",
                     "use @book, @article (entrysubtype magazine, newspaper or interview), @report, @incollection, @thesis, "
-                    "or @misc with entrysubtype newspaper, magazine or speech")
+                    "or @misc with entrysubtype newspaper, magazine, speech or testimony")
     if not ref.date_parts:
         diags.error(shown, line, f"{label} has no usable date", "add 'date = {YYYY-MM-DD}' (or a range 'YYYY-MM/YYYY-MM')")
     if fields.get("origdate") and not parse_iso_date(fields["origdate"]):

@@ -264,26 +264,36 @@ def _register_nav(site: Path) -> list[str]:
 
 
 def test_the_register_lists_a_category_only_when_it_has_an_entry(built_site: Path, project: Path, tmp_path: Path) -> None:
-    """Issue 22: "Laws and statutes" and "Newspapers and periodicals" appear once entries are typed so, and
-    a category with no entry a document names has neither a page nor a place in the navigation."""
+    """Issue 22: a category ("Laws and statutes", "Newspapers and periodicals"…) has a page and a place
+    in the navigation exactly when an entry the documents name is typed so; retyped, it vanishes."""
+    import yaml
+
     from edition.entities import TYPE_TITLES, TYPES
     from tests.conftest import run_build
 
     entities = load_entities(ROOT / "data/entities.yml", Diagnostics(), "data/entities.yml")
-    named = {e.type for e in entities.values() if (built_site / "entities" / e.id / "index.html").is_file()}
+    shown = [e for e in entities.values() if (built_site / "entities" / e.id / "index.html").is_file()]
+    named = {e.type for e in shown}
     nav = _register_nav(built_site)
     for typ in TYPES:
         assert (built_site / "entities" / typ / "index.html").is_file() == (typ in named), typ
         assert (TYPE_TITLES[typ] in nav) == (typ in named), (typ, nav)
-    assert {"law", "periodical"} <= named, "the register types laws and periodicals (data/entities.yml)"
-    # Without its entries a category vanishes: the laws typed back as agreements.
+    if len(named) < 2:
+        pytest.skip("the register's named entries are of fewer than two types: none can be retyped as another")
+    # Without its entries a category vanishes: the smallest one's entries retyped as the largest's.
+    sizes = {typ: sum(e.type == typ for e in shown) for typ in sorted(named)}
+    gone, into = min(sizes, key=lambda t: sizes[t]), max(sizes, key=lambda t: sizes[t])
     registry = project / "data" / "entities.yml"
-    registry.write_text(re.sub(r"(?m)^  type: law$", "  type: agreement", registry.read_text(encoding="utf-8")), encoding="utf-8")
+    data = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    for entry in data:
+        if entry.get("type") == gone:
+            entry["type"] = into
+    registry.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     build = run_build(project, tmp_path / "site")
     assert build.ok, build.output
-    assert not (tmp_path / "site" / "entities" / "law").exists()
+    assert not (tmp_path / "site" / "entities" / gone).exists()
     nav = _register_nav(tmp_path / "site")
-    assert TYPE_TITLES["law"] not in nav and TYPE_TITLES["agreement"] in nav, nav
+    assert TYPE_TITLES[gone] not in nav and TYPE_TITLES[into] in nav, (gone, into, nav)
 
 
 def test_no_paragraph_is_linked_twice_in_a_list(edition: BuiltEdition) -> None:
