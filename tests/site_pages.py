@@ -5,6 +5,7 @@ notes): read from the pages and the registers, so the tests follow the edition's
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -90,15 +91,16 @@ def marks_of(site: Site, memo: str, attribute: str) -> set[str]:
     return found
 
 
-def memos_marking(site: Site, attribute: str, value: str) -> list[str]:
-    """The memos that mark ``value`` (``marks_of``)."""
-    return [m for m in site.memos() if value in marks_of(site, m, attribute)]
+@functools.cache
+def _marks(site: Site, attribute: str) -> dict[str, frozenset[str]]:
+    """``marks_of`` for every memo of the site, read once per run (the query helpers below share it)."""
+    return {memo: frozenset(marks_of(site, memo, attribute)) for memo in site.memos()}
 
 
 def most_marked(site: Site, attribute: str, values: set[str]) -> tuple[str, list[str]]:
     """Of ``values``, the one the most memos mark (the first by name among equals), and those memos:
     the query a reader of this edition would try first, whatever its data."""
-    marked = {memo: marks_of(site, memo, attribute) for memo in site.memos()}
+    marked = _marks(site, attribute)
     by_value = {v: [m for m, found in marked.items() if v in found] for v in sorted(values)}
     value = max(by_value, key=lambda v: len(by_value[v]), default="")
     assert value and by_value[value], f"{site.kind}: no memo marks any of {len(values)} {attribute} values"
@@ -116,17 +118,19 @@ def acronym_to_search(site: Site) -> tuple[str, str, list[str]]:
 
 def person_to_search(site: Site) -> tuple[str, str, list[str]]:
     """(register page, surname, the memos that name the person) for the person of the register the
-    most memos name, among those whose surname is no other person's (an event or a body named after
-    them may share it: their page must still come first)."""
+    most memos name, searched by a one-word alias that is a word of their name ("Nakasone"; never a
+    suffix such as "IV"). The register gives an alias to one entry only, so the surname is no other
+    entry's alias; an event or a body named after the person may still hold it: their page must
+    come first all the same. The real edition's register: ``site`` is the real edition."""
     from edition.diagnostics import Diagnostics
     from edition.entities import load_entities
 
+    assert site.edition == "real", "the register read is the real edition's (data/entities.yml)"
     entities = load_entities(ROOT / "data/entities.yml", Diagnostics(), "data/entities.yml")
-    persons = [e for e in entities.values() if e.type == "person"]
-    surnames = [e.name.split()[-1].lower() for e in persons]
-    people = {e.id for e in persons if surnames.count(e.name.split()[-1].lower()) == 1}
-    entity, memos = most_marked(site, "data-entity", people)
-    return f"entities/{entity}", entities[entity].name.split()[-1], memos
+    surnames = {e.id: next(a for a in e.aliases if " " not in a and a in e.name.split()) for e in entities.values()
+                if e.type == "person" and any(" " not in a and a in e.name.split() for a in e.aliases)}
+    entity, memos = most_marked(site, "data-entity", set(surnames))
+    return f"entities/{entity}", surnames[entity], memos
 
 
 def phrase_from_notes(site: Site) -> tuple[str, list[str]]:

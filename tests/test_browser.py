@@ -51,8 +51,6 @@ SHORT_MS = 3_000  # for what happens at once (a tooltip on focus): still generou
 # The two ways of opening the edition
 
 
-
-
 @pytest.fixture(scope="module", params=["http", "offline"])
 def site(request: pytest.FixtureRequest, built_site: Path) -> Iterator[Site]:
     if request.param == "http":
@@ -137,8 +135,6 @@ def highlight_terms(url: str) -> set[str]:
 
 def fragment(url: str) -> str:
     return urlsplit(url).fragment
-
-
 
 
 # ---------------------------------------------------------------------------------------------

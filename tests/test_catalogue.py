@@ -92,16 +92,15 @@ ONLY_PROBLEM = {"missing comma in BibTeX", "scaffold placeholder left in", "uncl
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_is_stopped_with_file_and_line(name: str, subject: Path) -> None:
-    project = subject
     breaker, path, needle, message = CASES[name]
-    breaker(project)
-    check = check_in_process(project)
+    breaker(subject)
+    check = check_in_process(subject)
     out = check.output
     assert check.returncode == 1, out
     assert "Traceback" not in out
     reported = [line for line in check.stdout.splitlines() if message in line]
     assert reported, out
-    expected_prefix = f"{path}:{line_of(project, path, needle)}: " if needle else f"{path}:"
+    expected_prefix = f"{path}:{line_of(subject, path, needle)}: " if needle else f"{path}:"
     assert any(line.startswith(expected_prefix) for line in reported), (expected_prefix, reported)
     assert all(re.match(r"^[\w./-]+:\d+: .+ \(.+\)$", line) for line in reported), reported
     if name in ONLY_PROBLEM:  # no knock-on problem or warning after the error that causes it
@@ -134,38 +133,35 @@ def _node_installed(project: Path) -> None:
 
 
 def test_make_check_reports_a_broken_copy(subject: Path, tmp_path: Path) -> None:
-    project = subject
     """`make check` itself (the Makefile's recipe and `python -m edition_plugin.check`) names the problem and fails."""
     breaker, path, needle, message = CASES["undefined acronym"]
-    breaker(project)
+    breaker(subject)
     for part in ("Makefile", "requirements", "package.json", "package-lock.json"):
-        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, project / part)
-    _node_installed(project)
-    env = {**throwaway_venv(project, tmp_path), "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(["make", "-s", "check"], cwd=project, capture_output=True, text=True, env=env, timeout=600)
+        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, subject / part)
+    _node_installed(subject)
+    env = {**throwaway_venv(subject, tmp_path), "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(["make", "-s", "check"], cwd=subject, capture_output=True, text=True, env=env, timeout=600)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "check] Error 1" in proc.stderr, out  # the command exited 1, so make failed
     assert "Traceback" not in out, out
-    assert (project / "node_modules" / "citeproc").is_symlink(), "make ran `npm ci`: the test's node_modules was replaced"
-    assert f"{path}:{line_of(project, path, needle)}: " in proc.stdout and message in proc.stdout, out
+    assert (subject / "node_modules" / "citeproc").is_symlink(), "make ran `npm ci`: the test's node_modules was replaced"
+    assert f"{path}:{line_of(subject, path, needle)}: " in proc.stdout and message in proc.stdout, out
     assert "problem(s) found; the site cannot be published" in proc.stderr, out
 
 
 def test_mkdocs_build_strict_stops_on_a_broken_copy(subject: Path, tmp_path: Path) -> None:
-    project = subject
     """`mkdocs build --strict` itself refuses a broken copy: non-zero exit, the problem named, no site."""
     breaker, _, _, message = CASES["dangling note marker"]
-    breaker(project)
-    build = run_build(project, tmp_path / "site")
+    breaker(subject)
+    build = run_build(subject, tmp_path / "site")
     assert not build.ok and message in build.output and "Traceback" not in build.output, build.output
     assert not (tmp_path / "site" / "index.html").exists()
 
 
 def test_all_problems_are_reported_at_once(subject: Path) -> None:
-    project = subject
     for name in ("unknown front-matter field", "undefined acronym", "missing cited work", "alias claimed twice"):
-        CASES[name][0](project)
-    check = check_in_process(project)
+        CASES[name][0](subject)
+    check = check_in_process(subject)
     for name in ("unknown front-matter field", "undefined acronym", "missing cited work", "alias claimed twice"):
         assert CASES[name][3] in check.stdout, name
 

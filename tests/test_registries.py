@@ -188,6 +188,35 @@ def test_tooltips_in_built_memo(built_site: Path) -> None:
     assert years and years == sorted(years)
 
 
+def test_every_acronym_in_the_memos_has_an_expansion(built_site: Path) -> None:
+    """The acronym table gives every acronym of the glossary with the glossary's expansion."""
+    acronyms = {t.term: t for t in _terms().values() if t.kind == "acronym"}
+    table = html.parse(str(built_site / "acronyms" / "index.html")).getroot()
+    rows = {r.xpath("./td[1]")[0].text_content(): r.xpath("./td[2]")[0].text_content() for r in table.xpath('//table[@class="acronyms"]/tbody/tr')}
+    for term, t in acronyms.items():
+        assert rows[term] == t.expansion
+
+
+def test_glossary_and_entity_backlinks_point_at_existing_anchors(edition: BuiltEdition) -> None:
+    site = edition.site
+    ids = {doc.slug: set(html.parse(str(edition.memo_page(doc))).getroot().xpath("//@id")) for doc in edition.documents()}
+    pages = [site / "glossary/index.html", *(site / "entities").glob("*/index.html")]
+    checked: set[str] = set()
+    for page in pages:
+        for href in html.parse(str(page)).getroot().xpath('//ul[@class="occurrences"]//a/@href'):
+            if "#" not in href:
+                assert re.search(r"documents/[^/#]+/?$", href), href  # the document itself, before its places
+                continue
+            slug, anchor = re.search(r"documents/([^/#]+)/?(?:index\.html)?#(.+)$", href).groups()
+            assert slug in ids, (page, href)
+            assert anchor in ids[slug], (page, href)
+            checked.add(slug)
+    # every memo that mentions a term or an entity is linked to from the glossary or a register page
+    mentioning = {slug for slug in ids if html.parse(str(site / "documents" / slug / "index.html")).getroot().xpath(
+        '//div[@class="memo-text"]//abbr[contains(@class,"term")] | //div[@class="memo-text"]//a[@data-entity]')}
+    assert checked == mentioning and checked
+
+
 def test_every_entry_page_lists_its_mentions(built_site: Path) -> None:
     """The register page of every entry a memo names says how often and lists where."""
     named = {m.get("data-entity") for doc in _memo_texts(built_site).values() for m in doc.xpath('//div[@class="memo-text"]//*[@data-entity]')}

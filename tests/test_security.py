@@ -156,6 +156,8 @@ def _refused_cases() -> list[tuple[Refused, str | bytes | None]]:
 
     registry("glossary definition", "data/glossary.yml",
              f"- term: zorblax\n  kind: term\n  definition: \"A <img src=x onerror='{PAYLOAD}'> term.\"\n", "definition:", "field 'definition' holds markup")
+    registry("glossary alias", "data/glossary.yml",
+             "- term: zorblux\n  kind: term\n  aliases: [\"<b>Zx</b>\"]\n  definition: A term.\n", "aliases:", "field 'aliases' holds markup")
     registry("entity description", "data/entities.yml",
              f"- id: pat-zorblax\n  name: Pat Zorblax\n  type: person\n  description: \"<script>{PAYLOAD}</script>\"\n", "description:", "field 'description' holds markup")
     registry("entity related to itself", "data/entities.yml",
