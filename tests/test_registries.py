@@ -183,6 +183,8 @@ def test_tooltips_in_built_memo(built_site: Path) -> None:
     if not linked:
         pytest.skip("no term of the glossary is also a register entry in the documents")
 
+
+def test_the_chronology_is_in_date_order(built_site: Path) -> None:
     chrono = html.parse(str(built_site / "chronology/index.html")).getroot()
     years = [int(t.text[-4:]) for t in chrono.xpath('//table[@class="chronology"]//time')]
     assert years and years == sorted(years)
