@@ -26,22 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.builds import ENV, PYTHON
-from bench.project import copy_project
+from bench.project import copy_project, richest_memo
 from bench.variants import plain_material_config
-
-MEMO = "docs/documents/1987-10-26-heritage-us-japan-defense-technology-cooperation.md"
 
 
 def _append_to_memo(text: str) -> Callable[[Path], None]:
     def apply(project: Path) -> None:
-        path = project / MEMO
+        path = project / richest_memo(project)
         path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
     return apply
 
 
 def _note_with_spaces(n: int) -> Callable[[Path], None]:
     def apply(project: Path) -> None:
-        path = project / MEMO
+        path = project / richest_memo(project)
         path.write_text(path.read_text(encoding="utf-8") + "\nWords.[^99]\n\n[^99]: A note" + " " * n + "x\n", encoding="utf-8")
     return apply
 

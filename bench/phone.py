@@ -40,15 +40,24 @@ from pathlib import Path
 
 from bench import lighthouse, touch
 from bench.lighthouse import Metric
-from bench.project import PROJECT_PARTS, ROOT, copy_project
+from bench.project import PROJECT_PARTS, ROOT, copy_project, person_to_search, plainest_memo, richest_memo
 from bench.static_server import serve
 from bench.tables import table
 from bench.variants import plain_material_config
 
-PAGES = [
-    "documents/1987-10-26-heritage-us-japan-defense-technology-cooperation/",
-    "documents/1983-09-07-cia-technology-leakage-from-japan/",
-]
+
+def default_pages(source: Path = ROOT) -> list[str]:
+    """The memo with the most notes and the one with the fewest (today the Heritage and the CIA
+    memo, the pages issue 25 was measured on), as pages of the site."""
+    memos = [m for m in (richest_memo(source), plainest_memo(source)) if m]
+    return [m.removeprefix("docs/").removesuffix(".md") + "/" for m in memos]
+
+
+def default_query(page: str, source: Path = ROOT) -> str:
+    """The surname of the person the page's memo names most often (today Nakasone)."""
+    memo = f"docs/{page.strip('/')}.md"
+    return person_to_search(memo if (source / memo).is_file() else richest_memo(source), source)
+
 VARIANTS = {"A": "edition", "B": "plain Material"}
 LIGHTHOUSE_RUNS, BROWSER_RUNS = 5, 7
 
@@ -183,16 +192,17 @@ def _commit() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.phone", description=__doc__.splitlines()[0])
-    parser.add_argument("--page", action="append", default=None, help="a page of the site, e.g. documents/<memo>/ (repeatable; default: the Heritage and the CIA memo)")
+    parser.add_argument("--page", action="append", default=None, help="a page of the site, e.g. documents/<memo>/ (repeatable; default: the memo with the most notes and the one with the fewest)")
     parser.add_argument("--runs", type=int, default=None, help=f"runs of each measure and variant (default {LIGHTHOUSE_RUNS} Lighthouse, {BROWSER_RUNS} Playwright)")
-    parser.add_argument("--query", default="Nakasone")
+    parser.add_argument("--query", default=None, help="default: the surname of the person the first page's memo names most often")
     parser.add_argument("--json", type=Path, default=None, help="also write the table and every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="also print the tables in Markdown, for bench/README.md")
     parser.add_argument("--tiny", action="store_true", help="each measure once, first page only: tests the code, measures nothing")
     parser.add_argument("--compare", action="append", default=[], metavar="NAME=REV",
                         help="also measure the edition at git revision REV, as column NAME, in the same run (repeatable)")
     args = parser.parse_args(argv)
-    pages = args.page or (PAGES[:1] if args.tiny else PAGES)
+    pages = args.page or default_pages()[: 1 if args.tiny else None]
+    args.query = args.query or default_query(pages[0])
     lighthouse_runs = browser_runs = 1 if args.tiny else args.runs
     lighthouse_runs, browser_runs = lighthouse_runs or LIGHTHOUSE_RUNS, browser_runs or BROWSER_RUNS
     compare = dict(item.split("=", 1) for item in args.compare if "=" in item)

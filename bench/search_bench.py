@@ -8,7 +8,10 @@ with its round trips to the browser) and the page's own (``performance.now()`` a
 navigation start to result, what the reader sees). Search data = every response for the search machinery since the page was opened
 (Material's lunr index and worker, or Pagefind's script, WebAssembly, index chunks and fragments).
 
-    python -m bench.search_bench --copies 100 [--query Nakasone] [--runs 3] [--offline]
+    python -m bench.search_bench --copies 100 [--query WORD] [--runs 3] [--offline]
+
+The copies are of the memo with the most notes, the query by default the surname of the person it
+names most often (``bench.project``: today the Heritage memo and Nakasone).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.project import person_to_search, richest_memo  # noqa: E402
 
 TIMEOUT_MS = 300_000
 SEARCH_PARTS = ("/search/", "/pagefind/", "/assets/search/", "/workers/search.")
@@ -128,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     from tests.conftest import run_build
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=100, help="copies of the Heritage memo (default 100)")
-    parser.add_argument("--query", default="Nakasone")
+    parser.add_argument("--copies", type=int, default=100, help="copies of the memo with the most notes (default 100)")
+    parser.add_argument("--query", default=None, help="default: the surname of the person the copied memo names most often")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--offline", action="store_true", help="also measure the offline bundle from file://")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to copy (default: this repository)")
     args = parser.parse_args(argv)
+    args.query = args.query or person_to_search(richest_memo(args.source), args.source)
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         work = Path(tmp)
         project = copy_edition(work / "project", args.copies, source=args.source)
