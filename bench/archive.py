@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from bench.builds import Build, build  # noqa: E402
 from bench.copies import copy_edition  # noqa: E402
-from bench.project import person_to_search, richest_memo  # noqa: E402
+from bench.project import query_for, richest_memo  # noqa: E402
 from bench.serve import serve_rebuild  # noqa: E402
 from bench.tables import table  # noqa: E402
 
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to copy, e.g. a checkout of an older commit")
     args = parser.parse_args(argv)
-    args.query = args.query or person_to_search(richest_memo(args.source), args.source)
+    args.query = args.query or query_for(richest_memo(args.source), args.source)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         work = Path(tmp)

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from bench import lighthouse, touch
 from bench.lighthouse import Metric
-from bench.project import PROJECT_PARTS, ROOT, copy_project, person_to_search, plainest_memo, richest_memo
+from bench.project import PROJECT_PARTS, ROOT, copy_project, plainest_memo, query_for, richest_memo
 from bench.static_server import serve
 from bench.tables import table
 from bench.variants import plain_material_config
@@ -54,9 +54,9 @@ def default_pages(source: Path = ROOT) -> list[str]:
 
 
 def default_query(page: str, source: Path = ROOT) -> str:
-    """The surname of the person the page's memo names most often (today Nakasone)."""
+    """What a reader would type to find the page's memo (``bench.project.query_for``; today Nakasone)."""
     memo = f"docs/{page.strip('/')}.md"
-    return person_to_search(memo if (source / memo).is_file() else richest_memo(source), source)
+    return query_for(memo if (source / memo).is_file() else richest_memo(source), source)
 
 VARIANTS = {"A": "edition", "B": "plain Material"}
 LIGHTHOUSE_RUNS, BROWSER_RUNS = 5, 7

@@ -64,14 +64,15 @@ def plainest_memo(source: Path = ROOT) -> str | None:
     return plain if plain != richest_memo(source) else None
 
 
-def person_to_search(memo: str, source: Path = ROOT) -> str:
-    """The surname of the person ``memo`` names most often (data/entities.yml: name and aliases), as
-    a reader would type it: the shortest one-word alias that is a word of the name, else the name's
-    last word."""
+def query_for(memo: str, source: Path = ROOT) -> str:
+    """What a reader would type to find ``memo``: the surname of the person it names most often
+    (data/entities.yml: name and aliases; the shortest one-word alias that is a word of the name,
+    else the name's last word), or, in a memo that names nobody, the longest word of its title."""
     import yaml
 
     text = (source / memo).read_text(encoding="utf-8")
-    entries = yaml.safe_load((source / "data" / "entities.yml").read_text(encoding="utf-8")) or []
+    entities = source / "data" / "entities.yml"
+    entries = (yaml.safe_load(entities.read_text(encoding="utf-8")) if entities.is_file() else None) or []
     best: tuple[int, str] = (0, "")
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("type") != "person" or not isinstance(entry.get("name"), str):
@@ -82,6 +83,10 @@ def person_to_search(memo: str, source: Path = ROOT) -> str:
         single = sorted((a for a in names[1:] if " " not in a and a in words), key=len)
         if count > best[0]:
             best = (count, single[0] if single else words[-1])
-    if not best[0]:
-        raise SystemExit(f"{memo} names no person of data/entities.yml: give the benchmark a --query")
-    return best[1]
+    if best[0]:
+        return best[1]
+    title = re.search(r"^title:\s*(.+)$", text, re.M)
+    words = re.findall(r"[^\W\d_]{4,}", title.group(1) if title else "")
+    if not words:
+        raise SystemExit(f"{memo} names no person of data/entities.yml and has no title word: give the benchmark a --query")
+    return max(words, key=len)

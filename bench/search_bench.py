@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.project import person_to_search, richest_memo  # noqa: E402
+from bench.project import query_for, richest_memo  # noqa: E402
 
 TIMEOUT_MS = 300_000
 SEARCH_PARTS = ("/search/", "/pagefind/", "/assets/search/", "/workers/search.")
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offline", action="store_true", help="also measure the offline bundle from file://")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to copy (default: this repository)")
     args = parser.parse_args(argv)
-    args.query = args.query or person_to_search(richest_memo(args.source), args.source)
+    args.query = args.query or query_for(richest_memo(args.source), args.source)
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         work = Path(tmp)
         project = copy_edition(work / "project", args.copies, source=args.source)

@@ -177,14 +177,14 @@ def test_the_benchmarks_defaults_are_read_from_the_edition(tmp_path: Path) -> No
     the query is the surname of the person the page names most often (a one-word alias of the name,
     never a title)."""
     from bench.phone import default_pages, default_query
-    from bench.project import person_to_search, plainest_memo, richest_memo
+    from bench.project import plainest_memo, query_for, richest_memo
 
     docs = tmp_path / "docs" / "documents"
     docs.mkdir(parents=True)
     (docs / "index.md").write_text("# Documents\n\n[^1]: [^2]: not a memo\n", encoding="utf-8")
     (docs / "1990-01-01-noted.md").write_text("Doe met Roe. Doe again.[^1][^2]\n\n[^1]: One.\n[^2]: Two.\n", encoding="utf-8")
     (docs / "1980-01-01-bare.md").write_text("Roe alone, and Mr. Roe, and Roe.\n", encoding="utf-8")
-    (docs / "1985-01-01-one.md").write_text("Words.[^a]\n\n[^a]: A note.\n", encoding="utf-8")
+    (docs / "1985-01-01-one.md").write_text('---\ntitle: "A Memorandum on 1985 Talks"\n---\nWords.[^a]\n\n[^a]: A note.\n', encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "entities.yml").write_text(
         "- {id: jane-doe, name: Jane Doe Jr., type: person, aliases: [Doe, Ms. Doe]}\n"
@@ -193,10 +193,11 @@ def test_the_benchmarks_defaults_are_read_from_the_edition(tmp_path: Path) -> No
     assert richest_memo(tmp_path) == "docs/documents/1990-01-01-noted.md"
     assert plainest_memo(tmp_path) == "docs/documents/1980-01-01-bare.md"
     assert default_pages(tmp_path) == ["documents/1990-01-01-noted/", "documents/1980-01-01-bare/"]
-    assert person_to_search("docs/documents/1990-01-01-noted.md", tmp_path) == "Doe"  # the alias, not "Jr."
+    assert query_for("docs/documents/1990-01-01-noted.md", tmp_path) == "Doe"  # the alias, not "Jr."
     assert default_query("documents/1980-01-01-bare/", tmp_path) == "Roe"  # the name's last word
+    assert query_for("docs/documents/1985-01-01-one.md", tmp_path) == "Memorandum"  # nobody named: the title's longest word
     (docs / "1980-01-01-bare.md").unlink()
     (docs / "1985-01-01-one.md").unlink()
     assert plainest_memo(tmp_path) is None  # one memo: nothing to set beside it
     with pytest.raises(SystemExit, match="--query"):
-        person_to_search("docs/documents/index.md", tmp_path)  # names no person
+        query_for("docs/documents/index.md", tmp_path)  # nobody named, no title
