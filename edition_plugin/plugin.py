@@ -101,6 +101,12 @@ class EditionPlugin(BasePlugin[EditionConfig]):
         scripts = [str(getattr(js, "path", js)) for js in config.extra_javascript]
         for problem in csp.outside_features(scripts, [str(s) for s in config.extra_css], config.theme.get("font")):
             self.ed.diags.error("mkdocs.yml", None, problem, "ship the file in docs/assets/ instead: no request leaves the reader's machine")
+        offline = config.plugins.get("material/offline")
+        if offline is None or not offline.config.enabled:
+            # online the shim does nothing (it stands in for Worker under file:// only), yet it is a
+            # script every page would fetch and run in <head> before drawing anything; mkdocs.yml
+            # lists it so that Material's offline plugin never adds its CDN copy
+            config.extra["polyfills"] = [p for p in config.extra.get("polyfills", []) if str(p) != SHIM]
         if not any(isinstance(e, _AddressCheck) for e in config.markdown_extensions):
             config.markdown_extensions.append(_AddressCheck(self))
         if not any(isinstance(e, WitnessExtension) for e in config.markdown_extensions):
@@ -207,8 +213,9 @@ class EditionPlugin(BasePlugin[EditionConfig]):
                 page.content = self.run.remembered("page", (file.src_uri, content), fill, memos_of=ed)
         ed.formatter.save()
         _report(ed)
-        shim_file = Path(config.docs_dir) / SHIM
-        shim = shim_file.read_text(encoding="utf-8") if shim_file.is_file() else None
+        shim_file = Path(config.docs_dir) / SHIM  # its frame's script is allowed only where pages load it
+        loaded = SHIM in [str(p) for p in config.extra.get("polyfills", [])]
+        shim = shim_file.read_text(encoding="utf-8") if loaded and shim_file.is_file() else None
         preview = self.command == "serve"  # `mkdocs serve` injects an inline live-reload script
 
         def edition_csp(worker_url: str) -> str:  # overrides/main.html: the policy, first in <head>
