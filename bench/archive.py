@@ -131,17 +131,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     parser.add_argument("--runs", type=int, default=3, help="browser runs per measure (median)")
     parser.add_argument("--builds", type=int, default=3, help="builds per measure (median)")
-    parser.add_argument("--query", default=None, help="default: the surname of the person the copied memo names most often")
+    parser.add_argument("--query", default=None, help="default: the surname of the person the most documents name, among those the copied memo names (bench.project.query_for)")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to copy, e.g. a checkout of an older commit")
     args = parser.parse_args(argv)
-    args.query = args.query or query_for(richest_memo(args.source), args.source)
+    memo = richest_memo(args.source)
+    args.query = args.query or query_for(memo, args.source)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         work = Path(tmp)
         rows = run(args.sizes, args.runs, not args.no_browser, args.query, work, args.source, not args.no_serve, args.builds)
-        print(table(f"Archive scale: copies of {Path(richest_memo(args.source)).stem}", HEAD, [r.cells() for r in rows], NOTE), flush=True)
+        print(table(f"Archive scale: copies of {Path(memo).stem}", HEAD, [r.cells() for r in rows], NOTE), flush=True)
     print(f"\nTotal: {(time.perf_counter() - started) / 60:.1f} min")
     failed = [f"N={r.n}" for r in rows if not all(b.ok for b in (r.hooks_cold, r.hooks_warm, r.plain_cold, r.plain_warm))]
     if failed:  # a failed build takes a fraction of a second: its time is no measurement

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from bench import lighthouse, touch
 from bench.lighthouse import Metric
-from bench.project import PROJECT_PARTS, ROOT, copy_project, plainest_memo, query_for, richest_memo
+from bench.project import PROJECT_PARTS, ROOT, by_apparatus, copy_project, query_for, richest_memo
 from bench.static_server import serve
 from bench.tables import table
 from bench.variants import plain_material_config
@@ -49,8 +49,8 @@ from bench.variants import plain_material_config
 def default_pages(source: Path = ROOT) -> list[str]:
     """The memo with the most notes and the one with the fewest (today the Heritage and the CIA
     memo, the pages issue 25 was measured on), as pages of the site."""
-    memos = [m for m in (richest_memo(source), plainest_memo(source)) if m]
-    return [m.removeprefix("docs/").removesuffix(".md") + "/" for m in memos]
+    memos = by_apparatus(source)
+    return [m.removeprefix("docs/").removesuffix(".md") + "/" for m in memos[:1] + memos[1:][-1:]]
 
 
 def default_query(page: str, source: Path = ROOT) -> str:
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.phone", description=__doc__.splitlines()[0])
     parser.add_argument("--page", action="append", default=None, help="a page of the site, e.g. documents/<memo>/ (repeatable; default: the memo with the most notes and the one with the fewest)")
     parser.add_argument("--runs", type=int, default=None, help=f"runs of each measure and variant (default {LIGHTHOUSE_RUNS} Lighthouse, {BROWSER_RUNS} Playwright)")
-    parser.add_argument("--query", default=None, help="default: the surname of the person the first page's memo names most often")
+    parser.add_argument("--query", default=None, help="default: the surname of the person the most documents name, among those the first page's memo names (bench.project.query_for)")
     parser.add_argument("--json", type=Path, default=None, help="also write the table and every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="also print the tables in Markdown, for bench/README.md")
     parser.add_argument("--tiny", action="store_true", help="each measure once, first page only: tests the code, measures nothing")

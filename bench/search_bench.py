@@ -10,8 +10,8 @@ navigation start to result, what the reader sees). Search data = every response 
 
     python -m bench.search_bench --copies 100 [--query WORD] [--runs 3] [--offline]
 
-The copies are of the memo with the most notes, the query by default the surname of the person it
-names most often (``bench.project``: today the Heritage memo and Nakasone).
+The copies are of the memo with the most notes, the query by default the surname of the person the
+most documents name among those it names (``bench.project``: today the Heritage memo and Nakasone).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=100, help="copies of the memo with the most notes (default 100)")
-    parser.add_argument("--query", default=None, help="default: the surname of the person the copied memo names most often")
+    parser.add_argument("--query", default=None, help="default: the surname of the person the most documents name, among those the copied memo names (bench.project.query_for)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--offline", action="store_true", help="also measure the offline bundle from file://")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to copy (default: this repository)")

@@ -122,13 +122,13 @@ def person_to_search(site: Site) -> tuple[str, str, list[str]]:
     suffix such as "IV"). The register gives an alias to one entry only, so the surname is no other
     entry's alias; an event or a body named after the person may still hold it: their page must
     come first all the same. The real edition's register: ``site`` is the real edition."""
+    from bench.project import one_word_alias
     from edition.diagnostics import Diagnostics
     from edition.entities import load_entities
 
     assert site.edition == "real", "the register read is the real edition's (data/entities.yml)"
     entities = load_entities(ROOT / "data/entities.yml", Diagnostics(), "data/entities.yml")
-    surnames = {e.id: next(a for a in e.aliases if " " not in a and a in e.name.split()) for e in entities.values()
-                if e.type == "person" and any(" " not in a and a in e.name.split() for a in e.aliases)}
+    surnames = {e.id: alias for e in entities.values() if e.type == "person" and (alias := one_word_alias(e))}
     entity, memos = most_marked(site, "data-entity", set(surnames))
     return f"entities/{entity}", surnames[entity], memos
 

@@ -174,30 +174,46 @@ def test_the_cpu_of_orphaned_processes_is_counted() -> None:
 def test_the_benchmarks_defaults_are_read_from_the_edition(tmp_path: Path) -> None:
     """No benchmark names a document or a person of the edition: a renamed memo or another edition
     must not break them. The page with the most notes and the one with the fewest are measured, and
-    the query is the surname of the person the page names most often (a one-word alias of the name,
-    never a title)."""
+    the query is the one-word alias of the person it names whom the most documents name, then the
+    one it names most often (never a suffix such as "Jr."), else the longest word of its title.
+    The documents and register are a copy's own."""
     from bench.phone import default_pages, default_query
-    from bench.project import plainest_memo, query_for, richest_memo
+    from bench.project import by_apparatus, copy_project, query_for, richest_memo
+    from tests.conftest import documents_of
 
-    docs = tmp_path / "docs" / "documents"
-    docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# Documents\n\n[^1]: [^2]: not a memo\n", encoding="utf-8")
-    (docs / "1990-01-01-noted.md").write_text("Doe met Roe. Doe again.[^1][^2]\n\n[^1]: One.\n[^2]: Two.\n", encoding="utf-8")
-    (docs / "1980-01-01-bare.md").write_text("Roe alone, and Mr. Roe, and Roe.\n", encoding="utf-8")
-    (docs / "1985-01-01-one.md").write_text('---\ntitle: "A Memorandum on 1985 Talks"\n---\nWords.[^a]\n\n[^a]: A note.\n', encoding="utf-8")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "entities.yml").write_text(
-        "- {id: jane-doe, name: Jane Doe Jr., type: person, aliases: [Doe, Ms. Doe]}\n"
-        "- {id: richard-roe, name: Richard Roe, type: person, aliases: [Mr. Roe]}\n"
-        "- {id: doe-inc, name: Doe, type: organisation}\n", encoding="utf-8")
-    assert richest_memo(tmp_path) == "docs/documents/1990-01-01-noted.md"
-    assert plainest_memo(tmp_path) == "docs/documents/1980-01-01-bare.md"
-    assert default_pages(tmp_path) == ["documents/1990-01-01-noted/", "documents/1980-01-01-bare/"]
-    assert query_for("docs/documents/1990-01-01-noted.md", tmp_path) == "Doe"  # the alias, not "Jr."
-    assert default_query("documents/1980-01-01-bare/", tmp_path) == "Roe"  # the name's last word
-    assert query_for("docs/documents/1985-01-01-one.md", tmp_path) == "Memorandum"  # nobody named: the title's longest word
-    (docs / "1980-01-01-bare.md").unlink()
-    (docs / "1985-01-01-one.md").unlink()
-    assert plainest_memo(tmp_path) is None  # one memo: nothing to set beside it
+    project = copy_project(tmp_path / "project")
+    docs = project / "docs" / "documents"
+    model = documents_of(project)[0]  # any document's front matter, under the test's own names and titles
+    front, _, _ = (docs.parent / model.path).read_text(encoding="utf-8").partition("\n---\n")
+    for path in docs.rglob("*.md"):
+        if path.name != "index.md":
+            path.unlink()
+    date = model.date.isoformat()
+
+    def memo(slug: str, title: str, body: str) -> str:
+        lines = [f'title: "{title}"' if line.startswith("title:") else line for line in front.splitlines()]
+        (docs / f"{date}-{slug}.md").write_text("\n".join(lines) + "\n---\n\n" + body, encoding="utf-8")
+        return f"docs/documents/{date}-{slug}.md"
+
+    noted = memo("noted", "Noted", "Doe met Smith. Doe again.[^1][^2]\n\n[^1]: One.\n[^2]: Two.\n")
+    bare = memo("bare", "Bare", "Roe alone, and Mr. Roe, and Roe, and Roe once more that long day.\n")  # more words, no note
+    one = memo("one", "A Memorandum on 1985 Talks", "Words.[^a]\n\n[^a]: A note.\n")
+    (project / "data" / "entities.yml").write_text(
+        "- {id: jane-doe, name: Jane Doe Jr., type: person, aliases: [Doe, Ms. Doe], description: x}\n"
+        "- {id: richard-roe, name: Richard Roe, type: person, aliases: [Roe, Mr. Roe], description: x}\n"
+        "- {id: doe-inc, name: Doe Incorporated, type: organisation, description: x}\n", encoding="utf-8")
+    assert richest_memo(project) == noted
+    assert by_apparatus(project)[-1] == bare
+    assert default_pages(project) == [noted.removeprefix("docs/").removesuffix(".md") + "/", bare.removeprefix("docs/").removesuffix(".md") + "/"]
+    assert query_for(noted, project) == "Doe"  # the alias, not "Jr."
+    assert default_query(bare.removeprefix("docs/").removesuffix(".md") + "/", project) == "Roe"
+    assert query_for(one, project) == "Memorandum"  # nobody named: the title's longest word
+    (project / noted).write_text((project / noted).read_text(encoding="utf-8").replace("Doe met Smith.", "Doe met Roe."), encoding="utf-8")
+    assert query_for(noted, project) == "Roe"  # named in more documents than Doe, though less often in this one
+    (project / bare).unlink()
+    (project / one).unlink()
+    assert default_pages(project) == [noted.removeprefix("docs/").removesuffix(".md") + "/"]  # one memo: nothing set beside it
+    (project / noted).write_text((project / noted).read_text(encoding="utf-8").replace('title: "Noted"', 'title: "1985"'), encoding="utf-8")
+    (project / "data" / "entities.yml").write_text("[]\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="--query"):
-        query_for("docs/documents/index.md", tmp_path)  # nobody named, no title
+        query_for(noted, project)  # nobody named, no title word
