@@ -399,6 +399,34 @@ def test_editorial_marks_look_editorial_and_cite_controls_wait_for_the_reader(ne
     page.close()
 
 
+def test_text_laid_out_late_is_drawn_where_it_belongs(new_page: Callable[..., Page], http_site: Served) -> None:
+    """Issue 25: a paragraph or heading off the screen is laid out only when it comes near
+    (content-visibility), and a block laid out so contains its positioned parts. Drawn, the text,
+    its margin numbers, cite controls and page labels must be exactly where a page that lays out
+    everything at once draws them: on the longest memo, at 375 px, scrolled through as a reader
+    would, then with every block laid out at once, in the flow (no containment, no position of its
+    own: the controls placed against the text's column, as before the blocks were contained)."""
+    doc = max(DOCS, key=lambda d: (ROOT / "docs" / d.path).stat().st_size)
+    page = new_page("phone")
+    open_page(page, http_site.url(memo_page(doc)))
+    page.keyboard.press("Tab")  # the first Tab makes every paragraph's controls
+    late = page.evaluate("() => [...document.querySelectorAll('.memo-text > *')].filter(e => getComputedStyle(e).contentVisibility === 'auto').length")
+    assert late, f"{doc.slug}: no block of the text is laid out late (content-visibility)"
+    while page.evaluate("scrollY + innerHeight < document.documentElement.scrollHeight - 2"):
+        page.mouse.wheel(0, 600)
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    where = """() => [...document.querySelectorAll('.memo-text [data-para], .memo-text h2, .memo-text h3, .para-anchor, .para-cite, .page-break__label')]
+        .map(e => { const r = document.createRange(); r.selectNodeContents(e); const t = [...r.getClientRects()].find(x => x.width > 0) || e.getBoundingClientRect();
+                    const b = e.getBoundingClientRect(); return [e.id || e.className, Math.round(b.left), Math.round(b.top + scrollY), Math.round(t.left), Math.round(t.top + scrollY)]; })"""
+    drawn = page.evaluate(where)
+    page.evaluate("() => document.querySelectorAll('.memo-text > *').forEach(e => { e.style.contentVisibility = 'visible'; e.style.position = 'static'; })")
+    at_once = page.evaluate(where)
+    assert len(drawn) == len(at_once) and drawn, (len(drawn), len(at_once))
+    moved = [(a, b) for a, b in zip(drawn, at_once, strict=True) if any(abs(x - y) > 1 for x, y in zip(a[1:], b[1:], strict=True))]
+    assert not moved, f"{doc.slug}: drawn late, {len(moved)} parts are not where the whole text puts them: {moved[:3]}"
+    page.close()
+
+
 def test_cite_controls_copy_the_contract_citation(new_page: Callable[..., Page], http_site: Served) -> None:
     """Any button.para-cite copies the page's citation in the edition (issue 24): '<original>[, its
     locator], <in the edition>[, the edition's locator][, accessed <today>, <canonical URL>#<anchor>].'
