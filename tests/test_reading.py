@@ -415,11 +415,18 @@ def test_text_laid_out_late_is_drawn_where_it_belongs(new_page: Callable[..., Pa
     page = new_page("phone")
     open_page(page, http_site.url(memo_page(doc)))
     page.keyboard.press("Tab")  # the first Tab makes every paragraph's controls
-    late = page.evaluate("() => [...document.querySelectorAll('.memo-text > *')].filter(e => getComputedStyle(e).contentVisibility === 'auto').length")
+    blocks, late = page.evaluate("""() => { const blocks = [...document.querySelectorAll('.memo-text > *')];
+        return [blocks.length, blocks.filter(e => getComputedStyle(e).contentVisibility === 'auto').length]; }""")
+    if blocks <= 12:  # edition.css lays out the first twelve blocks with the page
+        pytest.skip(f"{doc.slug}, the longest memo, has no text past its first twelve blocks")
     assert late, f"{doc.slug}: no block of the text is laid out late (content-visibility)"
-    while page.evaluate("scrollY + innerHeight < document.documentElement.scrollHeight - 2"):
+    for _ in range(1000):  # a wheel's turn at a time to the end, each block drawn as it comes near
+        if page.evaluate("scrollY + innerHeight >= document.documentElement.scrollHeight - 2"):
+            break
         page.mouse.wheel(0, 600)
         page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    else:
+        raise AssertionError(f"{doc.slug}: the page's end was not reached in 1,000 turns of the wheel")
     where = """() => [...document.querySelectorAll('.memo-text [data-para], .memo-text h2, .memo-text h3, .para-anchor, .para-cite, .page-break__label')]
         .map(e => { const r = document.createRange(); r.selectNodeContents(e); const t = [...r.getClientRects()].find(x => x.width > 0) || e.getBoundingClientRect();
                     const b = e.getBoundingClientRect(); return [e.id || e.className, Math.round(b.left), Math.round(b.top + scrollY), Math.round(t.left), Math.round(t.top + scrollY)]; })"""
