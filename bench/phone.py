@@ -12,8 +12,10 @@ the ratio of the medians.
   on a note marker until its tooltip shows, and a search until its first result.
 
     python -m bench.phone [--page documents/<memo>/ ...] [--runs N] [--json out.json] [--tiny]
-                          [--compare NAME=REV ...]
+                          [--longer K] [--compare NAME=REV ...]
 
+``--longer K`` also measures each page with its text written K times (``lengthen``), in the
+browser only: how a page's cost grows with a memo's length.
 ``--compare NAME=REV`` adds the edition as it was at git revision REV (``git archive`` of this
 repository, built from a copy like A) as a column of its own, measured in the same run,
 interleaved with A and B: what one change pays, side by side, under the same load.
@@ -35,8 +37,12 @@ import tarfile
 import tempfile
 import time
 from contextlib import ExitStack
+from copy import deepcopy
 from dataclasses import asdict, dataclass, field
+from itertools import takewhile
 from pathlib import Path
+
+from lxml import html as lxml_html
 
 from bench import lighthouse, touch
 from bench.lighthouse import Metric
@@ -96,10 +102,34 @@ def build_variants(work: Path, source: Path = ROOT, compare: dict[str, str] | No
     return sites
 
 
-def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, browser_runs: int, query: str) -> dict[str, dict[str, dict[str, list[float]]]]:
+def lengthen(site: Path, page: str, times: int) -> str:
+    """Write beside ``page`` of ``site`` the same page with its text written ``times`` times, and
+    return its path: one memo that long, the rest of the page as it is. The text is the edition's
+    ``.memo-text`` (plain Material's article) up to its notes; the copies lose their ids."""
+    doc = lxml_html.parse(str(site / page / "index.html")).getroot()
+    text = (doc.find_class("memo-text") or doc.xpath("//article"))[0]
+    blocks = list(takewhile(lambda block: "footnote" not in (block.get("class") or "").split(), text))
+    at = len(blocks)
+    for _ in range(times - 1):
+        for block in blocks:
+            copy = deepcopy(block)
+            for el in copy.iter():
+                if isinstance(el.tag, str):
+                    el.attrib.pop("id", None)
+            text.insert(at, copy)
+            at += 1
+    longer = f"{page.rstrip('/')}-x{times}/"
+    (site / longer).mkdir(parents=True, exist_ok=True)
+    (site / longer / "index.html").write_text(lxml_html.tostring(doc, doctype="<!doctype html>", encoding="unicode"), encoding="utf-8")
+    return longer
+
+
+def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, browser_runs: int, query: str,
+            longer: list[str] | None = None) -> dict[str, dict[str, dict[str, list[float]]]]:
     """Every sample, interleaved A, B, A, B… (and every compared variant): ``samples[page][variant][metric key]``
-    is a list of runs."""
-    samples: dict[str, dict[str, dict[str, list[float]]]] = {p: {v: {} for v in sites} for p in pages}
+    is a list of runs. The ``longer`` pages are measured in the browser only."""
+    longer = longer or []
+    samples: dict[str, dict[str, dict[str, list[float]]]] = {p: {v: {} for v in sites} for p in pages + longer}
 
     def add(page: str, variant: str, values: dict[str, float]) -> None:
         for key, value in values.items():
@@ -113,7 +143,7 @@ def measure(sites: dict[str, Path], pages: list[str], lighthouse_runs: int, brow
                     print(f"  lighthouse {run + 1}/{lighthouse_runs} {variant} {page}", flush=True)
                     add(page, variant, lighthouse.audit(base + page))
         with touch.phone() as browser:
-            for page in pages:
+            for page in pages + longer:
                 for run in range(browser_runs):
                     for variant, base in bases.items():
                         print(f"  phone {run + 1}/{browser_runs} {variant} {page}", flush=True)
@@ -198,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the table and every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="also print the tables in Markdown, for bench/README.md")
     parser.add_argument("--tiny", action="store_true", help="each measure once, first page only: tests the code, measures nothing")
+    parser.add_argument("--longer", type=int, default=None, metavar="K", help="also measure each page with its text written K times, in the browser only")
     parser.add_argument("--compare", action="append", default=[], metavar="NAME=REV",
                         help="also measure the edition at git revision REV, as column NAME, in the same run (repeatable)")
     args = parser.parse_args(argv)
@@ -216,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="phone-bench-") as tmp:
         print("building A (edition) and B (plain Material)" + "".join(f", {n} ({r})" for n, r in compare.items()) + "…", flush=True)
         sites = build_variants(Path(tmp), compare=compare)
-        samples = measure(sites, pages, lighthouse_runs, browser_runs, args.query)
+        longer = list(dict.fromkeys(lengthen(site, page, args.longer) for page in pages for site in sites.values())) if args.longer else []
+        samples = measure(sites, pages, lighthouse_runs, browser_runs, args.query, longer)
+    pages += longer
     runs = f"medians of {lighthouse_runs} Lighthouse and {browser_runs} Playwright runs each, interleaved"
     result = {
         "measured": dt.datetime.now().astimezone().isoformat(timespec="seconds"),

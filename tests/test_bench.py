@@ -31,7 +31,7 @@ TINY = {  # each documented command, and the arguments that make it tiny
     "-m bench.archive": ["-m", "bench.archive", "--sizes", "2", "--builds", "1", "--runs", "1", "--no-serve"],
     "-m bench.search_bench": ["-m", "bench.search_bench", "--copies", "2", "--runs", "1", "--offline"],
     "-m bench.copies": ["-m", "bench.copies", "{tmp}/copies", "2"],
-    "-m bench.phone": ["-m", "bench.phone", "--tiny", "--json", "{tmp}/phone.json", "--markdown"],
+    "-m bench.phone": ["-m", "bench.phone", "--tiny", "--longer", "2", "--json", "{tmp}/phone.json", "--markdown"],
     "-m bench.adversarial": ["-m", "bench.adversarial", "--scale", "0.002", "--runs", "1", "--no-double"],
     "-m bench.cpu": ["-m", "bench.cpu", "--", "true"],  # what it counts: test_the_cpu_of_orphaned_processes_is_counted
 }
@@ -87,7 +87,9 @@ def assert_phone_table(result: dict) -> None:
     """Both columns have a number for every row, and A/B is A's median over B's (nothing timed)."""
     rows = [row for page in result["pages"].values() for row in page["rows"]]
     assert {row["metric"] for row in rows} >= {"performance", "tbt_ms", "cls", "dom", "transfer_kb", "bundle_ms",
-                                               "style_layout_ms", "load_ms", "tap_ms", "search_ms"}
+                                               "style_layout_ms", "load_ms", "task_ms", "style_ms", "layout_ms", "tap_ms", "search_ms"}
+    longer = [page for page in result["pages"] if page.rstrip("/").endswith("-x2")]  # --longer 2: the page, its text twice
+    assert len(longer) == 1 and {row["metric"] for row in result["pages"][longer[0]]["rows"]} >= {"load_ms", "task_ms"}, list(result["pages"])
     for row in rows:
         assert isinstance(row["a"], int | float) and isinstance(row["b"], int | float), row
         assert row["ratio"] == (row["a"] / row["b"] if row["b"] else None), row
